@@ -1,0 +1,30 @@
+/**
+ * Every SOAP operation of the service, declared once. Request element `<Name>Request`, response
+ * `<Name>Response`, both in SOAP_NAMESPACE. Later features add their operations here.
+ */
+import type { Infer, OperationSpec } from './schema.ts';
+
+export const operations = {
+  GetServiceInfo: {
+    doc: 'Version, enabled features and the identity of the caller (as Zimbra vouches for it).',
+    auth: 'user',
+    request: {},
+    response: {
+      version: 'string',
+      features: { type: 'string', list: true },
+      account: {
+        fields: {
+          id: 'string',
+          name: { type: 'string', doc: 'Primary address, e.g. prenom.nom@esante.lu' },
+          displayName: { type: 'string', optional: true },
+          authMethod: { type: 'string', optional: true, doc: "'card' | 'fallback' when known" },
+        },
+      },
+    },
+  },
+} as const satisfies Record<string, OperationSpec>;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+export type RequestOf<N extends OperationName> = Infer<Operations[N]['request']>;
+export type ResponseOf<N extends OperationName> = Infer<Operations[N]['response']>;

@@ -1,0 +1,224 @@
+// @ts-check
+/**
+ * The packager's output passes the validator, and the validator rejects each kind of bad package
+ * with the rule and file that explain it. Bad packages are made by altering a real one.
+ */
+import { test, describe, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { buildZimlets } from './build.mjs';
+import { zipFiles } from './package-zimlet.mjs';
+import { formatViolation, readZipEntries, scanMessageCalls, validateZimletBuffer, validateZimletEntries } from './validate-zimlet.mjs';
+import { ZIMLETS } from './zimlets.mjs';
+
+/** @typedef {import('./validate-zimlet.mjs').ZipEntry} ZipEntry */
+/** @typedef {import('./validate-zimlet.mjs').Violation} Violation */
+
+let dir = '';
+/** @type {string[]} */
+let zips = [];
+/** @type {ZipEntry[]} entries of the real lu_esante_regify.zip */
+let regify = [];
+
+before(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'esante-zimlets-'));
+  zips = await buildZimlets({ outDir: dir });
+  regify = await readZipEntries(await readFile(path.join(dir, 'lu_esante_regify.zip')));
+});
+after(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/**
+ * A copy of the regify entries with `name` replaced through `edit` (or removed when it returns null).
+ * @param {string} name @param {(data: string) => string | null} edit
+ */
+function altered(name, edit) {
+  return regify.flatMap((e) => {
+    if (e.name !== name) return [e];
+    const data = edit(e.data.toString('latin1'));
+    return data === null ? [] : [{ name: e.name, data: Buffer.from(data, 'latin1') }];
+  });
+}
+
+/** @param {Violation[]} violations @param {string} rule */
+function only(violations, rule) {
+  return violations.filter((v) => v.rule === rule);
+}
+
+describe('the five real zimlets', () => {
+  test('build into one zip each, and every zip passes the validator', async () => {
+    assert.deepEqual(
+      zips.map((z) => path.basename(z)),
+      ZIMLETS.map((z) => `${z.name}.zip`),
+    );
+    for (const zip of zips) {
+      const violations = await validateZimletBuffer(path.basename(zip), await readFile(zip));
+      assert.deepEqual(violations.map(formatViolation), [], path.basename(zip));
+    }
+  });
+
+  test('each zip holds exactly the expected flat files, with a real PNG icon and ASCII properties', async () => {
+    for (const z of ZIMLETS) {
+      const entries = await readZipEntries(await readFile(path.join(dir, `${z.name}.zip`)));
+      assert.deepEqual(entries.map((e) => e.name).sort(), [
+        'config_template.xml',
+        `${z.name}.css`,
+        `${z.name}.js`,
+        `${z.name}.png`,
+        `${z.name}.properties`,
+        `${z.name}.xml`,
+        `${z.name}_de.properties`,
+        `${z.name}_fr.properties`,
+      ]);
+      const png = entries.find((e) => e.name.endsWith('.png'))?.data;
+      assert.ok(png && png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])));
+      assert.equal(png.readUInt32BE(16), 16, 'icon width');
+      const js = entries.find((e) => e.name.endsWith('.js'))?.data.toString('utf8') ?? '';
+      assert.match(js, new RegExp(`^var ${z.handler}=`), 'the bundle is one IIFE assigned to the handler global');
+      assert.doesNotMatch(js, /\blit-html\/development|lit\.dev\/msg\/dev-mode/, "lit's production build is bundled");
+    }
+  });
+
+  test('French texts are the guide’s names, escaped as \\uXXXX in the package', () => {
+    const fr = regify.find((e) => e.name === 'lu_esante_regify_fr.properties')?.data.toString('ascii') ?? '';
+    assert.match(fr, /^zimlet_label=Regify$/m);
+    assert.match(fr, /^about_enabled=Activ\\u00e9e$/m);
+  });
+
+  test('packaging is deterministic', async () => {
+    const again = await zipFiles(regify);
+    const once = await zipFiles(regify);
+    assert.ok(again.equals(once));
+  });
+});
+
+describe('the validator rejects', () => {
+  test('a zip whose descriptor is not named after the zip', () => {
+    const renamed = regify.map((e) => (e.name === 'lu_esante_regify.xml' ? { ...e, name: 'regify.xml' } : e));
+    const v = validateZimletEntries('lu_esante_regify.zip', renamed);
+    assert.equal(v.length, 1, v.map(formatViolation).join('\n'));
+    assert.equal(v[0]?.rule, 'descriptor-missing');
+    assert.equal(v[0]?.file, 'lu_esante_regify.xml');
+    assert.match(formatViolation(/** @type {Violation} */ (v[0])), /^lu_esante_regify\.zip: lu_esante_regify\.xml: \[descriptor-missing\] .*named after the zip/);
+  });
+
+  test('a zip deployed under another name than the descriptor’s <zimlet name>', () => {
+    const v = validateZimletEntries(
+      'lu_esante_other.zip',
+      regify.map((e) => (e.name === 'lu_esante_regify.xml' ? { ...e, name: 'lu_esante_other.xml' } : e)),
+    );
+    const names = only(v, 'descriptor-name');
+    assert.equal(names.length, 1);
+    assert.match(names[0]?.message ?? '', /<zimlet name="lu_esante_regify"> must equal the zip name "lu_esante_other"/);
+    assert.equal(only(v, 'config-name').length, 1, 'config_template.xml has the old name too');
+  });
+
+  test('a zip name Zimbra refuses', () => {
+    const v = validateZimletEntries('lu esante.zip', regify);
+    assert.ok(only(v, 'zip-name').some((x) => /does not match/.test(x.message)));
+  });
+
+  test('a zip with a ../ entry or an absolute path', async () => {
+    // yazl refuses such names, so write placeholders of the same length and patch the bytes: the
+    // name is stored in the local header and in the central directory, and no checksum covers it.
+    let zip = await zipFiles([...regify, { name: 'XXXevil.js', data: Buffer.from('1') }, { name: 'Ytmp.js', data: Buffer.from('2') }]);
+    zip = Buffer.from(zip.toString('latin1').replaceAll('XXXevil.js', '../evil.js').replaceAll('Ytmp.js', '/tmp.js'), 'latin1');
+    const v = await validateZimletBuffer('lu_esante_regify.zip', zip);
+    const bad = only(v, 'entry-name');
+    assert.equal(bad.length, 2, v.map(formatViolation).join('\n'));
+    assert.equal(bad[0]?.file, '../evil.js');
+    assert.match(bad[0]?.message ?? '', /contains "\.\.\/"/);
+    assert.equal(bad[1]?.file, '/tmp.js');
+    assert.match(bad[1]?.message ?? '', /absolute path/);
+  });
+
+  test('a nested entry (the package must be flat)', () => {
+    const v = validateZimletEntries('lu_esante_regify.zip', [...regify, { name: 'img/icon.png', data: Buffer.from('x') }]);
+    assert.deepEqual(
+      v.map((x) => [x.rule, x.file]),
+      [['flat', 'img/icon.png']],
+    );
+  });
+
+  test('a message key the code uses that is missing in one language', () => {
+    const v = validateZimletEntries('lu_esante_regify.zip', altered('lu_esante_regify_de.properties', (t) => t.replace(/^about_version=.*\n/m, '')));
+    assert.deepEqual(
+      v.map((x) => [x.rule, x.file]),
+      [['message-missing', 'lu_esante_regify_de.properties']],
+    );
+    assert.match(v[0]?.message ?? '', /"about_version" \(used in lu_esante_regify\.js\) is missing in de/);
+  });
+
+  test('a ${msg.key} of the descriptor missing in one language', () => {
+    const v = validateZimletEntries('lu_esante_regify.zip', altered('lu_esante_regify_fr.properties', (t) => t.replace(/^zimlet_tooltip=.*\n/m, '')));
+    assert.equal(v.length, 1, v.map(formatViolation).join('\n'));
+    assert.match(v[0]?.message ?? '', /"zimlet_tooltip" \(used in lu_esante_regify\.xml\) is missing in fr/);
+  });
+
+  test('a properties file missing, or not ASCII', () => {
+    const missing = validateZimletEntries('lu_esante_regify.zip', altered('lu_esante_regify.properties', () => null));
+    assert.deepEqual(only(missing, 'properties-missing').map((x) => x.file), ['lu_esante_regify.properties']);
+    const utf8 = regify.map((e) => (e.name === 'lu_esante_regify_fr.properties' ? { ...e, data: Buffer.from('zimlet_label=Régify\n', 'utf8') } : e));
+    assert.equal(only(validateZimletEntries('lu_esante_regify.zip', utf8), 'properties-ascii').length, 1);
+  });
+
+  test('a bundle that leaks a global', () => {
+    const v = validateZimletEntries('lu_esante_regify.zip', altered('lu_esante_regify.js', (js) => `${js}\nvar helper = 1; window.leaky = true;`));
+    assert.deepEqual(
+      v.map((x) => [x.rule, x.file]),
+      [['global-leak', 'lu_esante_regify.js']],
+    );
+    assert.match(v[0]?.message ?? '', /other than its handler: helper, leaky$/);
+  });
+
+  test('a bundle that does not define the handler global', () => {
+    const v = validateZimletEntries('lu_esante_regify.zip', altered('lu_esante_regify.js', (js) => js.replace(/^var lu_esante_regify_HandlerObject=/, 'void ')));
+    assert.deepEqual(
+      v.map((x) => x.rule),
+      ['handler-undefined'],
+    );
+    assert.match(v[0]?.message ?? '', /does not define the handler global "lu_esante_regify_HandlerObject"/);
+  });
+
+  test('a handler that is not a ZmZimletBase, and a bundle that throws', () => {
+    const fake = validateZimletEntries('lu_esante_regify.zip', altered('lu_esante_regify.js', () => 'var lu_esante_regify_HandlerObject = function () {};'));
+    assert.match(only(fake, 'handler-undefined')[0]?.message ?? '', /does not construct a ZmZimletBase/);
+    const throws = validateZimletEntries('lu_esante_regify.zip', altered('lu_esante_regify.js', () => 'undefinedThing.call();'));
+    assert.match(only(throws, 'bundle-load')[0]?.message ?? '', /throws when loaded: undefinedThing is not defined/);
+  });
+
+  test('a .msg( call whose key is not a literal', () => {
+    const v = validateZimletEntries('lu_esante_regify.zip', altered('lu_esante_regify.js', (js) => `${js}\n(function(h,k){return h.msg(k)});`));
+    assert.deepEqual(
+      v.map((x) => x.rule),
+      ['message-dynamic'],
+    );
+  });
+
+  test('a descriptor that is not well-formed, or misses required parts', () => {
+    const broken = validateZimletEntries('lu_esante_regify.zip', altered('lu_esante_regify.xml', (x) => x.replace('</zimletPanelItem>', '')));
+    assert.deepEqual(broken.map((x) => [x.rule, x.file]), [['xml', 'lu_esante_regify.xml']]);
+    const noHandler = validateZimletEntries('lu_esante_regify.zip', altered('lu_esante_regify.xml', (x) => x.replace(/<handlerObject>.*<\/handlerObject>/, '')));
+    assert.ok(only(noHandler, 'required-element').some((x) => /exactly one <handlerObject>/.test(x.message)));
+    const missingInclude = validateZimletEntries('lu_esante_regify.zip', altered('lu_esante_regify.css', () => null));
+    assert.ok(only(missingInclude, 'include-missing').some((x) => /<includeCSS>lu_esante_regify\.css<\/includeCSS>/.test(x.message)));
+  });
+
+  test('a config template with another version than the descriptor', () => {
+    const v = validateZimletEntries('lu_esante_regify.zip', altered('config_template.xml', (x) => x.replace(/(<zimletConfig [^>]*version=")[^"]*/, (_m, start) => `${start}9.9.9`)));
+    assert.deepEqual(v.map((x) => x.rule), ['config-version']);
+  });
+});
+
+describe('scanMessageCalls', () => {
+  test('finds literal keys in minified code and flags the others', () => {
+    const calls = scanMessageCalls('a.msg("k1"),this.msg(\'k2\',x),b?.msg(`k3`),c.msg(k),d.msg("a"+b),e.msgX("no")');
+    assert.deepEqual(
+      calls.map((c) => c.key),
+      ['k1', 'k2', 'k3', undefined, undefined],
+    );
+  });
+});

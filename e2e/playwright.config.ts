@@ -1,0 +1,53 @@
+import { defineConfig } from '@playwright/test';
+
+/**
+ * e2e in Debian's Chromium (Playwright cannot download browsers here) against the whole suite started
+ * the way `npm start` does it, on its own ports and a throw-away data dir.
+ */
+export const E2E_PORT = Number(process.env.E2E_SANDBOX_PORT ?? 18080);
+export const E2E_SERVICE_PORT = Number(process.env.E2E_SERVICE_PORT ?? 17080);
+export const E2E_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 12525);
+export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? '.data/e2e';
+
+export default defineConfig({
+  testDir: '.',
+  testMatch: '**/*.spec.ts',
+  fullyParallel: false,
+  workers: 1,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${E2E_PORT}`,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  webServer: {
+    command: `node scripts/start.mjs --fresh --no-build`,
+    url: `http://127.0.0.1:${E2E_PORT}/service/extension/esante/health`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      SANDBOX_PORT: String(E2E_PORT),
+      ESANTE_PORT: String(E2E_SERVICE_PORT),
+      SANDBOX_SMTP_PORT: String(E2E_SMTP_PORT),
+      ESANTE_DATA_DIR: E2E_DATA_DIR,
+      SANDBOX_DATA_DIR: `${E2E_DATA_DIR}/sandbox`,
+    },
+  },
+});

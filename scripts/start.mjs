@@ -1,0 +1,72 @@
+// `npm start`: the whole suite on one machine with its embedded defaults — the eSanté service
+// (SQLite store, embedded directory, soft-token signer…) and the Zimbra sandbox (webmail, SMTP,
+// seeded health professionals) that serves the built zimlets and proxies
+// /service/extension/esante/ to the service, as Zimbra's nginx does in production.
+//   --no-build  reuse dist/ as it is      --fresh  start from empty data (e2e)
+import { spawn, spawnSync } from 'node:child_process';
+import { rmSync, mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const flags = new Set(process.argv.slice(2));
+const env = { ...process.env };
+env.SANDBOX_PORT ??= '8080';
+env.ESANTE_PORT ??= '7080';
+env.SANDBOX_SMTP_PORT ??= '2525';
+env.ESANTE_DATA_DIR ??= '.data/dev';
+env.SANDBOX_DATA_DIR ??= `${env.ESANTE_DATA_DIR}/sandbox`;
+env.ESANTE_ZIMBRA_URL ??= `http://127.0.0.1:${env.SANDBOX_PORT}`;
+env.ESANTE_ZIMBRA_ADMIN_URL ??= `http://127.0.0.1:${env.SANDBOX_PORT}`;
+env.ESANTE_PUBLIC_URL ??= `http://127.0.0.1:${env.SANDBOX_PORT}`;
+env.ESANTE_SMTP_URL ??= `smtp://127.0.0.1:${env.SANDBOX_SMTP_PORT}`;
+env.ESANTE_SERVICE_URL ??= `http://127.0.0.1:${env.ESANTE_PORT}`;
+
+if (flags.has('--fresh')) rmSync(resolve(root, env.ESANTE_DATA_DIR), { recursive: true, force: true });
+mkdirSync(resolve(root, env.SANDBOX_DATA_DIR), { recursive: true });
+
+if (!flags.has('--no-build')) {
+  const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit', env });
+  if (b.status !== 0) process.exit(b.status ?? 1);
+}
+
+const children = [];
+function start(name, script) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env, stdio: 'inherit' });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(`${name} stopped (${signal ?? code}); stopping the suite.`);
+      stop(1);
+    }
+  });
+  children.push(child);
+}
+let stopping = false;
+function stop(code = 0) {
+  if (stopping) return;
+  stopping = true;
+  for (const c of children) c.kill('SIGTERM');
+  setTimeout(() => process.exit(code), 5000).unref();
+  Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.on('exit', r))))).then(() =>
+    process.exit(code),
+  );
+}
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+start('service', 'server-extension/src/main.ts');
+start('sandbox', 'sandbox/server/main.ts');
+
+const url = `http://127.0.0.1:${env.SANDBOX_PORT}/`;
+for (let i = 0; i < 120 && !stopping; i++) {
+  try {
+    const r = await fetch(`${url}service/extension/esante/health`);
+    if (r.ok) {
+      console.log(`\neSanté secure messaging is running: open ${url}`);
+      console.log('Log in as marie.schmit@esante.lu (or any user of sandbox/seed/users.json), password Sandbox-2026!');
+      break;
+    }
+  } catch {
+    /* not up yet */
+  }
+  await new Promise((r) => setTimeout(r, 500));
+}

@@ -1,0 +1,190 @@
+/**
+ * The service's configuration, read from environment variables only (one place), typed, with
+ * defaults for the embedded mode (`npm start` next to the sandbox). Every variable is listed in
+ * CONFIG_VARS, which the README's configuration table is checked against.
+ * Invalid values fail at start with one message listing every problem.
+ * Secrets are never read from the environment itself: the admin password comes from a file, and
+ * secret-bearing values are wrapped in `Secret` so they cannot be logged or serialised by accident.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { inspect } from 'node:util';
+
+export interface ConfigVar {
+  name: string;
+  default: string;
+  description: string;
+}
+
+/** Every environment variable the service reads. Add new ones here first. */
+export const CONFIG_VARS = [
+  { name: 'ESANTE_PORT', default: '7080', description: 'TCP port of the service (0 = any free port).' },
+  { name: 'ESANTE_HOST', default: '127.0.0.1', description: 'Interface to listen on; keep it private: Zimbra\'s nginx proxies to it.' },
+  { name: 'ESANTE_DATA_DIR', default: '.data', description: 'Directory for local state (SQLite file, test PKI) in the embedded mode.' },
+  { name: 'ESANTE_PUBLIC_URL', default: 'http://127.0.0.1:8080', description: 'Public origin of Zimbra (where nginx serves /service/extension/esante/); written into the WSDL and links.' },
+  { name: 'ESANTE_ZIMBRA_URL', default: 'http://127.0.0.1:8080', description: 'Base URL of Zimbra\'s user SOAP (…/service/soap/); the sandbox in the embedded mode.' },
+  { name: 'ESANTE_ZIMBRA_ADMIN_URL', default: '(ESANTE_ZIMBRA_URL)', description: 'Base URL of Zimbra\'s admin SOAP (…/service/admin/soap/), usually https://mailbox:7071.' },
+  { name: 'ESANTE_ZIMBRA_ADMIN_USER', default: '', description: 'Zimbra admin account used for provisioning (empty = provisioning disabled).' },
+  { name: 'ESANTE_ZIMBRA_ADMIN_PASSWORD_FILE', default: '', description: 'File holding that admin account\'s password (the password itself is never put in the environment).' },
+  { name: 'ESANTE_ZIMBRA_TIMEOUT_MS', default: '5000', description: 'Timeout of every call to Zimbra, in milliseconds.' },
+  { name: 'ESANTE_STORE', default: 'sqlite', description: 'Store kind: sqlite (embedded, one instance) or postgres (several instances).' },
+  { name: 'ESANTE_SQLITE_PATH', default: '(ESANTE_DATA_DIR)/esante.sqlite', description: 'SQLite file when ESANTE_STORE=sqlite.' },
+  { name: 'ESANTE_PG_URL', default: '', description: 'PostgreSQL connection URL when ESANTE_STORE=postgres (required then).' },
+  { name: 'ESANTE_MAX_REQUEST_BYTES', default: '1048576', description: 'Largest SOAP request body accepted, in bytes.' },
+  { name: 'ESANTE_AUTH_CACHE_SECONDS', default: '30', description: 'How long a session proved by Zimbra is trusted without asking again (0 = never cache, max 300).' },
+  { name: 'ESANTE_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'On SIGTERM/SIGINT, how long in-flight requests may finish before connections are closed.' },
+  { name: 'ESANTE_LOG_LEVEL', default: 'info', description: 'Log level: fatal, error, warn, info, debug, trace or silent.' },
+] as const satisfies readonly ConfigVar[];
+
+export type ConfigVarName = (typeof CONFIG_VARS)[number]['name'];
+export type Env = Readonly<Partial<Record<string, string | undefined>>>;
+
+/** A secret value: `reveal()` is the only way to read it; logging or JSON shows `[redacted]`. */
+export class Secret {
+  readonly #value: string;
+  constructor(value: string) {
+    this.#value = value;
+  }
+  reveal(): string {
+    return this.#value;
+  }
+  toJSON(): string {
+    return '[redacted]';
+  }
+  toString(): string {
+    return '[redacted]';
+  }
+  [inspect.custom](): string {
+    return 'Secret([redacted])';
+  }
+}
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: Secret };
+
+export interface Config {
+  port: number;
+  host: string;
+  dataDir: string;
+  publicUrl: string;
+  zimbra: {
+    url: string;
+    adminUrl: string;
+    adminUser?: string;
+    adminPassword?: Secret;
+    timeoutMs: number;
+  };
+  store: StoreConfig;
+  maxRequestBytes: number;
+  authCacheSeconds: number;
+  shutdownTimeoutMs: number;
+  logLevel: LogLevel;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** Reads and checks the configuration; throws ConfigError naming every bad variable. */
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const problems: string[] = [];
+  const str = (name: ConfigVarName, fallback: string): string => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? fallback : v.trim();
+  };
+  const int = (name: ConfigVarName, fallback: number, min: number, max: number): number => {
+    const raw = str(name, String(fallback));
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name}="${raw}" must be an integer between ${min} and ${max}`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const url = (name: ConfigVarName, fallback: string): string => {
+    const raw = str(name, fallback);
+    try {
+      const u = new URL(raw);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+      return raw.replace(/\/+$/, '');
+    } catch {
+      problems.push(`${name}="${raw}" must be an absolute http(s) URL`);
+      return fallback;
+    }
+  };
+
+  const dataDir = resolve(cwd, str('ESANTE_DATA_DIR', '.data'));
+  const zimbraUrl = url('ESANTE_ZIMBRA_URL', 'http://127.0.0.1:8080');
+  const adminUser = str('ESANTE_ZIMBRA_ADMIN_USER', '');
+  const passwordFile = str('ESANTE_ZIMBRA_ADMIN_PASSWORD_FILE', '');
+  let adminPassword: Secret | undefined;
+  if (passwordFile) {
+    try {
+      const text = readFileSync(resolve(cwd, passwordFile), 'utf8').replace(/\r?\n$/, '');
+      if (!text) problems.push(`ESANTE_ZIMBRA_ADMIN_PASSWORD_FILE: file ${passwordFile} is empty`);
+      adminPassword = new Secret(text);
+    } catch (e) {
+      problems.push(`ESANTE_ZIMBRA_ADMIN_PASSWORD_FILE: cannot read ${passwordFile} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  if (adminUser && !passwordFile) problems.push('ESANTE_ZIMBRA_ADMIN_USER is set but ESANTE_ZIMBRA_ADMIN_PASSWORD_FILE is not');
+  if (!adminUser && passwordFile) problems.push('ESANTE_ZIMBRA_ADMIN_PASSWORD_FILE is set but ESANTE_ZIMBRA_ADMIN_USER is not');
+
+  const storeKind = str('ESANTE_STORE', 'sqlite');
+  let store: StoreConfig;
+  if (storeKind === 'postgres') {
+    const pg = str('ESANTE_PG_URL', '');
+    if (!/^postgres(ql)?:\/\//.test(pg)) problems.push('ESANTE_PG_URL must be a postgres:// URL when ESANTE_STORE=postgres');
+    store = { kind: 'postgres', url: new Secret(pg) };
+  } else {
+    if (storeKind !== 'sqlite') problems.push(`ESANTE_STORE="${storeKind}" must be sqlite or postgres`);
+    const p = str('ESANTE_SQLITE_PATH', join(dataDir, 'esante.sqlite'));
+    store = { kind: 'sqlite', path: p === ':memory:' || isAbsolute(p) ? p : resolve(cwd, p) };
+  }
+
+  const logLevel = str('ESANTE_LOG_LEVEL', 'info') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) problems.push(`ESANTE_LOG_LEVEL="${logLevel}" must be one of ${LOG_LEVELS.join(', ')}`);
+
+  const host = str('ESANTE_HOST', '127.0.0.1');
+  if (!/^[\w.:-]+$/.test(host)) problems.push(`ESANTE_HOST="${host}" is not a host name or address`);
+
+  const config: Config = {
+    port: int('ESANTE_PORT', 7080, 0, 65535),
+    host,
+    dataDir,
+    publicUrl: url('ESANTE_PUBLIC_URL', 'http://127.0.0.1:8080'),
+    zimbra: {
+      url: zimbraUrl,
+      adminUrl: url('ESANTE_ZIMBRA_ADMIN_URL', zimbraUrl),
+      ...(adminUser ? { adminUser } : {}),
+      ...(adminPassword ? { adminPassword } : {}),
+      timeoutMs: int('ESANTE_ZIMBRA_TIMEOUT_MS', 5000, 100, 120_000),
+    },
+    store,
+    maxRequestBytes: int('ESANTE_MAX_REQUEST_BYTES', 1_048_576, 1024, 512 * 1024 * 1024),
+    authCacheSeconds: int('ESANTE_AUTH_CACHE_SECONDS', 30, 0, 300),
+    shutdownTimeoutMs: int('ESANTE_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
+    logLevel,
+  };
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}
+
+/**
+ * Which ESANTE_ variables are set in `env` without being known: likely typos, worth a warning.
+ * `known` is this table plus the tables of features that read their own variables (e.g. signing/config.ts).
+ */
+export function unknownEsanteVars(env: Env = process.env, known: readonly ConfigVar[] = CONFIG_VARS): string[] {
+  const names = new Set<string>(known.map((v) => v.name));
+  return Object.keys(env).filter((k) => k.startsWith('ESANTE_') && !names.has(k));
+}
+
+/** The configuration table for the README (Markdown), generated from CONFIG_VARS. */
+export function configTableMarkdown(): string {
+  const rows = CONFIG_VARS.map((v) => `| \`${v.name}\` | ${v.default === '' ? '(empty)' : `\`${v.default}\``} | ${v.description.replace(/\|/g, '\\|')} |`);
+  return ['| Variable | Default | Description |', '|---|---|---|', ...rows].join('\n');
+}

@@ -1,0 +1,41 @@
+/**
+ * Entry point of the directory module for the composition root: build the configured adapter.
+ * The root reads the environment (server-extension/src/config.ts) and passes a DirectoryConfig here.
+ */
+import { EmbeddedDirectory } from './embedded.ts';
+import { DEFAULT_COUNT, DEFAULT_SEED, generateDirectory } from './generate.ts';
+import { LdapDirectory } from './ldap.ts';
+import type { Directory } from './port.ts';
+
+export type { Directory } from './port.ts';
+export { DirectoryError } from './errors.ts';
+export { EmbeddedDirectory } from './embedded.ts';
+export { LdapDirectory, type LdapDirectoryOptions } from './ldap.ts';
+
+export type DirectoryConfig =
+  | {
+      kind: 'embedded';
+      /** NDJSON written by generate.ts; absent: the default synthetic directory, generated in memory. */
+      seedFile?: string;
+    }
+  | {
+      kind: 'ldap';
+      url: string;
+      bindDN: string;
+      /** Read from a file by the config layer; never logged. */
+      password: string;
+      baseDN: string;
+      poolSize?: number;
+      connectTimeoutMs?: number;
+      timeoutMs?: number;
+    };
+
+export function createDirectory(config: DirectoryConfig): Directory {
+  if (config.kind === 'ldap') {
+    const { kind: _kind, ...options } = config;
+    return new LdapDirectory(options);
+  }
+  if (config.seedFile) return EmbeddedDirectory.fromSeedFile(config.seedFile);
+  // The same entries as `generate.ts` with its defaults, so the sandbox and the LDIF agree.
+  return new EmbeddedDirectory(generateDirectory({ count: DEFAULT_COUNT, seed: DEFAULT_SEED }));
+}

@@ -1,0 +1,235 @@
+/**
+ * The service's HTTP front: routes under /service/extension/esante/ (the URL space Zimbra's nginx
+ * forwards to us, like it does for Java extensions in ExtensionDispatcherServlet):
+ *   soap        POST a SOAP 1.1 request; GET ?wsdl for the WSDL
+ *   health      GET: {status, version, store} (200 ok / 503 degraded), for load balancers
+ *   anything else: 404.
+ * Bodies are counted while they arrive and refused past the limit without being buffered whole.
+ * close() stops accepting, lets in-flight requests finish (bounded), then closes every socket.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pickLang } from '../../../shared/i18n/lang.ts';
+import { AUTH_COOKIE, CSRF_HEADER, HEALTH_PATH, SERVICE_BASE_PATH, SOAP_PATH } from '../../../shared/paths.ts';
+import { readCookie } from '../auth/index.ts';
+import { MalformedRequestError, RequestTooLargeError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { SoapEndpoint } from '../soap/endpoint.ts';
+import { toFault } from '../soap/fault.ts';
+
+export interface HealthReport {
+  status: 'ok' | 'degraded';
+  version: string;
+  store: boolean;
+}
+
+export interface HttpServerDeps {
+  soap: SoapEndpoint;
+  health: () => Promise<HealthReport>;
+  maxRequestBytes: number;
+  shutdownTimeoutMs: number;
+  log: Logger;
+}
+
+const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8';
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+/** Reads a body up to `max` bytes; rejects with RequestTooLargeError as soon as it is exceeded. */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(header(req, 'content-length') ?? NaN);
+    if (declared > max) return reject(new RequestTooLargeError(max, { message: `declared ${declared} bytes` }));
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) {
+        cleanup();
+        chunks.length = 0;
+        reject(new RequestTooLargeError(max, { message: 'body exceeded the limit while streaming' }));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (e: Error) => {
+      cleanup();
+      reject(new MalformedRequestError({ message: `request body interrupted: ${e.message}`, cause: e }));
+    };
+    // A client that goes away mid-body: nothing to answer, but the promise must settle.
+    const onClose = () => {
+      if (req.complete) return;
+      cleanup();
+      reject(new MalformedRequestError({ message: 'request body interrupted' }));
+    };
+    const cleanup = () => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
+}
+
+export class HttpServer {
+  readonly #deps: HttpServerDeps;
+  readonly #server: Server;
+  readonly #shutdown = new AbortController();
+  #closing: Promise<void> | undefined;
+
+  constructor(deps: HttpServerDeps) {
+    this.#deps = deps;
+    this.#server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, (req, res) => {
+      void this.#route(req, res);
+    });
+    // Idle keep-alive sockets must not hold a shutdown open.
+    this.#server.keepAliveTimeout = 5_000;
+  }
+
+  listen(port: number, host: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', reject);
+        const a = this.#server.address() as AddressInfo;
+        const h = a.family === 'IPv6' ? `[${a.address}]` : a.address;
+        resolve(`http://${h}:${a.port}`);
+      });
+    });
+  }
+
+  /** Stops accepting, waits for in-flight requests up to the timeout, then closes every socket. */
+  close(): Promise<void> {
+    this.#closing ??= new Promise<void>((resolve) => {
+      if (!this.#server.listening) return resolve();
+      const timer = setTimeout(() => {
+        this.#shutdown.abort();
+        this.#server.closeAllConnections();
+      }, this.#deps.shutdownTimeoutMs);
+      this.#server.close(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.#server.closeIdleConnections();
+    });
+    return this.#closing;
+  }
+
+  async #route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const started = performance.now();
+    const requestId = randomUUID();
+    const log = this.#deps.log.child({ requestId });
+    let faultCode: string | undefined;
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Cache-Control', 'no-store');
+    // During shutdown, tell keep-alive clients not to send another request on this socket, and
+    // close sockets that became idle once their last response went out.
+    if (this.#closing) res.setHeader('Connection', 'close');
+    res.once('finish', () => {
+      if (this.#closing) setImmediate(() => this.#server.closeIdleConnections());
+    });
+    let path = '';
+    try {
+      const url = new URL(req.url ?? '/', 'http://service.invalid');
+      path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+      if (path === SOAP_PATH) {
+        if ((req.method === 'GET' || req.method === 'HEAD') && [...url.searchParams.keys()].some((k) => k.toLowerCase() === 'wsdl')) {
+          res.writeHead(200, { 'Content-Type': SOAP_CONTENT_TYPE });
+          res.end(req.method === 'HEAD' ? undefined : this.#deps.soap.wsdl);
+        } else if (req.method === 'POST') {
+          faultCode = await this.#soap(req, res, requestId, log);
+        } else {
+          res.writeHead(405, { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' });
+          res.end('Use POST for SOAP requests, GET ?wsdl for the WSDL.\n');
+        }
+      } else if (path === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+        const report = await this.#health();
+        res.writeHead(report.status === 'ok' ? 200 : 503, { 'Content-Type': 'application/json; charset=utf-8' });
+        res.end(req.method === 'HEAD' ? undefined : JSON.stringify(report));
+      } else {
+        res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: 'not found', base: SERVICE_BASE_PATH }));
+      }
+    } catch (e) {
+      // Only reachable through a bug in the routing itself: answer in the one Fault format anyway.
+      const f = toFault(e, pickLang(header(req, 'accept-language')), log);
+      faultCode = f.code;
+      if (!res.headersSent) res.writeHead(f.httpStatus, { 'Content-Type': SOAP_CONTENT_TYPE });
+      res.end(f.xml);
+    } finally {
+      // Path only: query strings may carry tokens.
+      log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started), faultCode }, 'request');
+    }
+  }
+
+  /** Never hangs a load balancer's probe: a dependency slower than 2 s counts as down. */
+  async #health(): Promise<HealthReport> {
+    let timer: NodeJS.Timeout | undefined;
+    const slow = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('health check timed out')), 2_000);
+    });
+    try {
+      return await Promise.race([this.#deps.health(), slow]);
+    } catch {
+      return { status: 'degraded', version: '', store: false };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async #soap(req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger): Promise<string | undefined> {
+    const acceptLanguage = header(req, 'accept-language');
+    const lang = pickLang(acceptLanguage);
+    let xml: string;
+    try {
+      const encoding = (header(req, 'content-encoding') ?? 'identity').toLowerCase();
+      // We never inflate: a compressed body could expand past the limit (zip bomb).
+      if (encoding !== 'identity') throw new MalformedRequestError({ message: `content-encoding ${encoding} refused` });
+      const body = await readBody(req, this.#deps.maxRequestBytes);
+      try {
+        xml = new TextDecoder('utf-8', { fatal: true }).decode(body);
+      } catch {
+        throw new MalformedRequestError({ message: 'body is not UTF-8' });
+      }
+    } catch (e) {
+      const f = toFault(e, lang, log);
+      if (e instanceof RequestTooLargeError) {
+        // Answer now and drop the connection: the rest of the body is discarded, never stored.
+        res.setHeader('Connection', 'close');
+        res.once('finish', () => {
+          req.resume();
+          setTimeout(() => req.socket.destroy(), 1_000).unref();
+        });
+      }
+      res.writeHead(f.httpStatus, { 'Content-Type': SOAP_CONTENT_TYPE });
+      res.end(f.xml);
+      return f.code;
+    }
+
+    const clientGone = new AbortController();
+    res.once('close', () => clientGone.abort());
+    const answer = await this.#deps.soap.handle({
+      xml,
+      credentials: { authToken: readCookie(header(req, 'cookie'), AUTH_COOKIE), csrfToken: header(req, CSRF_HEADER) },
+      acceptLanguage,
+      requestId,
+      log,
+      signal: AbortSignal.any([clientGone.signal, this.#shutdown.signal]),
+    });
+    res.writeHead(answer.status, { 'Content-Type': SOAP_CONTENT_TYPE });
+    res.end(answer.body);
+    return answer.faultCode;
+  }
+}

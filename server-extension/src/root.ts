@@ -1,0 +1,121 @@
+/**
+ * The ONE composition root: builds every port from the config by constructor injection, and lets
+ * tests (or another deployment) plug in other implementations through `overrides`.
+ * (pattern: mailvelope/keyserver `src/server.js`; ports with `option ?? Default`: opentdf/web-sdk)
+ *
+ * Adding an operation: declare it in shared/soap/operations.ts, write `operations/<name>.ts` as a
+ * factory `(deps) => handler`, and register it in `handlers` below with the ports it needs.
+ */
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { SOAP_PATH } from '../../shared/paths.ts';
+import { operations } from '../../shared/soap/operations.ts';
+import { ZimbraAuthenticator, type Authenticator } from './auth/index.ts';
+import type { Config } from './config.ts';
+import { HttpServer, type HealthReport } from './http/server.ts';
+import { createLogger, type Logger } from './log.ts';
+import { getServiceInfo } from './operations/get-service-info.ts';
+import { SoapEndpoint } from './soap/endpoint.ts';
+import type { HandlerRegistry } from './soap/handlers.ts';
+import { openStore, type Store } from './store/index.ts';
+import { VERSION } from './version.ts';
+import { ZimbraAdmin, ZimbraClient } from './zimbra/client.ts';
+
+export interface ServiceOverrides {
+  log?: Logger;
+  /** An opened store (the root then neither migrates nor closes it: its owner does). */
+  store?: Store;
+  zimbra?: ZimbraClient;
+  authenticator?: Authenticator;
+  /** Merged over the default handlers (replace one, or add one for a test operation). */
+  handlers?: HandlerRegistry;
+  /** Extra feature names reported by GetServiceInfo. */
+  features?: readonly string[];
+  /** Used by the Zimbra client; tests may stub the network. */
+  fetch?: typeof fetch;
+}
+
+export interface Service {
+  /** Base URL once started, e.g. http://127.0.0.1:7080 (the SOAP endpoint is `${url}${SOAP_PATH}`). */
+  readonly url: string;
+  readonly version: string;
+  readonly log: Logger;
+  /** Opens the store (and migrates it), then listens. Resolves with the URL. */
+  start(): Promise<string>;
+  /** Graceful: stops accepting, drains in-flight requests, closes ports. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
+  const log = overrides.log ?? createLogger({ level: config.logLevel });
+
+  const zimbra =
+    overrides.zimbra ??
+    new ZimbraClient({
+      url: config.zimbra.url,
+      adminUrl: config.zimbra.adminUrl,
+      timeoutMs: config.zimbra.timeoutMs,
+      log: log.child({ port: 'zimbra' }),
+      ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+    });
+  const { adminUser, adminPassword } = config.zimbra;
+  // Provisioning (first login) uses it; built here so every later feature gets the same instance.
+  const zimbraAdmin =
+    adminUser && adminPassword ? new ZimbraAdmin(zimbra, () => ({ name: adminUser, password: adminPassword.reveal() })) : undefined;
+  const authenticator = overrides.authenticator ?? new ZimbraAuthenticator(zimbra, { cacheSeconds: config.authCacheSeconds });
+
+  const features = [...(zimbraAdmin ? ['provisioning'] : []), ...(overrides.features ?? [])];
+  const handlers: HandlerRegistry = {
+    GetServiceInfo: getServiceInfo({ version: VERSION, features }),
+    ...overrides.handlers,
+  };
+
+  const soap = await SoapEndpoint.create({
+    operations,
+    handlers,
+    authenticator,
+    location: `${config.publicUrl}${SOAP_PATH}`,
+  });
+
+  let store: Store | undefined = overrides.store;
+  const ownsStore = !overrides.store;
+  const health = async (): Promise<HealthReport> => {
+    const ok = store ? await store.ping() : false;
+    return { status: ok ? 'ok' : 'degraded', version: VERSION, store: ok };
+  };
+  const http = new HttpServer({ soap, health, maxRequestBytes: config.maxRequestBytes, shutdownTimeoutMs: config.shutdownTimeoutMs, log });
+
+  let url: string | undefined;
+  let stopping: Promise<void> | undefined;
+  return {
+    get url(): string {
+      if (!url) throw new Error('service not started');
+      return url;
+    },
+    version: VERSION,
+    log,
+    async start() {
+      if (url) return url;
+      if (!store) {
+        if (config.store.kind === 'sqlite') {
+          if (config.store.path !== ':memory:') await mkdir(dirname(config.store.path), { recursive: true });
+          store = await openStore({ kind: 'sqlite', path: config.store.path });
+        } else {
+          store = await openStore({ kind: 'postgres', url: config.store.url.reveal() });
+        }
+        await store.migrate();
+      }
+      url = await http.listen(config.port, config.host);
+      log.info({ url, version: VERSION, store: config.store.kind, features }, 'eSanté service started');
+      return url;
+    },
+    stop() {
+      stopping ??= (async () => {
+        await http.close();
+        if (ownsStore && store) await store.close();
+        log.info('eSanté service stopped');
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,111 @@
+/**
+ * Configuration of the signing feature, from environment variables (to be merged into
+ * server-extension/src/config.ts's CONFIG_VARS by the composition root; same shape), and the
+ * function that builds the SigningService from it.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import type { ConfigVar, Env } from '../config.ts';
+import { headerAuthMethod, zimbraAttrAuthMethod, type AuthMethodPort } from './auth-method.ts';
+import { cscSource, type CscOptions } from './csc.ts';
+import { createSmimeSigner, type CredentialSource } from './signer.ts';
+import { createSigningService, type SigningService } from './signing-service.ts';
+import { softTokenSource } from './soft-token.ts';
+import { ensureTestPki, type PkiUser, type TestPki } from './test-pki.ts';
+import { loadTrustAnchors, trustAnchorsFromPem, type TrustAnchors } from './verify.ts';
+
+export const SIGNING_CONFIG_VARS = [
+  { name: 'ESANTE_SIGNER', default: 'soft-token', description: 'Signer adapter: soft-token (embedded test PKI, PKCS#12) or csc (remote signing service, CSC API v2).' },
+  { name: 'ESANTE_SIGNING_MASTER_KEY_FILE', default: '(ESANTE_DATA_DIR)/signing/master.key', description: 'soft-token: 32-byte key that seals the PKCS#12 PINs and the test CA keys (created, mode 0600, when absent). Keep it out of data-dir backups.' },
+  { name: 'ESANTE_SIGNING_TRUST_ANCHORS', default: '(the test root of the embedded PKI)', description: 'PEM bundle of the roots a signature must chain to (production: the LuxTrust roots). Required with ESANTE_SIGNER=csc.' },
+  { name: 'ESANTE_AUTH_METHOD_SOURCE', default: 'zimbra-attr', description: 'Where the session\'s authentication method (card/fallback) comes from: zimbra-attr (GetInfo attribute esanteAuthMethod) or header (set by nginx from the SSO session).' },
+  { name: 'ESANTE_AUTH_METHOD_HEADER', default: 'X-Esante-Auth-Method', description: 'With source header: the request header carrying card or fallback.' },
+  { name: 'ESANTE_AUTH_METHOD_ACCOUNT_HEADER', default: '', description: 'With source header, optional: header carrying the SSO account\'s mail; the method is believed only when it equals the Zimbra caller.' },
+  { name: 'ESANTE_CSC_URL', default: '', description: 'With ESANTE_SIGNER=csc: base URL of the CSC API, ending in /csc/v2.' },
+  { name: 'ESANTE_CSC_USER', default: '', description: 'CSC auth/login (HTTP Basic) account of the service; empty = use ESANTE_CSC_TOKEN_FILE.' },
+  { name: 'ESANTE_CSC_PASSWORD_FILE', default: '', description: 'File holding the CSC account password.' },
+  { name: 'ESANTE_CSC_TOKEN_FILE', default: '', description: 'File holding an OAuth2 bearer token for the CSC API (re-read at each use, so it can be rotated).' },
+  { name: 'ESANTE_CSC_TIMEOUT_MS', default: '10000', description: 'Timeout of each CSC call, in milliseconds.' },
+] as const satisfies readonly ConfigVar[];
+
+export interface SigningConfig {
+  signer: 'soft-token' | 'csc';
+  dataDir: string;
+  masterKeyFile: string;
+  trustAnchorsFile?: string;
+  authMethod: { source: 'zimbra-attr' } | { source: 'header'; header: string; accountHeader?: string };
+  csc?: { url: string; user?: string; passwordFile?: string; tokenFile?: string; timeoutMs: number };
+}
+
+/** Reads the signing variables; throws an Error listing every problem. */
+export function loadSigningConfig(env: Env, dataDir: string, cwd = process.cwd()): SigningConfig {
+  const problems: string[] = [];
+  const str = (n: (typeof SIGNING_CONFIG_VARS)[number]['name']): string => (env[n] ?? '').trim();
+  const path = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
+  const signer = str('ESANTE_SIGNER') || 'soft-token';
+  if (signer !== 'soft-token' && signer !== 'csc') problems.push(`ESANTE_SIGNER="${signer}" must be soft-token or csc`);
+  const source = str('ESANTE_AUTH_METHOD_SOURCE') || 'zimbra-attr';
+  if (source !== 'zimbra-attr' && source !== 'header') problems.push(`ESANTE_AUTH_METHOD_SOURCE="${source}" must be zimbra-attr or header`);
+  const cfg: SigningConfig = {
+    signer: signer === 'csc' ? 'csc' : 'soft-token',
+    dataDir,
+    masterKeyFile: str('ESANTE_SIGNING_MASTER_KEY_FILE') ? path(str('ESANTE_SIGNING_MASTER_KEY_FILE')) : join(dataDir, 'signing', 'master.key'),
+    authMethod:
+      source === 'header'
+        ? { source: 'header', header: str('ESANTE_AUTH_METHOD_HEADER') || 'X-Esante-Auth-Method', ...(str('ESANTE_AUTH_METHOD_ACCOUNT_HEADER') ? { accountHeader: str('ESANTE_AUTH_METHOD_ACCOUNT_HEADER') } : {}) }
+        : { source: 'zimbra-attr' },
+  };
+  if (str('ESANTE_SIGNING_TRUST_ANCHORS')) cfg.trustAnchorsFile = path(str('ESANTE_SIGNING_TRUST_ANCHORS'));
+  if (cfg.signer === 'csc') {
+    const url = str('ESANTE_CSC_URL');
+    if (!/^https?:\/\/.+\/csc\/v2\/?$/.test(url)) problems.push('ESANTE_CSC_URL must be an http(s) URL ending in /csc/v2 when ESANTE_SIGNER=csc');
+    if (!cfg.trustAnchorsFile) problems.push('ESANTE_SIGNING_TRUST_ANCHORS is required when ESANTE_SIGNER=csc');
+    const user = str('ESANTE_CSC_USER');
+    const timeout = Number(str('ESANTE_CSC_TIMEOUT_MS') || '10000');
+    if (!Number.isInteger(timeout) || timeout < 100 || timeout > 120_000) problems.push('ESANTE_CSC_TIMEOUT_MS must be an integer between 100 and 120000');
+    cfg.csc = { url, timeoutMs: timeout };
+    if (user) {
+      if (!str('ESANTE_CSC_PASSWORD_FILE')) problems.push('ESANTE_CSC_PASSWORD_FILE is required with ESANTE_CSC_USER');
+      cfg.csc.user = user;
+      cfg.csc.passwordFile = path(str('ESANTE_CSC_PASSWORD_FILE'));
+    } else if (str('ESANTE_CSC_TOKEN_FILE')) cfg.csc.tokenFile = path(str('ESANTE_CSC_TOKEN_FILE'));
+    else problems.push('ESANTE_SIGNER=csc needs ESANTE_CSC_USER + ESANTE_CSC_PASSWORD_FILE or ESANTE_CSC_TOKEN_FILE');
+  }
+  if (problems.length) throw new Error(`Invalid signing configuration:\n  - ${problems.join('\n  - ')}`);
+  return cfg;
+}
+
+export interface SigningDeps {
+  /** Seeded users that get a test certificate (soft-token): sandbox/seed/users.json's users. */
+  users: readonly PkiUser[];
+  /** With csc: the credential authorization data per user (PIN/OTP). */
+  cscAuthData?: CscOptions['authData'];
+  fetch?: typeof fetch;
+}
+
+/** Builds the SigningService (and, in embedded mode, the test PKI it needs). */
+export async function createSigningFromConfig(cfg: SigningConfig, deps: SigningDeps): Promise<{ service: SigningService; pki?: TestPki }> {
+  let source: CredentialSource;
+  let anchors: TrustAnchors;
+  let pki: TestPki | undefined;
+  if (cfg.signer === 'soft-token') {
+    pki = await ensureTestPki(cfg.dataDir, deps.users, { masterKeyFile: cfg.masterKeyFile });
+    source = softTokenSource(pki);
+    anchors = cfg.trustAnchorsFile ? loadTrustAnchors(cfg.trustAnchorsFile) : trustAnchorsFromPem(pki.rootCertPem);
+  } else {
+    const c = cfg.csc!;
+    const read = (file: string) => () => readFileSync(file, 'utf8').trim();
+    if (!deps.cscAuthData) throw new Error('ESANTE_SIGNER=csc needs a source of credential authorization data (cscAuthData)');
+    source = cscSource({
+      baseUrl: c.url,
+      auth: c.user ? { kind: 'basic', username: c.user, password: read(c.passwordFile!) } : { kind: 'bearer', token: read(c.tokenFile!) },
+      authData: deps.cscAuthData,
+      timeoutMs: c.timeoutMs,
+      ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    });
+    anchors = loadTrustAnchors(cfg.trustAnchorsFile!);
+  }
+  const authMethods: AuthMethodPort =
+    cfg.authMethod.source === 'header' ? headerAuthMethod({ header: cfg.authMethod.header, ...(cfg.authMethod.accountHeader ? { accountHeader: cfg.authMethod.accountHeader } : {}) }) : zimbraAttrAuthMethod();
+  return { service: createSigningService({ signer: createSmimeSigner(source), authMethods, trustAnchors: anchors }), ...(pki ? { pki } : {}) };
+}

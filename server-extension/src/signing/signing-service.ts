@@ -1,0 +1,67 @@
+/**
+ * The signing feature as the SOAP layer will call it (GetSigningStatus, SignMessage,
+ * VerifySignature in shared/signing/types.ts): the Signer port, the auth-method port and the trust
+ * anchors put together, with the one rule of the guide (p.7): only a card session signs.
+ */
+import type { SigningStatus, VerificationReport } from '../../../shared/signing/types.ts';
+import type { AuthMethodCaller, AuthMethodPort } from './auth-method.ts';
+import { SigningError } from './errors.ts';
+import type { Signer } from './signer.ts';
+import { verifyMessage, type TrustAnchors } from './verify.ts';
+import { formatName, summarize } from './x509.ts';
+
+export interface SigningService {
+  status(caller: AuthMethodCaller): Promise<SigningStatus>;
+  /** Signs as the caller; throws SigningError (sign.card_required in a non-card session). */
+  sign(caller: AuthMethodCaller, mime: Buffer): Promise<Buffer>;
+  /** Never throws: a bad signature is a report. */
+  verify(rawMime: Buffer): VerificationReport;
+}
+
+export interface SigningServiceDeps {
+  signer: Signer;
+  authMethods: AuthMethodPort;
+  trustAnchors: TrustAnchors;
+  now?: () => Date;
+}
+
+const DAY = 86_400_000;
+
+export function createSigningService(deps: SigningServiceDeps): SigningService {
+  const now = deps.now ?? (() => new Date());
+  return {
+    async status(caller) {
+      const authMethod = await deps.authMethods.getAuthMethod(caller);
+      const status: SigningStatus = {
+        authMethod,
+        canSign: false,
+        signerKind: deps.signer.kind,
+        trustAnchors: deps.trustAnchors.certificates.map((c) => formatName(c.subject)),
+      };
+      let chain;
+      try {
+        chain = await deps.signer.certificates({ mail: caller.name });
+      } catch (e) {
+        status.reason = e instanceof SigningError ? e.code : 'sign.unavailable';
+        return status;
+      }
+      const cert = chain?.[0];
+      if (cert) {
+        status.certificate = { ...summarize(cert), daysToExpiry: Math.floor((cert.notAfter.getTime() - now().getTime()) / DAY) };
+      }
+      if (authMethod !== 'card') status.reason = 'sign.card_required';
+      else if (!cert) status.reason = 'sign.no_certificate';
+      else if (cert.notBefore > now() || cert.notAfter < now()) status.reason = 'sign.certificate_invalid';
+      else status.canSign = true;
+      return status;
+    },
+    async sign(caller, mime) {
+      // Checked first, before any key is touched: a fallback session never reaches the signer.
+      if ((await deps.authMethods.getAuthMethod(caller)) !== 'card') throw new SigningError('sign.card_required');
+      return deps.signer.sign(mime, { mail: caller.name });
+    },
+    verify(rawMime) {
+      return verifyMessage(rawMime, deps.trustAnchors, { now: now() });
+    },
+  };
+}

@@ -1,0 +1,240 @@
+/**
+ * The embedded test PKI, made at first start into the data directory: a root clearly named as a
+ * test CA, an intermediate, and one S/MIME signing certificate per seeded user, each user's key in a
+ * PKCS#12 protected by that user's PIN (see pin-vault.ts for where PINs live and why).
+ * Certificates follow RFC 8550 §4.4 (mail address in subjectAltName rfc822Name) and RFC 5280
+ * (keyUsage digitalSignature + nonRepudiation, extKeyUsage emailProtection).
+ *
+ * Layout under `<dataDir>/signing/`:
+ *   master.key               32 random bytes, mode 0600 (or ESANTE_SIGNING_MASTER_KEY_FILE)
+ *   pins.json                the PINs, sealed under master.key
+ *   pki/root.pem             test root certificate (the default trust anchor)
+ *   pki/root-key.pem         its key, PKCS#8 encrypted under master.key
+ *   pki/intermediate.pem     test signing CA certificate, pki/intermediate-key.pem its key
+ *   pki/users/<mail>.pem     a user's certificate; pki/users/<mail>.p12 key + chain, PIN-protected
+ */
+import { createPrivateKey, generateKeyPair, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import forge from 'node-forge';
+import { PinVault, loadOrCreateMasterKey, newPin } from './pin-vault.ts';
+
+export const TEST_ROOT_NAME = 'eSanté TEST Root CA — NOT FOR PRODUCTION';
+export const TEST_INTERMEDIATE_NAME = 'eSanté TEST Signing CA — NOT FOR PRODUCTION';
+const TEST_ORG = 'eSanté TEST PKI (sandbox, not for production)';
+
+export interface PkiUser {
+  givenName: string;
+  sn: string;
+  mail: string;
+}
+
+/** A CA (or any certificate) with its key, in memory. */
+export interface KeyedCertificate {
+  certPem: string;
+  /** Unencrypted PKCS#8 PEM: keep in memory only. */
+  keyPem: string;
+}
+
+export interface CertificateOptions {
+  notBefore?: Date;
+  notAfter?: Date;
+  /** Override the signing key usages (tests of refused certificates). */
+  keyUsage?: { digitalSignature?: boolean; nonRepudiation?: boolean; keyEncipherment?: boolean };
+  /** Override the extended key usages; [] leaves the extension out. */
+  extKeyUsage?: Array<'emailProtection' | 'serverAuth' | 'clientAuth'>;
+  /** More extensions, DER value (tests of certificates a verifier must refuse). */
+  extraExtensions?: Array<{ id: string; critical: boolean; value: Buffer }>;
+}
+
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
+
+async function rsaKeyPair(): Promise<{ publicPem: string; privatePem: string }> {
+  // node:crypto (OpenSSL) generates keys in milliseconds; forge's pure-JS generator takes seconds.
+  return new Promise((resolve, reject) =>
+    generateKeyPair('rsa', { modulusLength: 2048 }, (err, pub, priv) => {
+      if (err) reject(err);
+      else resolve({ publicPem: pub.export({ type: 'spki', format: 'pem' }) as string, privatePem: priv.export({ type: 'pkcs8', format: 'pem' }) as string });
+    }),
+  );
+}
+
+function serialNumber(): string {
+  const b = randomBytes(16);
+  b[0] = b[0]! & 0x7f; // positive INTEGER
+  return b.toString('hex');
+}
+
+function utf8(name: string, value: string): forge.pki.CertificateField {
+  return { name, value, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class } as forge.pki.CertificateField;
+}
+
+/**
+ * The subject of a parsed certificate, ready for setIssuer: forge keeps parsed UTF8String values as
+ * UTF-8 bytes but encodes again on output, which would change the issuer name and break chains.
+ */
+function subjectOf(cert: forge.pki.Certificate): forge.pki.CertificateField[] {
+  return cert.subject.attributes.map((a) =>
+    a.valueTagClass === (forge.asn1.Type.UTF8 as unknown) ? { ...a, value: forge.util.decodeUtf8(a.value as string) } : a,
+  );
+}
+
+/** Creates a CA: self-signed root when `issuer` is absent, else an intermediate signed by it. */
+export async function createCa(
+  commonName: string,
+  opts: { issuer?: KeyedCertificate; notBefore?: Date; notAfter?: Date; pathLen?: number } = {},
+): Promise<KeyedCertificate> {
+  const keys = await rsaKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(keys.publicPem);
+  cert.serialNumber = serialNumber();
+  cert.validity.notBefore = opts.notBefore ?? new Date(Date.now() - HOUR);
+  cert.validity.notAfter = opts.notAfter ?? new Date(Date.now() + (opts.issuer ? 5 : 10) * 365 * DAY);
+  cert.setSubject([{ name: 'countryName', value: 'LU' }, utf8('organizationName', TEST_ORG), utf8('commonName', commonName)]);
+  const issuerCert = opts.issuer ? forge.pki.certificateFromPem(opts.issuer.certPem) : cert;
+  cert.setIssuer(opts.issuer ? subjectOf(issuerCert) : cert.subject.attributes);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, critical: true, ...(opts.pathLen !== undefined ? { pathLenConstraint: opts.pathLen } : {}) },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+    { name: 'authorityKeyIdentifier', keyIdentifier: (opts.issuer ? issuerCert : cert).generateSubjectKeyIdentifier().getBytes() },
+  ]);
+  const signingKey = forge.pki.privateKeyFromPem(opts.issuer ? opts.issuer.keyPem : keys.privatePem);
+  cert.sign(signingKey as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privatePem };
+}
+
+/** Issues an S/MIME signing certificate for a user. */
+export async function issueSigningCertificate(ca: KeyedCertificate, user: PkiUser, opts: CertificateOptions = {}): Promise<KeyedCertificate> {
+  const keys = await rsaKeyPair();
+  const caCert = forge.pki.certificateFromPem(ca.certPem);
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(keys.publicPem);
+  cert.serialNumber = serialNumber();
+  cert.validity.notBefore = opts.notBefore ?? new Date(Date.now() - HOUR);
+  cert.validity.notAfter = opts.notAfter ?? new Date(Date.now() + 2 * 365 * DAY);
+  cert.setSubject([
+    { name: 'countryName', value: 'LU' },
+    utf8('organizationName', TEST_ORG),
+    utf8('givenName', user.givenName),
+    utf8('surname', user.sn),
+    utf8('commonName', `${user.givenName} ${user.sn}`),
+  ]);
+  cert.setIssuer(subjectOf(caCert));
+  const ku = opts.keyUsage ?? { digitalSignature: true, nonRepudiation: true };
+  const eku = opts.extKeyUsage ?? ['emailProtection'];
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false, critical: true },
+    { name: 'keyUsage', ...ku, critical: true },
+    ...(eku.length ? [{ name: 'extKeyUsage', ...Object.fromEntries(eku.map((k) => [k, true])) }] : []),
+    { name: 'subjectAltName', altNames: [{ type: 1, value: user.mail.toLowerCase() }] },
+    { name: 'subjectKeyIdentifier' },
+    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+    ...(opts.extraExtensions ?? []).map((e) => ({ id: e.id, critical: e.critical, value: e.value.toString('binary') })),
+  ]);
+  cert.sign(forge.pki.privateKeyFromPem(ca.keyPem) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privatePem };
+}
+
+/** A PKCS#12 (AES-256, PBKDF2) holding the key, its certificate and the CA chain, under `pin`. */
+export function toPkcs12(keyed: KeyedCertificate, chainPems: readonly string[], pin: string, friendlyName: string): Buffer {
+  const asn1 = forge.pkcs12.toPkcs12Asn1(
+    forge.pki.privateKeyFromPem(keyed.keyPem),
+    [forge.pki.certificateFromPem(keyed.certPem), ...chainPems.map((p) => forge.pki.certificateFromPem(p))],
+    pin,
+    { algorithm: 'aes256', friendlyName, count: 2048 },
+  );
+  return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
+}
+
+export interface TestPki {
+  readonly dir: string;
+  /** The test root: the default trust anchor (`openssl cms -verify -CAfile <rootCertPath>`). */
+  readonly rootCertPath: string;
+  readonly rootCertPem: string;
+  readonly intermediateCertPem: string;
+  /** Mail addresses that have a signing credential, lowercased. */
+  mails(): string[];
+  userCertPem(mail: string): string | undefined;
+  p12(mail: string): Buffer | undefined;
+  /** The PIN of a user's PKCS#12. A secret: for the soft token and the CSC stand-in only. */
+  pin(mail: string): string | undefined;
+}
+
+function writeAtomic(file: string, data: string | Buffer, mode = 0o644): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, data, { mode });
+  renameSync(tmp, file);
+}
+
+function safeFileName(mail: string): string {
+  const m = mail.toLowerCase();
+  if (!/^[a-z0-9._+-]+@[a-z0-9.-]+$/.test(m)) throw new Error(`not a plain mail address: ${JSON.stringify(mail)}`);
+  return m;
+}
+
+/**
+ * Makes (or completes) the test PKI: creates what is missing, never replaces what exists, so
+ * certificates stay stable across restarts and a user added to the seed gets one at next start.
+ * Meant for a single embedded instance (no cross-process lock).
+ */
+export async function ensureTestPki(dataDir: string, users: readonly PkiUser[], opts: { masterKeyFile?: string } = {}): Promise<TestPki> {
+  const base = join(dataDir, 'signing');
+  const pkiDir = join(base, 'pki');
+  const usersDir = join(pkiDir, 'users');
+  mkdirSync(usersDir, { recursive: true, mode: 0o700 });
+  const masterKey = loadOrCreateMasterKey(opts.masterKeyFile ?? join(base, 'master.key'));
+  const vault = new PinVault(join(base, 'pins.json'), masterKey);
+
+  const loadCa = (name: string): KeyedCertificate | undefined => {
+    const certFile = join(pkiDir, `${name}.pem`);
+    const keyFile = join(pkiDir, `${name}-key.pem`);
+    if (!existsSync(certFile) || !existsSync(keyFile)) return undefined;
+    const key = createPrivateKey({ key: readFileSync(keyFile, 'utf8'), format: 'pem', passphrase: masterKey });
+    return { certPem: readFileSync(certFile, 'utf8'), keyPem: key.export({ type: 'pkcs8', format: 'pem' }) as string };
+  };
+  const saveCa = (name: string, ca: KeyedCertificate): void => {
+    const sealed = createPrivateKey(ca.keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: masterKey }) as string;
+    writeAtomic(join(pkiDir, `${name}-key.pem`), sealed, 0o600);
+    writeAtomic(join(pkiDir, `${name}.pem`), ca.certPem);
+  };
+
+  let root = loadCa('root');
+  let fresh = false;
+  if (!root) {
+    root = await createCa(TEST_ROOT_NAME);
+    saveCa('root', root);
+    fresh = true;
+  }
+  let inter = fresh ? undefined : loadCa('intermediate');
+  if (!inter) {
+    inter = await createCa(TEST_INTERMEDIATE_NAME, { issuer: root, pathLen: 0 });
+    saveCa('intermediate', inter);
+    fresh = true;
+  }
+  for (const u of users) {
+    const name = safeFileName(u.mail);
+    const p12File = join(usersDir, `${name}.p12`);
+    if (!fresh && existsSync(p12File) && vault.has(name)) continue;
+    const issued = await issueSigningCertificate(inter, u);
+    const pin = newPin();
+    vault.set(name, pin);
+    writeAtomic(p12File, toPkcs12(issued, [inter.certPem, root.certPem], pin, name), 0o600);
+    writeAtomic(join(usersDir, `${name}.pem`), issued.certPem);
+  }
+
+  const rootCertPem = root.certPem;
+  const intermediateCertPem = inter.certPem;
+  const read = (file: string): Buffer | undefined => (existsSync(file) ? readFileSync(file) : undefined);
+  return {
+    dir: base,
+    rootCertPath: join(pkiDir, 'root.pem'),
+    rootCertPem,
+    intermediateCertPem,
+    mails: () => readdirSync(usersDir).filter((f) => f.endsWith('.p12')).map((f) => f.slice(0, -4)),
+    userCertPem: (mail) => read(join(usersDir, `${safeFileName(mail)}.pem`))?.toString('utf8'),
+    p12: (mail) => read(join(usersDir, `${safeFileName(mail)}.p12`)),
+    pin: (mail) => vault.pin(mail),
+  };
+}

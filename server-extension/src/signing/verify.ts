@@ -1,0 +1,300 @@
+/**
+ * Verifies the S/MIME signature of a raw message (RFC 8551 §3.5 multipart/signed with a detached
+ * CMS SignedData, RFC 5652 §5.6 signature verification, RFC 5280 §6 path checks, RFC 8550 §3 mail
+ * address match). Never throws: any failure is a "not valid" report with a reason code from
+ * shared/signing/reasons.ts.
+ *
+ * Not done (and said in the report or README): revocation (CRL/OCSP), RSASSA-PSS, several signers
+ * (the first is checked).
+ */
+import { constants, createHash, verify as cryptoVerify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { SignatureReason } from '../../../shared/signing/reasons.ts';
+import type { VerificationReport } from '../../../shared/signing/types.ts';
+import { CmsError, findSignerCertificate, parseSignedData, type ParsedSignedData, type ParsedSignerInfo } from './cms.ts';
+import { addressOf, field, parseContentType, parseEntity, splitMultipart, toCrlf, type Entity } from './mime.ts';
+import { DIGESTS, OID } from './oids.ts';
+import { certificatesFromPem, ekuNames, formatName, isWithin, signerSummary, summarize, type ParsedCertificate } from './x509.ts';
+
+/** The certificates a chain must end in: the test root by default, LuxTrust roots in production. */
+export interface TrustAnchors {
+  certificates: ParsedCertificate[];
+}
+
+export function trustAnchorsFromPem(pem: string): TrustAnchors {
+  const certificates = certificatesFromPem(pem);
+  if (certificates.length === 0) throw new Error('no certificate in the trust anchor bundle');
+  return { certificates };
+}
+
+/** Loads a PEM bundle file (ESANTE_SIGNING_TRUST_ANCHORS). */
+export function loadTrustAnchors(file: string): TrustAnchors {
+  return trustAnchorsFromPem(readFileSync(file, 'utf8'));
+}
+
+export interface VerifyOptions {
+  /** Clock (tests). */
+  now?: Date;
+  /** Claimed signing times further than this in the future are not believed (clock skew), ms. */
+  maxClockSkewMs?: number;
+}
+
+/** Checks in priority order: the report's `reason` is the first one failing. */
+const PRIORITY: SignatureReason[] = [
+  'signature.none', 'signature.malformed', 'signature.unsupported', 'signature.tampered', 'signature.invalid',
+  'signature.untrusted', 'signature.expired', 'signature.key_usage', 'signature.sender_mismatch',
+];
+
+const SIGNATURE_ALGORITHMS: Readonly<Record<string, { kind: 'rsa' | 'ec'; name: string; hash?: string }>> = {
+  [OID.rsaEncryption]: { kind: 'rsa', name: 'rsa-pkcs1-v1_5' },
+  [OID.sha256WithRSA]: { kind: 'rsa', name: 'rsa-pkcs1-v1_5', hash: 'sha256' },
+  [OID.sha384WithRSA]: { kind: 'rsa', name: 'rsa-pkcs1-v1_5', hash: 'sha384' },
+  [OID.sha512WithRSA]: { kind: 'rsa', name: 'rsa-pkcs1-v1_5', hash: 'sha512' },
+  [OID.ecPublicKey]: { kind: 'ec', name: 'ecdsa' },
+  [OID.ecdsaSha256]: { kind: 'ec', name: 'ecdsa', hash: 'sha256' },
+  [OID.ecdsaSha384]: { kind: 'ec', name: 'ecdsa', hash: 'sha384' },
+  [OID.ecdsaSha512]: { kind: 'ec', name: 'ecdsa', hash: 'sha512' },
+};
+
+class Report {
+  readonly r: VerificationReport;
+  readonly failed = new Set<SignatureReason>();
+  constructor(now: Date) {
+    this.r = { valid: false, reasons: [], reasonArgs: [], chain: [], trusted: false, keyUsage: [], extKeyUsage: [], revocationChecked: false, checkedAt: now.toISOString() };
+  }
+  fail(reason: SignatureReason, detail?: string): void {
+    this.failed.add(reason);
+    if (detail && !this.r.detail) this.r.detail = detail;
+  }
+  done(): VerificationReport {
+    const reasons = PRIORITY.filter((p) => this.failed.has(p));
+    this.r.reasons = reasons;
+    this.r.valid = reasons.length === 0;
+    if (reasons[0]) this.r.reason = reasons[0];
+    if (reasons[0] === 'signature.sender_mismatch') this.r.reasonArgs = [this.r.from ?? ''];
+    return this.r;
+  }
+}
+
+/** Verifies a raw message. Never throws. */
+export function verifyMessage(rawMime: Buffer, anchors: TrustAnchors, opts: VerifyOptions = {}): VerificationReport {
+  const now = opts.now ?? new Date();
+  const rep = new Report(now);
+  try {
+    verifyInto(rep, rawMime, anchors, now, opts.maxClockSkewMs ?? 5 * 60_000);
+  } catch (e) {
+    // Anything unexpected in a hostile message is a malformed signature, not a crash.
+    rep.fail('signature.malformed', e instanceof Error ? `${e.name}: ${e.message}` : 'unexpected error');
+  }
+  return rep.done();
+}
+
+function verifyInto(rep: Report, rawMime: Buffer, anchors: TrustAnchors, now: Date, skew: number): void {
+  let top: Entity;
+  try {
+    top = parseEntity(toCrlf(rawMime));
+  } catch (e) {
+    return rep.fail('signature.none', (e as Error).message);
+  }
+  const from = addressOf(field(top.fields, 'from'));
+  if (from) rep.r.from = from;
+  const ct = parseContentType(field(top.fields, 'content-type'));
+  if (ct.mediaType === 'application/pkcs7-mime' || ct.mediaType === 'application/x-pkcs7-mime') {
+    return verifyOpaque(rep, top, ct.params['smime-type']?.toLowerCase(), anchors, now, skew, from);
+  }
+  if (ct.mediaType !== 'multipart/signed') return rep.fail('signature.none');
+  const protocol = (ct.params['protocol'] ?? '').toLowerCase();
+  if (protocol !== 'application/pkcs7-signature' && protocol !== 'application/x-pkcs7-signature') {
+    return rep.fail('signature.unsupported', `multipart/signed protocol "${protocol}" (e.g. OpenPGP)`);
+  }
+  const boundary = ct.params['boundary'];
+  if (!boundary) return rep.fail('signature.malformed', 'multipart/signed without boundary');
+  const { parts } = splitMultipart(top.body, boundary);
+  if (parts.length < 2) return rep.fail('signature.malformed', 'multipart/signed needs two parts (message truncated?)');
+  const signedContent = parts[0]!;
+  const sigEntity = parseEntity(parts[1]!);
+  const sigType = parseContentType(field(sigEntity.fields, 'content-type')).mediaType;
+  if (sigType !== 'application/pkcs7-signature' && sigType !== 'application/x-pkcs7-signature') {
+    return rep.fail('signature.malformed', `second part is ${sigType}`);
+  }
+  const sd = decodeCms(rep, sigEntity, 'smime.p7s');
+  if (!sd) return;
+  if (sd.content) return rep.fail('signature.malformed', 'multipart/signed carries an embedded content');
+  checkSigner(rep, sd, sd.signerInfos[0]!, signedContent, anchors, now, skew, from);
+}
+
+/**
+ * Opaque signed data (RFC 8551 §3.5.2: application/pkcs7-mime; smime-type=signed-data): the signed
+ * MIME entity travels inside the CMS. Enveloped (encrypted) or compressed data is not a signature
+ * we can check here.
+ */
+function verifyOpaque(rep: Report, top: Entity, smimeType: string | undefined, anchors: TrustAnchors, now: Date, skew: number, from: string | undefined): void {
+  if (smimeType && smimeType !== 'signed-data') return rep.fail('signature.unsupported', `application/pkcs7-mime; smime-type=${smimeType} (encrypted or compressed S/MIME)`);
+  const sd = decodeCms(rep, top, 'smime.p7m');
+  if (!sd) return;
+  if (!sd.content) return rep.fail('signature.malformed', 'opaque signature without content');
+  checkSigner(rep, sd, sd.signerInfos[0]!, sd.content, anchors, now, skew, from);
+}
+
+/** Decodes the base64 CMS of an entity; on failure records the reason and returns undefined. */
+function decodeCms(rep: Report, e: Entity, what: string): ParsedSignedData | undefined {
+  const cte = (field(e.fields, 'content-transfer-encoding') ?? '7bit').toLowerCase();
+  if (cte !== 'base64') {
+    rep.fail('signature.malformed', `${what} transfer encoding ${cte}`);
+    return undefined;
+  }
+  const b64 = e.body.toString('latin1').replace(/[\r\n\t ]/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(b64) || b64.length % 4 !== 0) {
+    rep.fail('signature.malformed', `${what} is not valid base64`);
+    return undefined;
+  }
+  let sd: ParsedSignedData;
+  try {
+    sd = parseSignedData(Buffer.from(b64, 'base64'));
+  } catch (e) {
+    if (e instanceof CmsError) {
+      rep.fail(e.kind === 'unsupported' ? 'signature.unsupported' : 'signature.malformed', e.message);
+      return undefined;
+    }
+    throw e;
+  }
+  if (sd.contentType !== OID.data) {
+    rep.fail('signature.unsupported', `signed content type ${sd.contentType}`);
+    return undefined;
+  }
+  if (sd.signerInfos.length > 1) rep.r.detail = `${sd.signerInfos.length} signers: the first one is checked`;
+  return sd;
+}
+
+function checkSigner(
+  rep: Report, sd: ParsedSignedData, si: ParsedSignerInfo, content: Buffer, anchors: TrustAnchors, now: Date, skew: number, from: string | undefined,
+): void {
+  const r = rep.r;
+  const digest = DIGESTS[si.digestAlgorithmOid];
+  if (!digest) {
+    const weak = si.digestAlgorithmOid === OID.sha1 || si.digestAlgorithmOid === OID.md5;
+    return rep.fail('signature.unsupported', weak ? 'SHA-1/MD5 digests are no longer accepted (RFC 8551 §2.2)' : `digest ${si.digestAlgorithmOid}`);
+  }
+  r.digestAlgorithm = digest.micalg;
+  const sigAlg = SIGNATURE_ALGORITHMS[si.signatureAlgorithmOid];
+  if (!sigAlg) return rep.fail('signature.unsupported', `signature algorithm ${si.signatureAlgorithmOid}`);
+  r.signatureAlgorithm = sigAlg.name;
+  if (si.signingTime) r.signingTime = si.signingTime.toISOString();
+
+  const signer = findSignerCertificate(si, sd.certificates);
+  if (signer) {
+    r.signer = signerSummary(signer);
+    r.keyUsage = signer.keyUsage ?? [];
+    r.extKeyUsage = ekuNames(signer.extKeyUsage);
+  }
+
+  // 1. Was the content changed? (RFC 5652 §5.4: messageDigest must equal the content's digest.)
+  const computed = createHash(digest.node).update(content).digest();
+  r.computedDigest = computed.toString('hex');
+  if (si.signedAttrsDer) {
+    if (si.contentType !== OID.data) return rep.fail('signature.malformed', 'signed contentType attribute missing or not id-data');
+    if (!si.messageDigest) return rep.fail('signature.malformed', 'messageDigest attribute missing');
+    r.signedDigest = si.messageDigest.toString('hex');
+    r.contentChanged = !si.messageDigest.equals(computed);
+    if (r.contentChanged) rep.fail('signature.tampered');
+  }
+
+  // 2. Does the signature value verify with the signer's key?
+  if (!signer) {
+    rep.fail('signature.untrusted', 'the signer’s certificate is not included in the signature');
+    return;
+  }
+  const keyType = signer.publicKey.asymmetricKeyType;
+  if ((sigAlg.kind === 'rsa') !== (keyType === 'rsa')) return rep.fail('signature.invalid', `a ${keyType} key cannot make a ${sigAlg.name} signature`);
+  const hash = sigAlg.hash ?? digest.node;
+  const signedBytes = si.signedAttrsDer ?? content;
+  const key = sigAlg.kind === 'rsa' ? { key: signer.publicKey, padding: constants.RSA_PKCS1_PADDING } : { key: signer.publicKey, dsaEncoding: 'der' as const };
+  let ok = false;
+  try {
+    ok = cryptoVerify(hash, signedBytes, key, si.signature);
+  } catch {
+    ok = false;
+  }
+  r.signatureValueOk = ok;
+  if (!ok) {
+    // Without signed attributes the signature covers the content itself: a change shows up here.
+    rep.fail(si.signedAttrsDer ? 'signature.invalid' : 'signature.tampered');
+    if (!si.signedAttrsDer) r.contentChanged = true;
+  } else if (!si.signedAttrsDer) r.contentChanged = false;
+
+  // 3. Chain to a trust anchor.
+  const chain = buildChain(signer, sd.certificates, anchors);
+  r.chain = chain.path.map(summarize);
+  r.trusted = chain.anchor !== undefined;
+  if (chain.anchor) r.trustAnchor = formatName(chain.anchor.subject);
+  else rep.fail('signature.untrusted', chain.problem);
+
+  // 4. Validity dates of every certificate of the path, at the claimed signing time and now.
+  const path = chain.path.length ? chain.path : [signer];
+  r.validNow = path.every((c) => isWithin(c, now));
+  if (si.signingTime) {
+    if (si.signingTime.getTime() > now.getTime() + skew) rep.fail('signature.expired', 'signing time is in the future');
+    r.validAtSigningTime = path.every((c) => isWithin(c, si.signingTime!));
+  }
+  if (!r.validNow || r.validAtSigningTime === false) rep.fail('signature.expired');
+
+  // 5. May this certificate sign mail? (RFC 8550 §4.4.2/§4.4.4.)
+  const kuOk = !signer.keyUsage || signer.keyUsage.includes('digitalSignature') || signer.keyUsage.includes('nonRepudiation');
+  const ekuOk = !signer.extKeyUsage || signer.extKeyUsage.includes(OID.emailProtection) || signer.extKeyUsage.includes(OID.anyExtendedKeyUsage);
+  r.keyUsageOk = kuOk && ekuOk;
+  if (!r.keyUsageOk) rep.fail('signature.key_usage');
+
+  // 6. Does the certificate vouch for the sender's address? (RFC 8550 §3.)
+  if (from) {
+    r.senderMatches = signer.mails.includes(from);
+    if (!r.senderMatches) rep.fail('signature.sender_mismatch');
+  }
+}
+
+interface Chain {
+  /** Signer first, anchor last (when found). */
+  path: ParsedCertificate[];
+  anchor?: ParsedCertificate;
+  problem?: string;
+}
+
+function sameKey(a: ParsedCertificate, b: ParsedCertificate): boolean {
+  return a.publicKey.equals(b.publicKey);
+}
+
+/** RFC 5280 §6.1 in its simple form: names chain, signatures verify, CAs are CAs, path lengths hold. */
+function buildChain(leaf: ParsedCertificate, pool: readonly ParsedCertificate[], anchors: TrustAnchors): Chain {
+  const path: ParsedCertificate[] = [leaf];
+  let current = leaf;
+  for (let depth = 0; depth < 10; depth++) {
+    if (current.unknownCritical.length) {
+      return { path, problem: `${formatName(current.subject)} has critical extensions we cannot check: ${current.unknownCritical.join(', ')}` };
+    }
+    const anchorSelf = anchors.certificates.find((a) => a.subjectDer.equals(current.subjectDer) && sameKey(a, current));
+    if (anchorSelf) return { path, anchor: anchorSelf };
+    const issuedBy = (c: ParsedCertificate): boolean => c.subjectDer.equals(current.issuerDer) && safeVerify(current, c);
+    const anchor = anchors.certificates.find(issuedBy);
+    const issuer = anchor ?? pool.find((c) => c !== current && issuedBy(c));
+    if (!issuer) {
+      const selfSigned = current.subjectDer.equals(current.issuerDer);
+      return { path, problem: selfSigned ? `untrusted root ${formatName(current.subject)}` : `no issuer found for ${formatName(current.subject)}` };
+    }
+    if (!issuer.isCa || (issuer.keyUsage && !issuer.keyUsage.includes('keyCertSign'))) {
+      return { path, problem: `${formatName(issuer.subject)} is not a certification authority` };
+    }
+    // pathLen counts the intermediate CAs below the issuer (RFC 5280 §4.2.1.9).
+    if (issuer.pathLen !== null && path.length - 1 > issuer.pathLen) return { path, problem: 'path length constraint exceeded' };
+    path.push(issuer);
+    if (anchor) return { path, anchor };
+    current = issuer;
+  }
+  return { path, problem: 'certificate chain too long' };
+}
+
+function safeVerify(cert: ParsedCertificate, issuer: ParsedCertificate): boolean {
+  try {
+    return cert.x509.verify(issuer.publicKey);
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * Signing and verification shapes shared by the service (server-extension/src/signing/) and the
+ * security zimlet. `signingOperations` holds the future SOAP operations, declared in the schema
+ * language of shared/soap/schema.ts but NOT yet registered in shared/soap/operations.ts: the SOAP
+ * layer adds them with `...signingOperations` when it wires the handlers. Their values are exactly
+ * the TypeScript interfaces below (a type test in the service checks they stay in step).
+ */
+import type { OperationSpec } from '../soap/schema.ts';
+import type { SignatureReason } from './reasons.ts';
+
+/** How the Zimbra session was opened: LuxTrust card, or the fallback login (guide p.7 "mode de secours"). */
+export type AuthMethod = 'card' | 'fallback' | 'unknown';
+
+/** One X.509 certificate as the zimlet shows it. Dates are ISO 8601 (UTC). */
+export interface CertificateSummary {
+  /** RFC 4514 string, most specific first: `CN=Marie Schmit,O=…,C=LU`. */
+  subject: string;
+  issuer: string;
+  /** Hex, upper case, no separators. */
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+  /** SHA-256 of the DER, hex upper case with ':' like browsers show it. */
+  fingerprintSha256: string;
+}
+
+export interface SignerSummary extends CertificateSummary {
+  /** The certificate's common name (or given name + surname). */
+  name: string;
+  /** First rfc822Name of subjectAltName (or emailAddress of the subject). */
+  mail: string;
+  /** Every mail address the certificate vouches for. */
+  mails: string[];
+}
+
+/**
+ * What the verifier found. `valid` is true only when every check passed; otherwise `reason` is the
+ * first failing check in this order: malformed/unsupported/none, tampered, invalid, untrusted,
+ * expired, key_usage, sender_mismatch; `reasons` lists every failing one.
+ */
+export interface VerificationReport {
+  valid: boolean;
+  reason?: SignatureReason;
+  reasons: SignatureReason[];
+  /** Arguments of the reason text (e.g. the From address for `signature.sender_mismatch`). */
+  reasonArgs: string[];
+  /** A short technical detail for the report dialog and the logs (never secrets, never message content). */
+  detail?: string;
+  signer?: SignerSummary;
+  /** The signer's claimed signing time (CMS signingTime attribute), ISO 8601; not a trusted timestamp. */
+  signingTime?: string;
+  /** 'sha-256', 'sha-384', 'sha-512' (micalg names, RFC 8551 §3.4.3.2). */
+  digestAlgorithm?: string;
+  /** e.g. 'rsa-pkcs1-v1_5', 'ecdsa'. */
+  signatureAlgorithm?: string;
+  /** The digest the signer signed (messageDigest attribute) and the one of the content received, hex. */
+  signedDigest?: string;
+  computedDigest?: string;
+  /** True when the content's digest differs from the signed one. */
+  contentChanged?: boolean;
+  /** True when the signature value verifies with the signer's public key. */
+  signatureValueOk?: boolean;
+  /** Chain from the signer (first) up to the trust anchor (last) when one was found. */
+  chain: CertificateSummary[];
+  trusted: boolean;
+  /** Subject of the trust anchor the chain ends in. */
+  trustAnchor?: string;
+  /** Every certificate of the chain was within its validity dates at the claimed signing time / now. */
+  validAtSigningTime?: boolean;
+  validNow?: boolean;
+  /** keyUsage names present ('digitalSignature', 'nonRepudiation', …) and extKeyUsage OIDs or names. */
+  keyUsage: string[];
+  extKeyUsage: string[];
+  keyUsageOk?: boolean;
+  /** The From address of the message and whether the certificate vouches for it. */
+  from?: string;
+  senderMatches?: boolean;
+  /** Revocation (CRL/OCSP) is not checked yet: always false, shown in the report. */
+  revocationChecked: boolean;
+  checkedAt: string;
+}
+
+/** Whether the caller can sign now, and with which certificate (GetSigningStatus). */
+export interface SigningStatus {
+  authMethod: AuthMethod;
+  canSign: boolean;
+  /** Error code (shared/errors.ts) explaining why not, e.g. 'sign.card_required'. */
+  reason?: string;
+  /** 'soft-token' (embedded test PKI) or 'csc' (remote signing service). */
+  signerKind: string;
+  certificate?: CertificateSummary & { daysToExpiry: number };
+  /** Subjects of the configured trust anchors. */
+  trustAnchors: string[];
+}
+
+const certificateFields = {
+  subject: 'string',
+  issuer: 'string',
+  serialNumber: 'string',
+  notBefore: 'dateTime',
+  notAfter: 'dateTime',
+  fingerprintSha256: 'string',
+} as const;
+
+/** Future SOAP operations of the signing feature (to be spread into shared/soap/operations.ts). */
+export const signingOperations = {
+  GetSigningStatus: {
+    doc: 'How the session was opened (card or fallback), whether the caller may sign, the signing certificate and the trust anchors.',
+    auth: 'user',
+    request: {},
+    response: {
+      authMethod: { type: 'string', doc: "'card' | 'fallback' | 'unknown'" },
+      canSign: 'boolean',
+      reason: { type: 'string', optional: true, doc: 'Error code when canSign is false, e.g. sign.card_required' },
+      signerKind: { type: 'string', doc: "'soft-token' | 'csc'" },
+      certificate: { optional: true, fields: { ...certificateFields, daysToExpiry: 'int' } },
+      trustAnchors: { type: 'string', list: true },
+    },
+  },
+  SignMessage: {
+    doc: 'Signs a complete MIME message (RFC 5322, base64 of its bytes) as S/MIME multipart/signed; card sessions only (Fault sign.card_required).',
+    auth: 'user',
+    request: {
+      mime: { type: 'string', max: 36_000_000, doc: 'base64 of the message bytes (From must be the caller)' },
+    },
+    response: {
+      mime: { type: 'string', doc: 'base64 of the signed message, to upload and send as it is (SendMsgRequest {m:{aid}})' },
+    },
+  },
+  VerifySignature: {
+    doc: 'Verifies the S/MIME signature of a raw message; never a Fault for a bad signature, a report instead.',
+    auth: 'user',
+    request: {
+      mime: { type: 'string', max: 36_000_000, doc: 'base64 of the raw message (/service/content/get)' },
+    },
+    response: {
+      report: {
+        fields: {
+          valid: 'boolean',
+          reason: { type: 'string', optional: true },
+          reasons: { type: 'string', list: true },
+          reasonArgs: { type: 'string', list: true },
+          detail: { type: 'string', optional: true },
+          signer: {
+            optional: true,
+            fields: { ...certificateFields, name: 'string', mail: 'string', mails: { type: 'string', list: true } },
+          },
+          signingTime: { type: 'dateTime', optional: true },
+          digestAlgorithm: { type: 'string', optional: true },
+          signatureAlgorithm: { type: 'string', optional: true },
+          signedDigest: { type: 'string', optional: true },
+          computedDigest: { type: 'string', optional: true },
+          contentChanged: { type: 'boolean', optional: true },
+          signatureValueOk: { type: 'boolean', optional: true },
+          chain: { list: true, fields: certificateFields },
+          trusted: 'boolean',
+          trustAnchor: { type: 'string', optional: true },
+          validAtSigningTime: { type: 'boolean', optional: true },
+          validNow: { type: 'boolean', optional: true },
+          keyUsage: { type: 'string', list: true },
+          extKeyUsage: { type: 'string', list: true },
+          keyUsageOk: { type: 'boolean', optional: true },
+          from: { type: 'string', optional: true },
+          senderMatches: { type: 'boolean', optional: true },
+          revocationChecked: 'boolean',
+          checkedAt: 'dateTime',
+        },
+      },
+    },
+  },
+} as const satisfies Record<string, OperationSpec>;

@@ -1,0 +1,105 @@
+/**
+ * Shows what the eSanté service says about the caller: identity (as Zimbra vouches for it), service
+ * version and whether this zimlet's feature is enabled. Every zimlet's skeleton panel embeds it: it is
+ * how acceptance proves a zimlet reaches the service through the ZimletHost and the SOAP client.
+ * States are exposed as `data-state="loading|ready|error"` for tests and screen readers get a live
+ * region. Texts come from the zimlet's properties (keys `about_*`, present in every zimlet).
+ */
+import { html, nothing } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { errorText, isErrorCode } from '../../errors.ts';
+import { DEFAULT_LANG } from '../../i18n/lang.ts';
+import type { ResponseOf } from '../../soap/operations.ts';
+import { EsanteElement } from '../base-element.ts';
+import { styles } from './service-info.styles.ts';
+
+export type ServiceInfo = ResponseOf<'GetServiceInfo'>;
+export type ServiceInfoLoader = (signal: AbortSignal) => Promise<ServiceInfo>;
+
+type View =
+  | { state: 'loading' }
+  | { state: 'ready'; info: ServiceInfo }
+  | { state: 'error'; message: string };
+
+export class EsanteServiceInfo extends EsanteElement {
+  static override styles = [...EsanteElement.styles, styles];
+
+  private abort: AbortController | undefined;
+
+  @state() private accessor view: View = { state: 'loading' };
+
+  /** Feature id this zimlet needs in `GetServiceInfo.features` (the zimlet's short name). */
+  @property() accessor feature = '';
+  /** Fetches the info; injected by the zimlet (callService in production, a stub in tests). */
+  @property({ attribute: false }) accessor load: ServiceInfoLoader | undefined = undefined;
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.abort?.abort();
+  }
+
+  /** (Re)loads the info; called each time the panel opens. Resolves when the view is updated. */
+  async refresh(): Promise<void> {
+    this.abort?.abort();
+    const abort = new AbortController();
+    this.abort = abort;
+    this.view = { state: 'loading' };
+    try {
+      if (!this.load) throw new Error('no loader set');
+      const info = await this.load(abort.signal);
+      if (!abort.signal.aborted) this.view = { state: 'ready', info };
+    } catch (err) {
+      if (!abort.signal.aborted) this.view = { state: 'error', message: this.describe(err) };
+    }
+    await this.updateComplete;
+  }
+
+  /** A Fault with a stable code shows its text; anything else (network, proxy) is "service unavailable". */
+  private describe(err: unknown): string {
+    const lang = this.host?.lang ?? DEFAULT_LANG;
+    if (typeof err === 'object' && err !== null && 'code' in err) {
+      const code = String(err.code);
+      if (isErrorCode(code)) {
+        // The service writes the Fault text in the caller's language (callService sends `lang`).
+        const message = 'message' in err && typeof err.message === 'string' ? err.message : '';
+        return message || errorText(code, lang);
+      }
+    }
+    return errorText('service.unavailable', lang);
+  }
+
+  private renderInfo(info: ServiceInfo) {
+    const enabled = info.features.includes(this.feature);
+    const who = info.account.displayName ? `${info.account.displayName} <${info.account.name}>` : info.account.name;
+    return html`
+      <dl>
+        <dt>${this.msg('about_account')}</dt>
+        <dd data-field="account">${who}</dd>
+        <dt>${this.msg('about_version')}</dt>
+        <dd data-field="version">${info.version}</dd>
+        <dt>${this.msg('about_feature')}</dt>
+        <dd data-field="feature" class=${enabled ? 'ok' : 'off'}>
+          ${enabled ? this.msg('about_enabled') : this.msg('about_disabled')}
+        </dd>
+      </dl>
+    `;
+  }
+
+  override render() {
+    const v = this.view;
+    return html`
+      <section data-state=${v.state} aria-busy=${v.state === 'loading' ? 'true' : 'false'}>
+        <div role="status" aria-live="polite">
+          ${v.state === 'loading' ? html`<p class="muted">${this.msg('about_loading')}</p>` : nothing}
+          ${v.state === 'ready' ? this.renderInfo(v.info) : nothing}
+        </div>
+        ${v.state === 'error'
+          ? html`<div role="alert" class="error">
+              <p>${v.message}</p>
+              <button type="button" @click=${() => void this.refresh()}>${this.msg('about_retry')}</button>
+            </div>`
+          : nothing}
+      </section>
+    `;
+  }
+}

@@ -1,0 +1,12 @@
+import '../../../../shared/ui/service-info/service-info.ts';
+import { EsanteSecurityPanel } from './security-panel.component.ts';
+
+export { EsanteSecurityPanel };
+
+EsanteSecurityPanel.define('esante-security-panel');
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'esante-security-panel': EsanteSecurityPanel;
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The real zimlet bundles in Chromium, inside a page that fakes only the Zimbra globals listed in
+ * zimlets/README.md: the five zimlets load side by side (shared custom elements defined once), every
+ * panel item and descriptor menu item opens its zimlet's dialog, a panel
+ * click opens a dialog whose lit content fetches GetServiceInfo from the service URL with the CSRF
+ * header, shows it translated, and shows a Fault as a translated alert that can be retried from the keyboard.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium, type Browser, type Page, type Request } from '@playwright/test';
+import { bundleZimlet } from '../../build/build.mjs';
+import { parseProperties } from '../../build/properties.mjs';
+import { childrenNamed, parseXml } from '../../build/xml.mjs';
+import { ZIMLETS } from '../../build/zimlets.mjs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { SOAP_NAMESPACE, SOAP_PATH } from '../../shared/paths.ts';
+
+const ORIGIN = 'http://zimbra.test';
+const CSRF = 'csrf-token-for-test';
+
+/** Only what the handlers and zimlets/common use, shaped like zm-web-client (see zimlets/README.md). */
+const FAKE_ZIMBRA = `
+  window.csrfToken = ${JSON.stringify(CSRF)};
+  window.ZmSetting = { LOCALE_NAME: 'LOCALE_NAME' };
+  window.ZmApp = { MAIL: 'Mail' };
+  window.ZmOperation = { NEW_MESSAGE: 'NEW_MESSAGE' };
+  window.AjxEmailAddress = { TO: 'TO', CC: 'CC', BCC: 'BCC' };
+  window.AjxListener = function (obj, fn) { this.obj = obj; this.fn = fn; };
+  AjxListener.prototype.handleEvent = function (ev) { return this.fn.call(this.obj, ev); };
+  window.AjxCallback = function (obj, fn) { this.obj = obj; this.fn = fn; };
+  AjxCallback.prototype.run = function () { return this.fn.apply(this.obj, arguments); };
+  window.DwtComposite = function () { this.el = document.createElement('div'); };
+  DwtComposite.prototype.getHtmlElement = function () { return this.el; };
+  window.DwtDialog = { OK_BUTTON: 2, CANCEL_BUTTON: 1 };
+  window.ZmDialog = function (p) {
+    var self = this;
+    this.listeners = {};
+    this.el = document.createElement('div');
+    this.el.setAttribute('role', 'dialog');
+    this.el.setAttribute('aria-label', p.title);
+    this.el.hidden = true;
+    this.el.appendChild(p.view.getHtmlElement());
+    var ok = document.createElement('button');
+    ok.textContent = 'OK';
+    ok.onclick = function () { self.listeners[DwtDialog.OK_BUTTON].handleEvent({}); };
+    this.el.appendChild(ok);
+    document.body.appendChild(this.el);
+  };
+  ZmDialog.prototype.popup = function () { this.el.hidden = false; };
+  ZmDialog.prototype.popdown = function () { this.el.hidden = true; };
+  ZmDialog.prototype.isPoppedUp = function () { return !this.el.hidden; };
+  ZmDialog.prototype.setButtonListener = function (id, l) { this.listeners[id] = l; };
+  window.appCtxt = { get: function (s) { return s === 'LOCALE_NAME' ? 'fr_LU' : undefined; } };
+  window.ZmZimletBase = function () {};
+  ZmZimletBase.prototype.getMessage = function (key) {
+    var p = window[this.name];
+    return p && Object.prototype.hasOwnProperty.call(p, key) ? p[key] : '???' + key + '???';
+  };
+  ZmZimletBase.prototype.getUsername = function () { return 'marie.muller@esante.lu'; };
+  ZmZimletBase.prototype.getConfig = function () { return undefined; };
+  ZmZimletBase.prototype.getShell = function () { return {}; };
+  ZmZimletBase.prototype.displayStatusMessage = function () {};
+  ZmZimletBase.prototype.displayErrorMessage = function () {};
+`;
+
+const envelope = (body: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${body}</soap:Body></soap:Envelope>`;
+const INFO = envelope(
+  `<GetServiceInfoResponse xmlns="${SOAP_NAMESPACE}"><version>0.1.0</version><features>regify</features>` +
+    `<account><id>u1</id><name>marie.muller@esante.lu</name><displayName>Marie Muller</displayName></account></GetServiceInfoResponse>`,
+);
+const FAULT = envelope(
+  `<soap:Fault><faultcode>soap:Client</faultcode><faultstring>Votre session a expiré ou n’est pas reconnue. Veuillez vous reconnecter.</faultstring>` +
+    `<detail><e:error xmlns:e="${SOAP_NAMESPACE}" code="auth.required"/></detail></soap:Fault>`,
+);
+
+let browser: Browser;
+let page: Page;
+let fault = false;
+const soapRequests: Request[] = [];
+const pageErrors: string[] = [];
+
+before(async () => {
+  const scripts = await Promise.all(
+    ZIMLETS.map(async (z) => {
+      // What Zimbra's concatenated Zimlets-nodev_all.js does: the zimlet's properties as window[name], then its code.
+      const props = parseProperties(await readFile(path.join(z.dir, 'i18n', 'fr.properties'), 'utf8'));
+      return `window[${JSON.stringify(z.name)}] = ${JSON.stringify(Object.fromEntries(props))};\n${await bundleZimlet(z)}`;
+    }),
+  );
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+  page = await browser.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.route(`${ORIGIN}/**`, async (route) => {
+    const url = new URL(route.request().url());
+    if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><html lang="fr"><body></body></html>' });
+    if (url.pathname === SOAP_PATH) {
+      soapRequests.push(route.request());
+      return route.fulfill({ status: fault ? 500 : 200, contentType: 'text/xml; charset=utf-8', body: fault ? FAULT : INFO });
+    }
+    return route.fulfill({ status: 404, body: '' });
+  });
+  await page.goto(`${ORIGIN}/`);
+  await page.addScriptTag({ content: FAKE_ZIMBRA });
+  for (const content of scripts) await page.addScriptTag({ content });
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+/** Instantiates a handler the way ZmZimletMgr does (context name, then init) and clicks its panel item. */
+async function openPanel(name: string, handler: string) {
+  await page.evaluate(
+    ({ n, h }) => {
+      const w = window as unknown as Record<string, unknown>;
+      const key = `__${n}`;
+      if (!w[key]) {
+        const H = w[h] as new () => { name: string; init(): void; singleClicked(): void };
+        const zimlet = new H();
+        zimlet.name = n;
+        zimlet.init();
+        w[key] = zimlet;
+      }
+      (w[key] as { singleClicked(): void }).singleClicked();
+    },
+    { n: name, h: handler },
+  );
+}
+
+test('the five zimlet bundles load side by side, sharing the custom elements they have in common', async () => {
+  assert.deepEqual(pageErrors, []);
+  const handlers = ZIMLETS.map((z) => z.handler);
+  const types = await page.evaluate((names) => names.map((n) => typeof (window as unknown as Record<string, unknown>)[n]), handlers);
+  assert.deepEqual(types, handlers.map(() => 'function'));
+  assert.equal(await page.evaluate(() => typeof customElements.get('esante-service-info')), 'function');
+});
+
+test('every panel item and every descriptor menu item opens its zimlet’s dialog', async () => {
+  for (const z of ZIMLETS) {
+    const descriptor = parseXml(await readFile(path.join(z.dir, `${z.name}.xml`), 'utf8'));
+    const panel = childrenNamed(descriptor, 'zimletPanelItem')[0];
+    const ids = childrenNamed(childrenNamed(panel!, 'contextMenu')[0]!, 'menuItem').map((m) => m.attrs.id!);
+    assert.ok(ids.includes('about'), `${z.name} has an "about" menu item`);
+    const label = parseProperties(await readFile(path.join(z.dir, 'i18n', 'fr.properties'), 'utf8')).get('zimlet_label')!;
+    const dialog = page.getByRole('dialog', { name: label });
+    for (const action of ['singleClicked', 'doubleClicked', ...ids.map((id) => `menu:${id}`)]) {
+      await page.evaluate(
+        ({ n, h, a }) => {
+          const w = window as unknown as Record<string, any>;
+          const key = `__${n}`;
+          if (!w[key]) {
+            w[key] = new w[h]();
+            w[key].name = n;
+            w[key].init();
+          }
+          if (a.startsWith('menu:')) w[key].menuItemSelected(a.slice(5));
+          else w[key][a]();
+        },
+        { n: z.name, h: z.handler, a: action },
+      );
+      await dialog.locator(`esante-${z.short}-panel esante-service-info section[data-state="ready"]`).waitFor();
+      assert.equal(await dialog.isVisible(), true, `${z.name} ${action}`);
+      await dialog.getByRole('button', { name: 'OK' }).click();
+      assert.equal(await dialog.isHidden(), true);
+    }
+  }
+  assert.deepEqual(pageErrors, []);
+});
+
+test('a panel click opens a dialog showing GetServiceInfo, fetched with the CSRF header', async () => {
+  await openPanel('lu_esante_regify', 'lu_esante_regify_HandlerObject');
+  const dialog = page.getByRole('dialog', { name: 'Regify' });
+  await dialog.locator('esante-service-info section[data-state="ready"]').waitFor();
+  assert.equal(await dialog.getByRole('heading', { level: 2 }).textContent(), 'Regify');
+  assert.equal(await dialog.locator('[data-field="account"]').textContent(), 'Marie Muller <marie.muller@esante.lu>');
+  assert.equal(await dialog.locator('[data-field="version"]').textContent(), '0.1.0');
+  assert.equal((await dialog.locator('[data-field="feature"]').textContent())?.trim(), 'Activée');
+  const req = soapRequests.at(-1);
+  assert.equal(req?.headers()['x-zimbra-csrf-token'], CSRF);
+  assert.match(req?.postData() ?? '', /<GetServiceInfoRequest xmlns="urn:lu:esante:messaging:1">/);
+  await dialog.getByRole('button', { name: 'OK' }).click();
+  assert.equal(await dialog.isHidden(), true);
+});
+
+test('a zimlet whose feature the service does not list says so', async () => {
+  await openPanel('lu_esante_prosearch', 'lu_esante_prosearch_HandlerObject');
+  const dialog = page.getByRole('dialog', { name: 'Recherche de professionnels' });
+  await dialog.locator('section[data-state="ready"]').waitFor();
+  assert.equal((await dialog.locator('[data-field="feature"]').textContent())?.trim(), 'Désactivée');
+  await dialog.getByRole('button', { name: 'OK' }).click();
+});
+
+test('a Fault shows its translated text in an alert, and Retry works from the keyboard', async () => {
+  fault = true;
+  await openPanel('lu_esante_regify', 'lu_esante_regify_HandlerObject');
+  const dialog = page.getByRole('dialog', { name: 'Regify' });
+  const alert = dialog.getByRole('alert');
+  await alert.waitFor();
+  assert.match((await alert.textContent()) ?? '', /Votre session a expiré/);
+  fault = false;
+  const retry = alert.getByRole('button', { name: 'Réessayer' });
+  await retry.focus();
+  await page.keyboard.press('Enter');
+  await dialog.locator('section[data-state="ready"]').waitFor();
+  assert.deepEqual(pageErrors, []);
+});

@@ -126,7 +126,7 @@ function ldapsearchPath(slapd: SlapdHandle, attributes: readonly string[] = LDAP
     const filter = buildFilter(checked.value).toString();
     await execFileP(
       'ldapsearch',
-      ['-x', '-LLL', '-H', slapd.url, '-D', slapd.bindDN, '-w', slapd.password, '-b', base, '-s', 'one', '-z', '0', filter, ...attributes],
+      ['-x', '-LLL', '-H', slapd.url, '-D', slapd.bindDN, '-y', slapd.passwordFile, '-b', base, '-s', 'one', '-z', '0', filter, ...attributes],
       { maxBuffer: 512 * 1024 * 1024 },
     );
   };
@@ -171,7 +171,7 @@ export async function runDirectoryBench(options: BenchOptions = {}): Promise<{ r
     const spawnTimes: number[] = [];
     for (let i = 0; i < 10; i++) {
       const s = performance.now();
-      await execFileP('ldapsearch', ['-x', '-LLL', '-H', slapd.url, '-D', slapd.bindDN, '-w', slapd.password, '-b', slapd.baseDN, '-s', 'base', 'dn']);
+      await execFileP('ldapsearch', ['-x', '-LLL', '-H', slapd.url, '-D', slapd.bindDN, '-y', slapd.passwordFile, '-b', slapd.baseDN, '-s', 'base', 'dn']);
       spawnTimes.push(performance.now() - s);
     }
     spawnTimes.sort((a, b) => a - b);

@@ -9,6 +9,7 @@ export const E2E_SERVICE_PORT = Number(process.env.E2E_SERVICE_PORT ?? 17080);
 export const E2E_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 12525);
 export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? '.data/e2e';
 
+
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
@@ -37,6 +38,7 @@ export default defineConfig({
   },
   webServer: {
     command: `node scripts/start.mjs --fresh --no-build`,
+    cwd: new URL('..', import.meta.url).pathname,
     url: `http://127.0.0.1:${E2E_PORT}/service/extension/esante/health`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -48,6 +50,8 @@ export default defineConfig({
       SANDBOX_SMTP_PORT: String(E2E_SMTP_PORT),
       ESANTE_DATA_DIR: E2E_DATA_DIR,
       SANDBOX_DATA_DIR: `${E2E_DATA_DIR}/sandbox`,
+      // Lets e2e tests move the service's clock (read deadlines); never set in production.
+      ESANTE_TEST_CLOCK: '1',
     },
   },
 });

@@ -4,9 +4,11 @@
  * map one-to-one to these codes; the zimlets translate a Fault's code with `errorText`.
  * Add a code here together with its three texts; a test checks none is missing.
  */
+import { accountErrorTexts } from './accounts/errors.ts';
 import { type Lang, format } from './i18n/lang.ts';
+import { messageErrorTexts } from './messages/errors.ts';
 
-export const errorTexts = {
+const coreErrorTexts = {
   'auth.required': {
     fr: 'Votre session a expiré ou n’est pas reconnue. Veuillez vous reconnecter.',
     de: 'Ihre Sitzung ist abgelaufen oder wird nicht erkannt. Bitte melden Sie sich erneut an.',
@@ -108,6 +110,13 @@ export const errorTexts = {
     de: 'Der Signaturdienst ist nicht verfügbar oder hat die Signatur abgelehnt. Bitte versuchen Sie es später erneut.',
     en: 'The signing service is unavailable or refused to sign. Please try again later.',
   },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+/** Features with many codes keep them beside their code (shared/<feature>/errors.ts). */
+export const errorTexts = {
+  ...coreErrorTexts,
+  ...accountErrorTexts,
+  ...messageErrorTexts,
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type ErrorCode = keyof typeof errorTexts;

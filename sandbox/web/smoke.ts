@@ -240,6 +240,24 @@ try {
     assert.equal(await page.locator('#zm-error-dialog[open]').count(), 0);
   });
 
+  await step('the recipient sees it unread in Réception; opening marks it read; Delete moves it to Corbeille', async () => {
+    const jc = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await jc.addInitScript('window.__name = (f) => f;');
+    await login(jc, 'jean-claude.weber@esante.lu');
+    const row = jc.locator('#zm-msg-list [role=option]', { hasText: 'Essai sandbox' });
+    await row.waitFor();
+    assert.match((await row.getAttribute('class')) ?? '', /unread/);
+    await jc.screenshot({ path: join(out, 'inbox-recipient.png') });
+    await row.click();
+    await jc.waitForSelector('#zm-msg-view');
+    assert.doesNotMatch((await row.getAttribute('class')) ?? '', /unread/);
+    await jc.focus('#zm-msg-list');
+    await jc.keyboard.press('Delete');
+    await jc.click('#zm-folder-trash');
+    await jc.locator('#zm-msg-list [role=option]', { hasText: 'Essai sandbox' }).waitFor();
+    await jc.close();
+  });
+
   await step('a German session shows German texts', async () => {
     const de = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await login(de, 'sophie.muller@esante.lu', 'fallback');

@@ -184,7 +184,7 @@ export function unknownEsanteVars(env: Env = process.env, known: readonly Config
 }
 
 /** The configuration table for the README (Markdown), generated from CONFIG_VARS. */
-export function configTableMarkdown(): string {
-  const rows = CONFIG_VARS.map((v) => `| \`${v.name}\` | ${v.default === '' ? '(empty)' : `\`${v.default}\``} | ${v.description.replace(/\|/g, '\\|')} |`);
+export function configTableMarkdown(vars: readonly ConfigVar[] = CONFIG_VARS): string {
+  const rows = vars.map((v) => `| \`${v.name}\` | ${v.default === '' ? '(empty)' : `\`${v.default}\``} | ${v.description.replace(/\|/g, '\\|')} |`);
   return ['| Variable | Default | Description |', '|---|---|---|', ...rows].join('\n');
 }

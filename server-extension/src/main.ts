@@ -2,8 +2,8 @@
  * `node --import tsx server-extension/src/main.ts`: reads the configuration from the environment,
  * starts the service, and stops it gracefully on SIGTERM/SIGINT.
  */
-import { CONFIG_VARS, ConfigError, loadConfig, unknownEsanteVars } from './config.ts';
-import { SIGNING_CONFIG_VARS } from './signing/config.ts';
+import { ConfigError, loadConfig, unknownEsanteVars } from './config.ts';
+import { ALL_CONFIG_VARS } from './features.ts';
 import { createLogger } from './log.ts';
 import { createService } from './root.ts';
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const log = createLogger({ level: config.logLevel });
-  const unknown = unknownEsanteVars(process.env, [...CONFIG_VARS, ...SIGNING_CONFIG_VARS]);
+  const unknown = unknownEsanteVars(process.env, ALL_CONFIG_VARS);
   if (unknown.length > 0) log.warn({ variables: unknown }, 'unknown ESANTE_ variables ignored (typo?)');
 
   const service = await createService(config, { log });

@@ -12,6 +12,8 @@ import { SOAP_PATH } from '../../shared/paths.ts';
 import { operations } from '../../shared/soap/operations.ts';
 import { ZimbraAuthenticator, type Authenticator } from './auth/index.ts';
 import type { Config } from './config.ts';
+import { systemClock, type Clock, type Feature, type FeatureFactory, type ProfessionalLookup } from './feature.ts';
+import { FEATURE_FACTORIES } from './features.ts';
 import { HttpServer, type HealthReport } from './http/server.ts';
 import { createLogger, type Logger } from './log.ts';
 import { getServiceInfo } from './operations/get-service-info.ts';
@@ -33,6 +35,14 @@ export interface ServiceOverrides {
   features?: readonly string[];
   /** Used by the Zimbra client; tests may stub the network. */
   fetch?: typeof fetch;
+  /** The environment features read their own settings from (default process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Time as the service sees it (tests move a manual clock). */
+  clock?: Clock;
+  /** Who is a listed professional (default: the configured directory). */
+  professionals?: ProfessionalLookup;
+  /** Replaces the list of features (default: all of FEATURE_FACTORIES). */
+  featureFactories?: readonly FeatureFactory[];
 }
 
 export interface Service {
@@ -64,11 +74,34 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     adminUser && adminPassword ? new ZimbraAdmin(zimbra, () => ({ name: adminUser, password: adminPassword.reveal() })) : undefined;
   const authenticator = overrides.authenticator ?? new ZimbraAuthenticator(zimbra, { cacheSeconds: config.authCacheSeconds });
 
-  const features = [...(zimbraAdmin ? ['provisioning'] : []), ...(overrides.features ?? [])];
-  const handlers: HandlerRegistry = {
-    GetServiceInfo: getServiceInfo({ version: VERSION, features }),
-    ...overrides.handlers,
-  };
+  let store: Store | undefined = overrides.store;
+  const ownsStore = !overrides.store;
+  const built: Feature[] = [];
+  for (const factory of overrides.featureFactories ?? FEATURE_FACTORIES) {
+    built.push(
+      await factory({
+        config,
+        env: overrides.env ?? process.env,
+        log: log.child({ feature: factory.name }),
+        clock: overrides.clock ?? systemClock,
+        store: () => {
+          if (!store) throw new Error('store used before the service started');
+          return store;
+        },
+        zimbra,
+        ...(zimbraAdmin ? { zimbraAdmin } : {}),
+        // TEMPORARY until the directory port is built in this root (issue 3 wiring): nobody is listed.
+        professionals: overrides.professionals ?? { findByMail: async () => null },
+      }),
+    );
+  }
+
+  const features = [...(zimbraAdmin ? ['provisioning'] : []), ...built.map((f) => f.name), ...(overrides.features ?? [])];
+  const handlers: HandlerRegistry = Object.assign(
+    { GetServiceInfo: getServiceInfo({ version: VERSION, features }) },
+    ...built.map((f) => f.handlers),
+    overrides.handlers,
+  );
 
   const soap = await SoapEndpoint.create({
     operations,
@@ -77,13 +110,12 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     location: `${config.publicUrl}${SOAP_PATH}`,
   });
 
-  let store: Store | undefined = overrides.store;
-  const ownsStore = !overrides.store;
   const health = async (): Promise<HealthReport> => {
     const ok = store ? await store.ping() : false;
     return { status: ok ? 'ok' : 'degraded', version: VERSION, store: ok };
   };
-  const http = new HttpServer({ soap, health, maxRequestBytes: config.maxRequestBytes, shutdownTimeoutMs: config.shutdownTimeoutMs, log });
+  const routes = built.flatMap((f) => f.routes ?? []);
+  const http = new HttpServer({ soap, health, routes, maxRequestBytes: config.maxRequestBytes, shutdownTimeoutMs: config.shutdownTimeoutMs, log });
 
   let url: string | undefined;
   let stopping: Promise<void> | undefined;
@@ -105,6 +137,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
         }
         await store.migrate();
       }
+      for (const f of built) await f.start?.();
       url = await http.listen(config.port, config.host);
       log.info({ url, version: VERSION, store: config.store.kind, features }, 'eSanté service started');
       return url;
@@ -112,6 +145,13 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     stop() {
       stopping ??= (async () => {
         await http.close();
+        for (const f of [...built].reverse()) {
+          try {
+            await f.stop?.();
+          } catch (e) {
+            log.error({ err: e, feature: f.name }, 'feature failed to stop');
+          }
+        }
         if (ownsStore && store) await store.close();
         log.info('eSanté service stopped');
       })();

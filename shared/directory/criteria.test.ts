@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { type AllowedCodes, checkCriteria, checkPage, restrictedMayMatch } from './criteria.ts';
+import { type AllowedCodes, MAX_LENGTH, MAX_PAGE_SIZE, checkCriteria, checkPage, restrictedMayMatch } from './criteria.ts';
+import { directoryOperations } from './types.ts';
 import type { SearchCriteria } from './types.ts';
 
 const allowed: AllowedCodes = {
@@ -94,4 +95,11 @@ test('restricted entries are reachable only through the fields they show', () =>
   for (const extra of [{ postalCode: '1210' }, { city: 'x' }, { establishment: 'x' }, { sector: 'x' }, { community: 'x' }, { identifier: { value: 'x', types: [] } }]) {
     assert.equal(restrictedMayMatch({ name: 'a', ...extra }), false, Object.keys(extra)[0]);
   }
+});
+
+test('the SearchProfessionals request declares every criterion with the same length limit', () => {
+  const request = directoryOperations.SearchProfessionals.request as Record<string, { max?: number }>;
+  for (const [field, max] of Object.entries(MAX_LENGTH)) assert.equal(request[field]?.max, max, field);
+  assert.deepEqual(Object.keys(request).sort(), [...Object.keys(MAX_LENGTH), 'offset', 'limit'].sort());
+  assert.ok(MAX_PAGE_SIZE <= 100);
 });

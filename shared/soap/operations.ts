@@ -1,10 +1,15 @@
 /**
  * Every SOAP operation of the service, declared once. Request element `<Name>Request`, response
- * `<Name>Response`, both in SOAP_NAMESPACE. Later features add their operations here.
+ * `<Name>Response`, both in SOAP_NAMESPACE. Each feature declares its operations in its own file
+ * under shared/<feature>/ and they are spread in here.
  */
+import { accountOperations } from '../accounts/operations.ts';
+import { directoryOperations } from '../directory/types.ts';
+import { messageOperations } from '../messages/operations.ts';
+import { signingOperations } from '../signing/types.ts';
 import type { Infer, OperationSpec } from './schema.ts';
 
-export const operations = {
+const coreOperations = {
   GetServiceInfo: {
     doc: 'Version, enabled features and the identity of the caller (as Zimbra vouches for it).',
     auth: 'user',
@@ -22,6 +27,14 @@ export const operations = {
       },
     },
   },
+} as const satisfies Record<string, OperationSpec>;
+
+export const operations = {
+  ...coreOperations,
+  ...directoryOperations,
+  ...accountOperations,
+  ...messageOperations,
+  ...signingOperations,
 } as const satisfies Record<string, OperationSpec>;
 
 export type Operations = typeof operations;

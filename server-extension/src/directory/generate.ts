@@ -191,11 +191,15 @@ export function generateDirectory(options: GenerateOptions = {}): DirectoryRecor
   const homeCare = withSector.filter((x) => x.sector === 'soins-domicile').map((x) => x.e);
   const gpHouses = d.establishments.filter((e) => fold(e.name).startsWith('maison medicale'));
   const codes = communityCodes(d.communities);
+  const codeByShortName = new Map(d.communities.map((c, i) => [c.shortName, codes[i]!]));
   const community = (short: string): string => {
-    const i = d.communities.findIndex((c) => c.shortName === short);
-    if (i < 0) throw new Error(`community ${short} missing from data/communities.json`);
-    return codes[i]!;
+    const code = codeByShortName.get(short);
+    if (code === undefined) throw new Error(`community ${short} missing from data/communities.json`);
+    return code;
   };
+  const hospitalNames = new Set(hospitals.map((h) => h.name));
+  const sectorByEstablishment = new Map(withSector.map((x) => [x.e.name, x.sector]));
+  const mailParts = new Map<string, string>();
   const councilCode = codes[d.communities.findIndex((c) => c.fr.startsWith('Conseil médical du'))]!;
   const collegeCode = codes[d.communities.findIndex((c) => c.fr === 'Collège médical')]!;
 
@@ -254,7 +258,7 @@ export function generateDirectory(options: GenerateOptions = {}): DirectoryRecor
       if (rng.chance(0.7)) out.add(community('AMMD'));
       if (profession === 'medecin-generaliste' && rng.chance(0.4)) out.add(community('CMG'));
       if (specialty === 'gastro-enterologie' && rng.chance(0.6)) out.add(community('SLGE'));
-      if (practices.some((p) => p.establishment && hospitals.some((h) => h.name === p.establishment)) && rng.chance(0.3)) out.add(councilCode);
+      if (practices.some((p) => p.establishment && hospitalNames.has(p.establishment)) && rng.chance(0.3)) out.add(councilCode);
     }
     if (profession.startsWith('infirmier') && rng.chance(0.4)) out.add(community('ANIL'));
     if (profession === 'pharmacien' && rng.chance(0.7)) out.add(community('SPL'));
@@ -270,8 +274,8 @@ export function generateDirectory(options: GenerateOptions = {}): DirectoryRecor
   };
   const sectorFor = (profession: string, practices: PracticePlace[]): string => {
     const est = practices[0]?.establishment;
-    const match = est ? withSector.find((x) => x.e.name === est) : undefined;
-    if (match) return match.sector;
+    const sector = est ? sectorByEstablishment.get(est) : undefined;
+    if (sector) return sector;
     if (profession === 'pharmacien') return 'pharmacie';
     if (profession === 'laborantin' || profession === 'atm-laboratoire') return 'laboratoire';
     return 'extrahospitalier';
@@ -324,7 +328,9 @@ export function generateDirectory(options: GenerateOptions = {}): DirectoryRecor
     if (profession === 'medecin-dentiste-specialiste') specialty = rng.pick(specialtiesDent);
     const practices = practicesFor(profession);
     // Namesakes get prenom.nom.2@, .3@… (a counter per local part keeps this linear at 100k+ entries).
-    const local = mailLocalPart(givenName, sn);
+    const pair = `${givenName}\u0000${sn}`;
+    let local = mailParts.get(pair);
+    if (local === undefined) mailParts.set(pair, (local = mailLocalPart(givenName, sn)));
     const mail = unique(usedMails, () => {
       const n = (mailCounters.get(local) ?? 0) + 1;
       mailCounters.set(local, n);
@@ -352,10 +358,11 @@ export function generateDirectory(options: GenerateOptions = {}): DirectoryRecor
 
 // ---- writers ------------------------------------------------------------------------------------------
 
+const LDIF_SAFE = /^[\x21-\x39\x3b\x3d-\x7e][\x20-\x7e]*$/;
 /** RFC 2849: a value is written base64 (`::`) unless it is plain printable ASCII that LDIF can hold as is. */
 function ldifLine(attr: string, value: string): string {
-  if (/^[\x21-\x39\x3b\x3d-\x7e][\x20-\x7e]*$/.test(value) && !value.endsWith(' ')) return `${attr}: ${value}\n`;
-  return `${attr}:: ${Buffer.from(value, 'utf8').toString('base64')}\n`;
+  if (LDIF_SAFE.test(value) && !value.endsWith(' ')) return `${attr}: ${value}`;
+  return `${attr}:: ${Buffer.from(value, 'utf8').toString('base64')}`;
 }
 
 export function ldifHeader(baseDN: string): string {
@@ -368,14 +375,16 @@ export function ldifHeader(baseDN: string): string {
 }
 
 export function ldifEntry(r: DirectoryRecord, baseDN: string): string {
-  let out = `dn: uid=${r.id},${PROFESSIONALS_RDN},${baseDN}\n`;
+  // Lines are joined once: repeated `+=` builds deep string ropes that cost far more to flatten at write time.
+  const lines = [`dn: uid=${r.id},${PROFESSIONALS_RDN},${baseDN}`];
   for (const [attr, values] of toLdapAttributes(r)) {
     for (const v of values) {
       // The certificate is already base64 DER: written as is after "::".
-      out += attr.startsWith('userSMIMECertificate') ? `${attr}:: ${v}\n` : ldifLine(attr, v);
+      lines.push(attr === 'userSMIMECertificate' ? `${attr}:: ${v}` : ldifLine(attr, v));
     }
   }
-  return `${out}\n`;
+  lines.push('', '');
+  return lines.join('\n');
 }
 
 export interface WrittenFiles {

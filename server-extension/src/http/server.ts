@@ -14,6 +14,7 @@ import { pickLang } from '../../../shared/i18n/lang.ts';
 import { AUTH_COOKIE, CSRF_HEADER, HEALTH_PATH, SERVICE_BASE_PATH, SOAP_PATH } from '../../../shared/paths.ts';
 import { readCookie } from '../auth/index.ts';
 import { MalformedRequestError, RequestTooLargeError } from '../errors.ts';
+import type { HttpRoute } from '../feature.ts';
 import type { Logger } from '../log.ts';
 import type { SoapEndpoint } from '../soap/endpoint.ts';
 import { toFault } from '../soap/fault.ts';
@@ -26,6 +27,8 @@ export interface HealthReport {
 
 export interface HttpServerDeps {
   soap: SoapEndpoint;
+  /** Features' own routes under SERVICE_BASE_PATH (e.g. the recipients' portal). */
+  routes?: readonly HttpRoute[];
   health: () => Promise<HealthReport>;
   maxRequestBytes: number;
   shutdownTimeoutMs: number;
@@ -158,6 +161,8 @@ export class HttpServer {
         const report = await this.#health();
         res.writeHead(report.status === 'ok' ? 200 : 503, { 'Content-Type': 'application/json; charset=utf-8' });
         res.end(req.method === 'HEAD' ? undefined : JSON.stringify(report));
+      } else if (this.#routeFor(path)) {
+        await this.#routeFor(path)!.handle(req, res, { log, requestId, signal: this.#shutdown.signal });
       } else {
         res.writeHead(404, { 'Content-Type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify({ error: 'not found', base: SERVICE_BASE_PATH }));
@@ -172,6 +177,10 @@ export class HttpServer {
       // Path only: query strings may carry tokens.
       log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started), faultCode }, 'request');
     }
+  }
+
+  #routeFor(path: string): HttpRoute | undefined {
+    return this.#deps.routes?.find((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
   }
 
   /** Never hangs a load balancer's probe: a dependency slower than 2 s counts as down. */

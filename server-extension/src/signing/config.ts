@@ -26,6 +26,8 @@ export const SIGNING_CONFIG_VARS = [
   { name: 'ESANTE_CSC_PASSWORD_FILE', default: '', description: 'File holding the CSC account password.' },
   { name: 'ESANTE_CSC_TOKEN_FILE', default: '', description: 'File holding an OAuth2 bearer token for the CSC API (re-read at each use, so it can be rotated).' },
   { name: 'ESANTE_CSC_TIMEOUT_MS', default: '10000', description: 'Timeout of each CSC call, in milliseconds.' },
+  { name: 'ESANTE_SIGNING_TEST_USERS', default: '(the repo\'s sandbox/seed/users.json)', description: 'soft-token: JSON file whose users[] {givenName, sn, mail} get a test signing certificate at start.' },
+  { name: 'ESANTE_SIGNING_MAX_MESSAGE_BYTES', default: '10240000', description: 'Largest message SignMessage / VerifySignature accept, in bytes (Zimbra\'s default zimbraMtaMaxMessageSize). ESANTE_MAX_REQUEST_BYTES must allow its base64 (x 4/3) plus ~2 KB of envelope.' },
 ] as const satisfies readonly ConfigVar[];
 
 export interface SigningConfig {
@@ -81,6 +83,8 @@ export interface SigningDeps {
   /** With csc: the credential authorization data per user (PIN/OTP). */
   cscAuthData?: CscOptions['authData'];
   fetch?: typeof fetch;
+  /** The service's clock (signing time, validity checks); the system clock by default. */
+  now?: () => Date;
 }
 
 /** Builds the SigningService (and, in embedded mode, the test PKI it needs). */
@@ -107,5 +111,6 @@ export async function createSigningFromConfig(cfg: SigningConfig, deps: SigningD
   }
   const authMethods: AuthMethodPort =
     cfg.authMethod.source === 'header' ? headerAuthMethod({ header: cfg.authMethod.header, ...(cfg.authMethod.accountHeader ? { accountHeader: cfg.authMethod.accountHeader } : {}) }) : zimbraAttrAuthMethod();
-  return { service: createSigningService({ signer: createSmimeSigner(source), authMethods, trustAnchors: anchors }), ...(pki ? { pki } : {}) };
+  const clock = deps.now ? { now: deps.now } : {};
+  return { service: createSigningService({ signer: createSmimeSigner(source, clock), authMethods, trustAnchors: anchors, ...clock }), ...(pki ? { pki } : {}) };
 }

@@ -36,6 +36,8 @@ export interface SlapdHandle {
   /** The read-only service account the adapter binds as. */
   bindDN: string;
   password: string;
+  /** The same password in a 0600 file, for CLI tools (`ldapsearch -y`), so it never shows in a process list. */
+  passwordFile: string;
   baseDN: string;
   rootDN: string;
   rootPassword: string;
@@ -76,8 +78,17 @@ function canConnect(port: number): Promise<boolean> {
 }
 
 export async function startSlapd(options: SlapdOptions): Promise<SlapdHandle> {
-  const baseDN = options.baseDN ?? 'dc=HPD,dc=esante,dc=lu';
   const dir = mkdtempSync(join(tmpdir(), 'esante-slapd-'));
+  try {
+    return await startIn(dir, options);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+async function startIn(dir: string, options: SlapdOptions): Promise<SlapdHandle> {
+  const baseDN = options.baseDN ?? 'dc=HPD,dc=esante,dc=lu';
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir);
   const rootDN = `cn=admin,${baseDN}`;
@@ -100,6 +111,8 @@ export async function startSlapd(options: SlapdOptions): Promise<SlapdHandle> {
     if (v === undefined) throw new Error(`slapd.conf.template: unknown placeholder ${m}`);
     return v;
   });
+  const passwordFile = join(dir, 'service.pw');
+  writeFileSync(passwordFile, password, { mode: 0o600 });
   const confFile = join(dir, 'slapd.conf');
   writeFileSync(confFile, conf);
   const accountLdif = join(dir, 'service-account.ldif');
@@ -113,7 +126,6 @@ export async function startSlapd(options: SlapdOptions): Promise<SlapdHandle> {
     await execFileP(slapadd, ['-q', '-f', confFile, '-l', options.ldifFile], { maxBuffer: 16 * 1024 * 1024 });
     await execFileP(slapadd, ['-q', '-f', confFile, '-l', accountLdif]);
   } catch (err) {
-    rmSync(dir, { recursive: true, force: true });
     const e = err as { stderr?: string; message: string };
     throw new Error(`slapadd failed: ${e.stderr ?? e.message}`);
   }
@@ -135,22 +147,24 @@ export async function startSlapd(options: SlapdOptions): Promise<SlapdHandle> {
     if (!exited && (await canConnect(port))) child = proc;
     else {
       proc.kill('SIGKILL');
-      if (attempt === 2) {
-        rmSync(dir, { recursive: true, force: true });
-        throw new Error(`slapd did not start: ${stderr.slice(-2000)}`);
-      }
+      if (attempt === 2) throw new Error(`slapd did not start: ${stderr.slice(-2000)}`);
     }
   }
   const proc = child!;
+  // If the test process dies without calling stop(), do not leave a slapd behind.
+  const killOnExit = () => proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
   return {
     url: `ldap://127.0.0.1:${port}`,
     bindDN,
     password,
+    passwordFile,
     baseDN,
     rootDN,
     rootPassword,
     dir,
     async stop() {
+      process.removeListener('exit', killOnExit);
       if (proc.exitCode === null && proc.signalCode === null) {
         const exited = new Promise<void>((r) => proc.once('exit', () => r()));
         proc.kill('SIGTERM');

@@ -7,13 +7,18 @@
  */
 import { PanelDialog } from '../../common/panel-dialog.ts';
 import { ZimbraZimletHost } from '../../common/zimbra-host.ts';
+import { ensureAccount, onWebmailStart } from './account/index.ts';
+import { onComposeToolbar, onMessageView, type MessageHooksDeps } from './messages/index.ts';
 import { createPanel } from './panel.ts';
 
 interface RegifyZimlet extends ZmZimletBase {
   // Prefixed: the handler object is also a ZmZimletBase/ZmObjectHandler with members of its own.
   esanteHost: ZimbraZimletHost;
   esantePanel: PanelDialog;
+  esanteMessages: MessageHooksDeps;
   openPanel(section?: string): void;
+  initializeToolbar(app: unknown, toolbar: unknown, controller: unknown, viewId: string): void;
+  onMsgView(msg: unknown, oldMsg: unknown, msgView: unknown): void;
 }
 
 // Zimbra's documented handler shape: function H(){}; H.prototype = new ZmZimletBase(); …
@@ -25,6 +30,23 @@ lu_esante_regify_HandlerObject.prototype.init = function (this: RegifyZimlet): v
   this.esanteHost = new ZimbraZimletHost(this);
   const host = this.esanteHost;
   this.esantePanel = new PanelDialog(this, () => host.msg('zimlet_label'), () => createPanel(host));
+  this.esanteMessages = { host, ensureAccount: () => ensureAccount(host) };
+  void onWebmailStart(host);
+};
+
+// Compose toolbars: only compose views get "Envoyer avec Regify" (ZmZimletBase.initializeToolbar).
+lu_esante_regify_HandlerObject.prototype.initializeToolbar = function (
+  this: RegifyZimlet,
+  app: unknown,
+  toolbar: unknown,
+  controller: unknown,
+  viewId: string,
+): void {
+  if (typeof viewId === 'string' && viewId.indexOf('COMPOSE') >= 0) onComposeToolbar(this.esanteMessages, app, toolbar, controller, viewId);
+};
+
+lu_esante_regify_HandlerObject.prototype.onMsgView = function (this: RegifyZimlet, msg: unknown, oldMsg: unknown, msgView: unknown): void {
+  onMessageView(this.esanteMessages, msg, oldMsg, msgView);
 };
 
 lu_esante_regify_HandlerObject.prototype.openPanel = function (this: RegifyZimlet, section?: string): void {

@@ -345,6 +345,7 @@ export class ComposeController {
     return new Promise((resolve) => {
       const dlg = new DwtDialog({ id: 'zm-zimlet-warning-dialog', title: t('compose_zimlet_warning'), standardButtons: [DwtDialog.OK_BUTTON, DwtDialog.CANCEL_BUTTON] });
       dlg.getHtmlElement().setAttribute('role', 'alertdialog');
+      dlg.getHtmlElement().setAttribute('aria-describedby', 'zm-zimlet-warning-message');
       dlg._contentDiv.replaceChildren(h('p', { id: 'zm-zimlet-warning-message' }, String(err.errorMsg ?? '')));
       const finish = (ok: boolean) => {
         dlg.dispose();

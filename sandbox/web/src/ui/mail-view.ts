@@ -106,6 +106,7 @@ export class MailView {
     this.folder = folder;
     this.selectedId = null;
     this.currentMsg = null;
+    this.msgSeq++; // a message still loading from the previous folder must not show up here
     this.list.setAttribute('aria-label', `${t('list_label')} – ${folder.label}`);
     const col = this.root.querySelector('#zm-list-col-from');
     if (col) col.textContent = folder.id === '5' || folder.id === '6' ? t('list_to') : t('list_from');

@@ -38,6 +38,7 @@ export function showError(params: ShowErrorParams): void {
   if (!errorDialog) {
     errorDialog = new DwtDialog({ id: 'zm-error-dialog', standardButtons: [DwtDialog.OK_BUTTON], className: 'DwtDialog ZmErrorDialog' });
     errorDialog.getHtmlElement().setAttribute('role', 'alertdialog');
+    errorDialog.getHtmlElement().setAttribute('aria-describedby', 'zm-error-message');
   }
   const dlg = errorDialog;
   dlg.setTitle(params.title || t('error_title'));

@@ -468,7 +468,6 @@ export const DwtDialog = function (this: DwtDialog, params?: DwtDialogParams) {
   this._view = null;
   this._title = p.title ?? '';
   el.setAttribute('aria-labelledby', `${this._htmlElId}_title`);
-  el.setAttribute('aria-describedby', `${this._htmlElId}_content`);
 
   this._titleEl = document.createElement('h2');
   this._titleEl.id = `${this._htmlElId}_title`;
@@ -563,6 +562,9 @@ Object.assign(DwtDialog.prototype, {
   getButton(this: DwtDialog, id: number | string) {
     return this._button[id];
   },
+  _getContentDiv(this: DwtDialog) {
+    return this._contentDiv;
+  },
   setButtonEnabled(this: DwtDialog, id: number | string, enabled: boolean) {
     this._button[id]?.setEnabled(enabled);
   },
@@ -622,6 +624,9 @@ export type ZmDialog = DwtDialog;
 export const ZmDialog = function (this: ZmDialog, params?: DwtDialogParams) {
   if (arguments.length === 0) return;
   DwtDialog.call(this, params);
+  // Subclasses without a view give their markup through _contentHtml (ZmDialog constructor).
+  const sub = this as ZmDialog & { _contentHtml?: () => string };
+  if (!params?.view && typeof sub._contentHtml === 'function') this.setContent(sub._contentHtml());
   const ok = this._button[DIALOG_STATICS.OK_BUTTON];
   if (ok) {
     const self = this as ZmDialog & { _okButtonListener?: (ev: unknown) => unknown };

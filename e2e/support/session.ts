@@ -1,0 +1,41 @@
+/**
+ * Shared e2e helpers: log into the sandbox webmail as a seeded user, with the LuxTrust card or in
+ * fallback mode, and wait until every zimlet is initialised. Selectors are documented in
+ * sandbox/web/README.md ("Ids for e2e tests").
+ */
+import { readFileSync } from 'node:fs';
+import { expect, type Browser, type Page } from '@playwright/test';
+
+const seed = JSON.parse(readFileSync(new URL('../../sandbox/seed/users.json', import.meta.url), 'utf8')) as {
+  password: string;
+  users: Array<{ givenName: string; sn: string; mail: string; lang: string }>;
+};
+export const SANDBOX_PASSWORD = seed.password;
+export const USERS = seed.users;
+export const ZIMLETS = ['lu_esante_regify', 'lu_esante_prosearch', 'lu_esante_medical', 'lu_esante_security', 'lu_esante_webex'] as const;
+
+export async function login(page: Page, mail: string, method: 'card' | 'fallback' = 'card', lang?: 'fr' | 'de' | 'en'): Promise<void> {
+  // esbuild's keepNames (tsx) wraps functions passed to page.evaluate in a __name helper the page lacks.
+  await page.addInitScript('window.__name = (f) => f;');
+  await page.goto(lang ? `/?lang=${lang}` : '/');
+  await page.locator('#username').fill(mail);
+  await page.locator('#password').fill(SANDBOX_PASSWORD);
+  await page.locator(method === 'card' ? '#authMethod-card' : '#authMethod-fallback').check();
+  await page.locator('#login-submit').click();
+  await expect(page.locator('body[data-ready="true"]')).toBeVisible();
+  await expect(page.locator('body[data-zimlets="loaded"]')).toBeAttached();
+}
+
+/** A fresh browser context logged in as `mail` (several users in one test). */
+export async function loginInNewContext(browser: Browser, mail: string, method: 'card' | 'fallback' = 'card'): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await login(page, mail, method);
+  return page;
+}
+
+export async function openZimletPanel(page: Page, zimlet: (typeof ZIMLETS)[number]): Promise<void> {
+  const item = page.locator(`#zimlet-${zimlet}`);
+  if (!(await item.isVisible())) await page.locator('#zm-zimlets-toggle').click();
+  await item.click();
+}

@@ -142,6 +142,7 @@ async function main() {
     if (!args.has('--zimlets-only')) {
       const service = await buildService();
       if (service) console.log(`built ${path.relative(ROOT, service)} and dist/service/package.json`);
+      console.log(`built ${path.relative(ROOT, await (await import('./portal.mjs')).buildPortal())}`);
     }
   } catch (e) {
     console.error(/** @type {Error} */ (e).message);

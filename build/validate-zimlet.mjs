@@ -377,7 +377,23 @@ export function scanMessageCalls(code) {
  */
 function checkBundleGlobals(code, file, descriptor, fail) {
   const handler = childrenNamed(descriptor, 'handlerObject')[0]?.text.trim() ?? '';
-  const context = vm.createContext({ console: { log() {}, warn() {}, error() {}, info() {}, debug() {} } });
+  // Standard web platform globals every browser Zimbra supports has (a bundle may use them at load
+  // time, e.g. zxcvbn's TextEncoder); they exist before the snapshot, so they never count as leaks.
+  const context = vm.createContext({
+    console: { log() {}, warn() {}, error() {}, info() {}, debug() {} },
+    TextEncoder,
+    TextDecoder,
+    URL,
+    URLSearchParams,
+    crypto: globalThis.crypto,
+    atob,
+    btoa,
+    setTimeout,
+    clearTimeout,
+    queueMicrotask,
+    AbortController,
+    Blob,
+  });
   vm.runInContext(FAKE_BROWSER, context);
   const globalsIn = () => /** @type {string[]} */ (vm.runInContext('Object.getOwnPropertyNames(globalThis)', context));
   const before = new Set(globalsIn());

@@ -97,7 +97,8 @@ export function isEsanteError(e: unknown): e is EsanteError {
 /**
  * Any other public code of shared/errors.ts (feature codes such as `directory.not_found`), for the
  * features and ports that need no class of their own. Side and status follow the code's name:
- * `service.*` and `*.unavailable` are the service's fault (503 for unavailability), the rest the caller's.
+ * `service.*` and `*.unavailable` are the service's fault (503 for unavailability), the rest the caller's
+ * (404 for `*.not_found`, else 400).
  */
 export class CodedError extends EsanteError {
   readonly code: ErrorCode;
@@ -108,7 +109,10 @@ export class CodedError extends EsanteError {
     this.code = code;
     const unavailable = code.endsWith('.unavailable');
     this.side = unavailable || code.startsWith('service.') ? 'Server' : 'Client';
-    this.httpStatus = code === 'auth.required' ? 401 : code === 'request.too_large' ? 413 : unavailable ? 503 : this.side === 'Server' ? 500 : 400;
+    // `*.not_found` (e.g. directory.not_found) is the caller asking for something that is not there: 404.
+    const notFound = code.endsWith('.not_found');
+    this.httpStatus =
+      code === 'auth.required' ? 401 : code === 'request.too_large' ? 413 : unavailable ? 503 : this.side === 'Server' ? 500 : notFound ? 404 : 400;
   }
 }
 

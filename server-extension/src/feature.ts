@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config, ConfigVar } from './config.ts';
+import type { Directory } from './directory/port.ts';
 import type { Logger } from './log.ts';
 import type { HandlerRegistry } from './soap/handlers.ts';
 import type { Store } from './store/index.ts';
@@ -39,6 +40,8 @@ export interface FeatureContext {
   zimbra: ZimbraClient;
   zimbraAdmin?: ZimbraAdmin;
   professionals: ProfessionalLookup;
+  /** The professional directory (LDAP in production, embedded by default), owned by the root. */
+  directory: Directory;
 }
 
 /** A non-SOAP HTTP route under SERVICE_BASE_PATH, e.g. `/service/extension/esante/portal`. */

@@ -12,6 +12,8 @@ import { SOAP_PATH } from '../../shared/paths.ts';
 import { operations } from '../../shared/soap/operations.ts';
 import { ZimbraAuthenticator, type Authenticator } from './auth/index.ts';
 import type { Config } from './config.ts';
+import { directoryFromEnv } from './directory/feature.ts';
+import type { Directory } from './directory/port.ts';
 import { systemClock, type Clock, type Feature, type FeatureFactory, type ProfessionalLookup } from './feature.ts';
 import { FEATURE_FACTORIES } from './features.ts';
 import { HttpServer, type HealthReport } from './http/server.ts';
@@ -39,7 +41,9 @@ export interface ServiceOverrides {
   env?: Readonly<Record<string, string | undefined>>;
   /** Time as the service sees it (tests move a manual clock). */
   clock?: Clock;
-  /** Who is a listed professional (default: the configured directory). */
+  /** The professional directory (default: from ESANTE_DIRECTORY*; a directory passed in is not closed by the root). */
+  directory?: Directory;
+  /** Who is a listed professional (default: the directory's findByMail). */
   professionals?: ProfessionalLookup;
   /** Replaces the list of features (default: all of FEATURE_FACTORIES). */
   featureFactories?: readonly FeatureFactory[];
@@ -76,12 +80,16 @@ export async function createService(config: Config, overrides: ServiceOverrides 
 
   let store: Store | undefined = overrides.store;
   const ownsStore = !overrides.store;
+  const env = overrides.env ?? process.env;
+  const directory = overrides.directory ?? directoryFromEnv(env);
+  const ownsDirectory = !overrides.directory;
+  const professionals: ProfessionalLookup = overrides.professionals ?? { findByMail: (mail) => directory.findByMail(mail) };
   const built: Feature[] = [];
   for (const factory of overrides.featureFactories ?? FEATURE_FACTORIES) {
     built.push(
       await factory({
         config,
-        env: overrides.env ?? process.env,
+        env,
         log: log.child({ feature: factory.name }),
         clock: overrides.clock ?? systemClock,
         store: () => {
@@ -90,8 +98,8 @@ export async function createService(config: Config, overrides: ServiceOverrides 
         },
         zimbra,
         ...(zimbraAdmin ? { zimbraAdmin } : {}),
-        // TEMPORARY until the directory port is built in this root (issue 3 wiring): nobody is listed.
-        professionals: overrides.professionals ?? { findByMail: async () => null },
+        professionals,
+        directory,
       }),
     );
   }
@@ -152,6 +160,7 @@ export async function createService(config: Config, overrides: ServiceOverrides 
             log.error({ err: e, feature: f.name }, 'feature failed to stop');
           }
         }
+        if (ownsDirectory) await directory.close();
         if (ownsStore && store) await store.close();
         log.info('eSanté service stopped');
       })();

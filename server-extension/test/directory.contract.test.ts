@@ -321,6 +321,17 @@ function contract(name: string, open: () => Promise<{ dir: Directory; close: () 
       assert.deepEqual(parallel, sequential);
     });
 
+    test('findByMail (internal: the caller about itself) knows every level, hidden included', async () => {
+      assert.deepEqual(await dir.findByMail(PUBLIC.mail), { id: PUBLIC.id, displayName: 'Zoë Van der Berg-Weiß' });
+      assert.deepEqual(await dir.findByMail(RESTRICTED.mail.toUpperCase()), { id: RESTRICTED.id, displayName: 'Anaïs Wëllenbrück-Dupré' });
+      assert.deepEqual(await dir.findByMail(HIDDEN.mail), { id: HIDDEN.id, displayName: 'Léon Haensel-Verbuergen' });
+      assert.deepEqual(await dir.findByMail('marie.schmit@esante.lu'), { id: RECORDS[0]!.id, displayName: 'Marie Schmit' });
+      assert.equal(await dir.findByMail('nobody.here@esante.lu'), null);
+      assert.equal(await dir.findByMail('*@esante.lu'), null, 'no wildcard');
+      await rejectsWith(dir.findByMail('not a mail'), 'request.invalid', ['mail']);
+      await rejectsWith(dir.findByMail('a\u0000@b'), 'request.invalid', ['mail']);
+    });
+
     test('references list the codes the data uses', async () => {
       const refs = await dir.references();
       const professions = new Set(refs.professions.map((p) => p.code));

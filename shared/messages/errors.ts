@@ -4,4 +4,65 @@
  */
 import type { Lang } from '../i18n/lang.ts';
 
-export const messageErrorTexts = {} as const satisfies Record<string, Record<Lang, string>>;
+export const messageErrorTexts = {
+  'message.account_required': {
+    fr: 'Vous devez disposer d’un compte de chiffrement pour envoyer un message chiffré.',
+    de: 'Sie benötigen ein Verschlüsselungskonto, um eine verschlüsselte Nachricht zu senden.',
+    en: 'You need an encryption account to send an encrypted message.',
+  },
+  'message.recipients_required': {
+    fr: 'Veuillez indiquer au moins un destinataire (À ou Cc).',
+    de: 'Bitte geben Sie mindestens einen Empfänger (An oder Cc) an.',
+    en: 'Please enter at least one recipient (To or Cc).',
+  },
+  'message.invalid_address': {
+    fr: 'Cette adresse e-mail n’est pas valide : {0}',
+    de: 'Diese E-Mail-Adresse ist ungültig: {0}',
+    en: 'This e-mail address is not valid: {0}',
+  },
+  'message.not_found': {
+    fr: 'Ce message sécurisé est inconnu du service de clés.',
+    de: 'Diese gesicherte Nachricht ist dem Schlüsseldienst nicht bekannt.',
+    en: 'This secure message is unknown to the key service.',
+  },
+  'message.not_recipient': {
+    fr: 'Vous ne figurez pas parmi les destinataires de ce message sécurisé : il ne peut pas être déchiffré pour vous.',
+    de: 'Sie gehören nicht zu den Empfängern dieser gesicherten Nachricht: Sie kann für Sie nicht entschlüsselt werden.',
+    en: 'You are not among the recipients of this secure message: it cannot be decrypted for you.',
+  },
+  'message.not_sender': {
+    fr: 'Seul l’émetteur de ce message sécurisé peut effectuer cette opération.',
+    de: 'Nur der Absender dieser gesicherten Nachricht kann diesen Vorgang ausführen.',
+    en: 'Only the sender of this secure message can do this.',
+  },
+  'message.already_sent': {
+    fr: 'Ce message sécurisé a déjà été confirmé comme envoyé avec un autre fichier.',
+    de: 'Diese gesicherte Nachricht wurde bereits mit einer anderen Datei als gesendet bestätigt.',
+    en: 'This secure message was already confirmed as sent with another file.',
+  },
+  'portal.session_required': {
+    fr: 'Veuillez vous connecter au portail.',
+    de: 'Bitte melden Sie sich am Portal an.',
+    en: 'Please log in to the portal.',
+  },
+  'portal.login_failed': {
+    fr: 'Adresse e-mail ou mot de passe incorrect.',
+    de: 'E-Mail-Adresse oder Passwort falsch.',
+    en: 'Incorrect e-mail address or password.',
+  },
+  'portal.code_invalid': {
+    fr: 'Le code de confirmation est incorrect ou a expiré. Demandez un nouveau code.',
+    de: 'Der Bestätigungscode ist falsch oder abgelaufen. Fordern Sie einen neuen Code an.',
+    en: 'The confirmation code is wrong or has expired. Ask for a new code.',
+  },
+  'portal.code_too_soon': {
+    fr: 'Un code vient d’être envoyé à cette adresse. Veuillez patienter une minute avant d’en demander un autre.',
+    de: 'Soeben wurde ein Code an diese Adresse gesendet. Bitte warten Sie eine Minute, bevor Sie einen neuen anfordern.',
+    en: 'A code was just sent to this address. Please wait a minute before asking for another.',
+  },
+  'portal.forbidden': {
+    fr: 'Requête refusée (origine ou format non autorisé).',
+    de: 'Anfrage abgelehnt (Herkunft oder Format nicht zulässig).',
+    en: 'Request refused (origin or format not allowed).',
+  },
+} as const satisfies Record<string, Record<Lang, string>>;

@@ -1,8 +1,8 @@
 /**
  * SOAP operations of encrypted messages: the key service the regify zimlet talks to (architecture
  * flows 1–3). The data key travels base64-encoded inside TLS to the caller only; the service never
- * sees the message itself. Portal operations (outside recipients, flow 4) are added below by the
- * encrypted-messages feature.
+ * sees the message itself. The recipients' portal (outside recipients, flow 4) has no Zimbra session:
+ * its small JSON API, with an HttpOnly session cookie SOAP handlers cannot see, is in portal-api.ts.
  */
 import type { OperationSpec } from '../soap/schema.ts';
 

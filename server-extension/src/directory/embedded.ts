@@ -3,7 +3,7 @@
  * adapter (`npm start`, tests, sandbox); production uses LdapDirectory.
  *
  * Built for p95 ≤ 10 ms on 100 000 entries:
- * - hidden entries are dropped at load time: they are not in memory, so nothing can leak them;
+ * - hidden entries are not indexed: only their mail → (id, display name) is kept, for findByMail;
  * - records are sorted once by the result order (folded sn, givenName, id), so a record's array index
  *   IS its rank and sorting a result is sorting small integers;
  * - every name key (shared/directory/normalize.ts nameKeys) sits in one sorted array: a prefix is a
@@ -15,8 +15,8 @@ import { type AllowedCodes, type NormalisedCriteria, restrictedMayMatch } from '
 import { nameKeys } from '../../../shared/directory/normalize.ts';
 import type { DirectoryReferences, PageRequest, Professional, SearchCriteria, SearchResult } from '../../../shared/directory/types.ts';
 import { readNdjson } from './generate.ts';
-import { type DirectoryRecord, identifierKey, searchKeys, toCard, toSummary } from './model.ts';
-import { type Directory, checkId, prepareSearch } from './port.ts';
+import { type DirectoryRecord, displayName, identifierKey, searchKeys, toCard, toSummary } from './model.ts';
+import { type Directory, type ListedProfessional, checkId, checkMail, prepareSearch } from './port.ts';
 import { allowedCodes, directoryReferences } from './reference.ts';
 
 interface Indexed {
@@ -57,6 +57,8 @@ export class EmbeddedDirectory implements Directory {
   private readonly entries: Indexed[];
   private readonly byId: Map<string, number>;
   private readonly byIdentifier: Map<string, number>;
+  /** Every entry's mail, hidden ones included, for findByMail only (id and display name, nothing else). */
+  private readonly byMail: Map<string, ListedProfessional>;
   private readonly names: PrefixIndex;
   private readonly refs: DirectoryReferences;
   private readonly allowed: AllowedCodes;
@@ -68,8 +70,10 @@ export class EmbeddedDirectory implements Directory {
     this.refs = options.references ?? directoryReferences();
     this.allowed = allowedCodes(this.refs);
     const kept: Array<{ r: DirectoryRecord; k: ReturnType<typeof searchKeys> }> = [];
+    this.byMail = new Map();
     for (const r of records) {
-      if (r.confidentiality !== 'public' && r.confidentiality !== 'restricted') continue; // hidden or unknown: never loaded
+      this.byMail.set(r.mail.toLowerCase(), { id: r.id, displayName: displayName(r) });
+      if (r.confidentiality !== 'public' && r.confidentiality !== 'restricted') continue; // hidden or unknown: not in the search index
       kept.push({ r, k: searchKeys(r) });
     }
     kept.sort((a, b) => (a.k.sort < b.k.sort ? -1 : a.k.sort > b.k.sort ? 1 : 0));
@@ -122,6 +126,11 @@ export class EmbeddedDirectory implements Directory {
 
   async references(): Promise<DirectoryReferences> {
     return this.refs;
+  }
+
+  async findByMail(mail: string): Promise<ListedProfessional | null> {
+    const found = this.byMail.get(checkMail(mail));
+    return found ? { ...found } : null;
   }
 
   async close(): Promise<void> {}

@@ -12,7 +12,7 @@ test('embedded by default: the generator defaults, sandbox users included, hidde
 });
 
 test('ldap config builds the LDAP adapter without connecting', async () => {
-  const dir = createDirectory({ kind: 'ldap', url: 'ldap://127.0.0.1:1', bindDN: 'cn=x', password: 'x', baseDN: 'dc=HPD,dc=esante,dc=lu' });
+  const dir = createDirectory({ kind: 'ldap', url: 'ldap://127.0.0.1:1', bindDN: 'cn=x', password: { reveal: () => 'x' }, baseDN: 'dc=HPD,dc=esante,dc=lu' });
   assert.ok(dir instanceof LdapDirectory);
   await dir.close();
 });

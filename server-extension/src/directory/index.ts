@@ -22,8 +22,8 @@ export type DirectoryConfig =
       kind: 'ldap';
       url: string;
       bindDN: string;
-      /** Read from a file by the config layer; never logged. */
-      password: string;
+      /** Read from a file by the config layer (feature.ts); a Secret, so logging the config cannot leak it. */
+      password: { reveal(): string };
       baseDN: string;
       poolSize?: number;
       connectTimeoutMs?: number;
@@ -32,8 +32,8 @@ export type DirectoryConfig =
 
 export function createDirectory(config: DirectoryConfig): Directory {
   if (config.kind === 'ldap') {
-    const { kind: _kind, ...options } = config;
-    return new LdapDirectory(options);
+    const { kind: _kind, password, ...options } = config;
+    return new LdapDirectory({ ...options, password: password.reveal() });
   }
   if (config.seedFile) return EmbeddedDirectory.fromSeedFile(config.seedFile);
   // The same entries as `generate.ts` with its defaults, so the sandbox and the LDIF agree.

@@ -23,8 +23,8 @@ import { AndFilter, Client, EqualityFilter, type Filter, OrFilter, SubstringFilt
 import { type AllowedCodes, type NormalisedCriteria, restrictedMayMatch } from '../../../shared/directory/criteria.ts';
 import type { DirectoryReferences, PageRequest, Professional, SearchCriteria, SearchResult } from '../../../shared/directory/types.ts';
 import { DirectoryError } from './errors.ts';
-import { LDAP_ATTRIBUTES, PROFESSIONALS_RDN, fromLdapEntry, identifierKey, toCard, toSummary } from './model.ts';
-import { type Directory, checkId, prepareSearch } from './port.ts';
+import { LDAP_ATTRIBUTES, PROFESSIONALS_RDN, displayName, fromLdapEntry, identifierKey, toCard, toSummary } from './model.ts';
+import { type Directory, type ListedProfessional, checkId, checkMail, prepareSearch } from './port.ts';
 import { allowedCodes, directoryReferences } from './reference.ts';
 
 export interface LdapDirectoryOptions {
@@ -154,6 +154,22 @@ export class LdapDirectory implements Directory {
       if (searchEntries.length !== 1) return null;
       const r = fromLdapEntry(searchEntries[0]!);
       return r.confidentiality === 'hidden' ? null : toCard(r);
+    });
+  }
+
+  async findByMail(rawMail: string): Promise<ListedProfessional | null> {
+    const mail = checkMail(rawMail);
+    return this.withConnection(async (client) => {
+      // No confidentiality filter on purpose (see the port): the caller asks about itself.
+      const { searchEntries } = await client.search(this.searchBase, {
+        scope: 'one',
+        filter: eq('mail', mail),
+        attributes: ['uid', 'givenName', 'sn'],
+        sizeLimit: 2,
+      });
+      if (searchEntries.length !== 1) return null;
+      const r = fromLdapEntry(searchEntries[0]!);
+      return { id: r.id, displayName: displayName(r) };
     });
   }
 

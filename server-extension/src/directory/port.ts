@@ -7,7 +7,8 @@
  * The caller's view, guaranteed by every adapter:
  * - hidden entries are never returned, counted, or confirmed by any criterion (identifiers included):
  *   a search that only a hidden entry would match answers exactly like one that matches nothing, and
- *   get() of a hidden id answers null like an unknown id;
+ *   get() of a hidden id answers null like an unknown id (the one exception is the internal
+ *   findByMail, which no operation may expose about anyone but the caller);
  * - restricted entries show only identity, profession, specialty, mail, title, certificate and
  *   preferred language (model.ts toSummary/toCard), and are found only by criteria on what they show
  *   (shared/directory/criteria.ts RESTRICTED_SEARCHABLE);
@@ -29,8 +30,27 @@ export interface Directory {
   get(id: string): Promise<Professional | null>;
   /** Lists for the selects; stable for the life of the adapter. */
   references(): Promise<DirectoryReferences>;
+  /**
+   * INTERNAL, for the service asking about its own caller (feature.ts ProfessionalLookup): is this mail
+   * a listed professional? Hidden entries INCLUDED, case-insensitive exact mail. Never wire this to an
+   * operation that answers about someone else: it would confirm hidden entries.
+   */
+  findByMail(mail: string): Promise<ListedProfessional | null>;
   /** Releases connections / memory. */
   close(): Promise<void>;
+}
+
+export interface ListedProfessional {
+  id: string;
+  displayName: string;
+}
+
+/** Mail addresses as findByMail compares them (lowercased); blanks, control characters or no single @ are refused. */
+export function checkMail(mail: unknown): string {
+  if (typeof mail !== 'string' || mail.length > 254 || !/^[^\s@\u0000-\u001f\u007f]+@[^\s@\u0000-\u001f\u007f]+$/u.test(mail)) {
+    throw new DirectoryError('request.invalid', ['mail']);
+  }
+  return mail.toLowerCase();
 }
 
 /** Checks criteria and page with the shared rules; throws the typed error the contract requires. */

@@ -1,12 +1,144 @@
 /**
- * The messages feature's entry in the service: builds its ports from the environment and the shared
- * context, and answers its SOAP handlers (see ../feature.ts).
+ * The messages feature's entry in the service (issue 5, service side): the key service's SOAP
+ * handlers, the persistent notification scheduler, the recipients' portal and, in tests only, the
+ * clock controls. Ports are built here from the environment and the shared context (../feature.ts).
  */
-import type { ConfigVar, Feature, FeatureContext } from '../feature.ts';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAccountsService, readAccountsSettings, type AccountsService } from '../accounts/index.ts';
+import type { Clock, ConfigVar, Feature, FeatureContext } from '../feature.ts';
+import { loadMasterKeyring, type MasterKeyring } from '../keys/index.ts';
+import { messagesConfigVars, readMessagesConfig } from './config.ts';
+import { messageHandlers } from './handlers.ts';
+import { KeyService } from './key-service.ts';
+import { createSmtpMailer, type Mailer } from './mailer.ts';
+import { composeNotification } from './notifications.ts';
+import { createPortalRoute } from './portal.ts';
+import { PORTAL_CSS } from './portal-page.ts';
+import { NotificationScheduler } from './scheduler.ts';
+import { OffsetClock, createTestRoute } from './test-controls.ts';
 
 /** Environment variables this feature reads (listed in the README's configuration table). */
-export const messagesConfigVars: readonly ConfigVar[] = [];
+export { messagesConfigVars };
+export type { ConfigVar };
 
-export function createMessagesFeature(_ctx: FeatureContext): Feature {
-  return { name: 'messages', handlers: {} };
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The page script's sources, present in a checkout (development, tests, e2e). */
+const SCRIPT_ENTRY = join(HERE, '..', '..', '..', 'portal', 'src', 'main.ts');
+/** Next to the built service bundle (build/portal.mjs writes dist/service/portal/portal.js). */
+const PREBUILT_SCRIPT = join(HERE, 'portal', 'portal.js');
+
+/**
+ * The portal script: bundled from the sources with esbuild (a development dependency) when they are
+ * there, so a checkout always serves the current code; otherwise the build's output.
+ */
+export async function portalScript(): Promise<string> {
+  if (!existsSync(SCRIPT_ENTRY)) return readFile(PREBUILT_SCRIPT, 'utf8');
+  // A computed name: the service bundler must not try to inline esbuild itself.
+  const bundler = 'esbuild';
+  const esbuild = (await import(bundler)) as typeof import('esbuild');
+  const out = await esbuild.build({
+    entryPoints: [SCRIPT_ENTRY],
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    platform: 'browser',
+    minify: true,
+    write: false,
+    legalComments: 'inline',
+    logLevel: 'silent',
+  });
+  return out.outputFiles[0]!.text;
+}
+
+export interface MessagesFeatureOptions {
+  /** Tests replace the SMTP mailer. */
+  mailer?: Mailer;
+  /** Tests name the scheduler's worker. */
+  workerId?: string;
+}
+
+export function createMessagesFeature(ctx: FeatureContext, options: MessagesFeatureOptions = {}): Feature & { scheduler: NotificationScheduler; keys: KeyService } {
+  const settings = readMessagesConfig(ctx.env);
+  let clock: Clock = ctx.clock;
+  let testClock: OffsetClock | undefined;
+  if (settings.testClock) {
+    testClock = new OffsetClock(ctx.clock);
+    clock = testClock;
+  }
+  let keyring: MasterKeyring | undefined;
+  const getKeyring = (): MasterKeyring => {
+    if (!keyring) throw new Error('master keys used before the service started');
+    return keyring;
+  };
+  const keys = new KeyService({
+    store: ctx.store,
+    keyring: getKeyring,
+    clock,
+    log: ctx.log,
+    publicUrl: ctx.config.publicUrl,
+    levelBannerThreshold: settings.levelBannerThreshold,
+  });
+  const mailer = options.mailer ?? createSmtpMailer(settings.smtpUrl, settings.notifyFrom);
+  const scheduler = new NotificationScheduler({
+    store: ctx.store,
+    clock,
+    log: ctx.log.child({ part: 'scheduler' }),
+    mailer,
+    messageIdDomain: new URL(ctx.config.publicUrl).hostname,
+    leaseMs: settings.leaseMs,
+    maxAttempts: settings.maxAttempts,
+    intervalMs: settings.schedulerIntervalMs,
+    ...(options.workerId ? { workerId: options.workerId } : {}),
+    async compose(job) {
+      const message = await ctx.store().messages.get(job.messageId);
+      if (!message) return null;
+      return composeNotification(job.kind, message, keys.subjectOf(message), job.recipientKey);
+    },
+  });
+  let accounts: AccountsService | undefined;
+  const accountsSettings = readAccountsSettings(ctx.env, ctx.config);
+  let script: Promise<string> | undefined;
+  const routes = [
+    createPortalRoute({
+      store: ctx.store,
+      keyring: getKeyring,
+      accounts: () => (accounts ??= createAccountsService({ store: ctx.store, keyring: getKeyring, clock, log: ctx.log, settings: accountsSettings })),
+      keys,
+      mailer,
+      clock,
+      log: ctx.log,
+      publicUrl: ctx.config.publicUrl,
+      sessionMs: settings.portalSessionMs,
+      codeMs: settings.portalCodeMs,
+      maxContainerBytes: settings.portalMaxContainerBytes,
+      script: () => (script ??= portalScript().catch((err: unknown) => {
+        script = undefined;
+        throw err;
+      })),
+      style: PORTAL_CSS,
+    }),
+  ];
+  if (testClock) routes.push(createTestRoute(testClock, () => scheduler.runOnce()));
+
+  return {
+    name: 'messages',
+    handlers: messageHandlers(keys),
+    routes,
+    scheduler,
+    keys,
+    async start() {
+      const loaded = await loadMasterKeyring({ env: ctx.env, defaultFile: join(ctx.config.dataDir, 'master-keys.json') });
+      keyring = loaded.keyring;
+      ctx.log.info({ masterKeys: loaded.keyring.ids.length, current: loaded.keyring.current.id, source: loaded.source }, 'master keys loaded');
+      if (testClock) ctx.log.warn('ESANTE_TEST_CLOCK=1: test clock and scheduler routes are exposed. NEVER use this in production.');
+      scheduler.start();
+    },
+    async stop() {
+      await scheduler.stop();
+      mailer.close();
+    },
+  };
 }

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ConfigVar, Env } from '../config.ts';
+import type { MasterKeyring } from '../keys/index.ts';
 import { headerAuthMethod, zimbraAttrAuthMethod, type AuthMethodPort } from './auth-method.ts';
 import { cscSource, type CscOptions } from './csc.ts';
 import { createSmimeSigner, type CredentialSource } from './signer.ts';
@@ -16,7 +17,7 @@ import { loadTrustAnchors, trustAnchorsFromPem, type TrustAnchors } from './veri
 
 export const SIGNING_CONFIG_VARS = [
   { name: 'ESANTE_SIGNER', default: 'soft-token', description: 'Signer adapter: soft-token (embedded test PKI, PKCS#12) or csc (remote signing service, CSC API v2).' },
-  { name: 'ESANTE_SIGNING_MASTER_KEY_FILE', default: '(ESANTE_DATA_DIR)/signing/master.key', description: 'soft-token: 32-byte key that seals the PKCS#12 PINs and the test CA keys (created, mode 0600, when absent). Keep it out of data-dir backups.' },
+  { name: 'ESANTE_SIGNING_MASTER_KEY_FILE', default: '(ESANTE_DATA_DIR)/signing/master.key', description: 'soft-token: the OLD separate key of data dirs made before the soft token used the service master keyring (ESANTE_MASTER_KEY*); read only, to convert them at start, never created. Delete it once converted.' },
   { name: 'ESANTE_SIGNING_TRUST_ANCHORS', default: '(the test root of the embedded PKI)', description: 'PEM bundle of the roots a signature must chain to (production: the LuxTrust roots). Required with ESANTE_SIGNER=csc.' },
   { name: 'ESANTE_AUTH_METHOD_SOURCE', default: 'zimbra-attr', description: 'Where the session\'s authentication method (card/fallback) comes from: zimbra-attr (GetInfo attribute esanteAuthMethod) or header (set by nginx from the SSO session).' },
   { name: 'ESANTE_AUTH_METHOD_HEADER', default: 'X-Esante-Auth-Method', description: 'With source header: the request header carrying card or fallback.' },
@@ -78,6 +79,8 @@ export function loadSigningConfig(env: Env, dataDir: string, cwd = process.cwd()
 }
 
 export interface SigningDeps {
+  /** soft-token: the service's master keyring (keys/), which seals the PINs and test CA keys. Without it (tests, bench) a stand-alone signing/master.key is used. */
+  keyring?: MasterKeyring;
   /** Seeded users that get a test certificate (soft-token): sandbox/seed/users.json's users. */
   users: readonly PkiUser[];
   /** With csc: the credential authorization data per user (PIN/OTP). */
@@ -93,7 +96,7 @@ export async function createSigningFromConfig(cfg: SigningConfig, deps: SigningD
   let anchors: TrustAnchors;
   let pki: TestPki | undefined;
   if (cfg.signer === 'soft-token') {
-    pki = await ensureTestPki(cfg.dataDir, deps.users, { masterKeyFile: cfg.masterKeyFile });
+    pki = await ensureTestPki(cfg.dataDir, deps.users, { masterKeyFile: cfg.masterKeyFile, ...(deps.keyring ? { keyring: deps.keyring } : {}) });
     source = softTokenSource(pki);
     anchors = cfg.trustAnchorsFile ? loadTrustAnchors(cfg.trustAnchorsFile) : trustAnchorsFromPem(pki.rootCertPem);
   } else {

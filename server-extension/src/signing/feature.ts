@@ -1,11 +1,111 @@
 /**
- * The signing feature's entry in the service: builds its ports from the environment and the shared
- * context, and answers its SOAP handlers (see ../feature.ts).
+ * The signing feature's entry in the service (see ../feature.ts): builds the SigningService from
+ * the environment (config.ts) and answers GetSigningStatus, SignMessage and VerifySignature
+ * (shared/signing/types.ts `signingOperations`).
+ *
+ * Messages travel as base64 of their bytes (a SOAP string cannot carry arbitrary octets). Their
+ * size is bounded twice: by the HTTP layer (ESANTE_MAX_REQUEST_BYTES, the whole envelope) and here,
+ * after decoding, by ESANTE_SIGNING_MAX_MESSAGE_BYTES (default 10 240 000, Zimbra's default
+ * zimbraMtaMaxMessageSize: a bigger message could not be sent through Zimbra's MTA anyway).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Lang } from '../../../shared/i18n/lang.ts';
+import { InvalidRequestError, RequestTooLargeError } from '../errors.ts';
 import type { Feature, FeatureContext } from '../feature.ts';
+import type { Caller } from '../auth/index.ts';
+import { loadMasterKeyring } from '../keys/index.ts';
+import type { AuthMethodCaller } from './auth-method.ts';
+import { SIGNING_CONFIG_VARS, createSigningFromConfig, loadSigningConfig } from './config.ts';
+import type { PkiUser } from './test-pki.ts';
 
-// Its environment variables are SIGNING_CONFIG_VARS in ./config.ts.
+export { SIGNING_CONFIG_VARS as signingConfigVars };
 
-export function createSigningFeature(_ctx: FeatureContext): Feature {
-  return { name: 'signing', handlers: {} };
+/** The sandbox's seeded users: the embedded test PKI issues one certificate to each. */
+const DEFAULT_TEST_USERS = fileURLToPath(new URL('../../../sandbox/seed/users.json', import.meta.url));
+export const DEFAULT_MAX_MESSAGE_BYTES = 10_240_000;
+
+/** Strict base64 (RFC 4648 §4, padding required, no line breaks): anything else is refused, not guessed at. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const NOT_BASE64: Record<Lang, string> = {
+  fr: 'le champ « mime » doit contenir le message encodé en base64',
+  de: 'das Feld „mime“ muss die Nachricht in Base64-Kodierung enthalten',
+  en: 'the "mime" field must hold the message encoded in base64',
+};
+const EMPTY: Record<Lang, string> = {
+  fr: 'le message est vide',
+  de: 'die Nachricht ist leer',
+  en: 'the message is empty',
+};
+
+/** Decodes the `mime` field: strict base64, not empty, not above the limit; else a translated Fault. */
+export function decodeMessage(b64: string, maxBytes: number, lang: Lang): Buffer {
+  // 4 base64 characters carry 3 bytes: refuse before decoding anything oversized.
+  if (Math.floor(b64.length / 4) * 3 > maxBytes + 2) throw new RequestTooLargeError(maxBytes);
+  if (!BASE64.test(b64)) throw new InvalidRequestError(NOT_BASE64[lang]);
+  const bytes = Buffer.from(b64, 'base64');
+  if (bytes.length === 0) throw new InvalidRequestError(EMPTY[lang]);
+  if (bytes.length > maxBytes) throw new RequestTooLargeError(maxBytes);
+  return bytes;
+}
+
+/** Reads `users[] {givenName, sn, mail}` of a seed file (sandbox/seed/users.json's shape). */
+export function readTestUsers(file: string): PkiUser[] {
+  const json = JSON.parse(readFileSync(file, 'utf8')) as { users?: Array<Partial<PkiUser>> };
+  return (json.users ?? [])
+    .filter((u): u is PkiUser => typeof u.mail === 'string' && typeof u.givenName === 'string' && typeof u.sn === 'string')
+    .map((u) => ({ givenName: u.givenName, sn: u.sn, mail: u.mail }));
+}
+
+function positiveInt(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value.trim() === '') return fallback;
+  const n = Number(value.trim());
+  if (!Number.isInteger(n) || n < 1024 || n > 512 * 1024 * 1024) throw new Error(`Invalid signing configuration:\n  - ${name} must be an integer between 1024 and 536870912`);
+  return n;
+}
+
+export async function createSigningFeature(ctx: FeatureContext): Promise<Feature> {
+  const env = ctx.env;
+  const cfg = loadSigningConfig(env, ctx.config.dataDir);
+  if (cfg.authMethod.source === 'header') {
+    // The header adapter (auth-method.ts) needs the request's headers, which the SOAP layer does not
+    // hand to handlers yet (soap/handlers.ts UserContext). Refusing to start is clearer for an admin
+    // than a service where nobody can ever sign.
+    throw new Error('Invalid signing configuration:\n  - ESANTE_AUTH_METHOD_SOURCE=header is not available yet (request headers do not reach the handlers); use zimbra-attr');
+  }
+  const maxBytes = positiveInt(env['ESANTE_SIGNING_MAX_MESSAGE_BYTES'], DEFAULT_MAX_MESSAGE_BYTES, 'ESANTE_SIGNING_MAX_MESSAGE_BYTES');
+  const usersFile = env['ESANTE_SIGNING_TEST_USERS']?.trim() || DEFAULT_TEST_USERS;
+  const users = cfg.signer === 'soft-token' ? readTestUsers(usersFile) : [];
+
+  // The soft token's PINs and test CA keys are sealed under the service's one master keyring (the
+  // same sources as the messages and accounts features: ESANTE_MASTER_KEY*, else <data dir>/master-keys.json).
+  const keyring = cfg.signer === 'soft-token' ? (await loadMasterKeyring({ env, defaultFile: join(ctx.config.dataDir, 'master-keys.json') })).keyring : undefined;
+  const { service, pki } = await createSigningFromConfig(cfg, { users, now: () => ctx.clock.now(), ...(keyring ? { keyring } : {}) });
+  ctx.log.info({ signer: cfg.signer, authMethodSource: cfg.authMethod.source, ...(pki ? { testPki: pki.dir, testUsers: pki.mails().length } : {}) }, 'signing ready');
+
+  // What the auth-method port needs: the proven account and what Zimbra's GetInfo said about the session.
+  const who = (caller: Caller): AuthMethodCaller => ({ name: caller.name, ...(caller.authMethod ? { authMethod: caller.authMethod } : {}) });
+
+  return {
+    name: 'signing',
+    handlers: {
+      GetSigningStatus: async (_req, { caller }) => service.status(who(caller)),
+
+      SignMessage: async (req, { caller, lang, log }) => {
+        const mime = decodeMessage(req.mime, maxBytes, lang);
+        const signed = await service.sign(who(caller), mime);
+        // Sizes only: never the content, never the key material.
+        log.info({ bytes: mime.length, signedBytes: signed.length }, 'message signed');
+        return { mime: signed.toString('base64') };
+      },
+
+      VerifySignature: async (req, { lang, log }) => {
+        const report = service.verify(decodeMessage(req.mime, maxBytes, lang));
+        log.info({ valid: report.valid, ...(report.reason ? { reason: report.reason } : {}) }, 'signature verified');
+        return { report };
+      },
+    },
+  };
 }

@@ -6,18 +6,21 @@
  * (keyUsage digitalSignature + nonRepudiation, extKeyUsage emailProtection).
  *
  * Layout under `<dataDir>/signing/`:
- *   master.key               32 random bytes, mode 0600 (or ESANTE_SIGNING_MASTER_KEY_FILE)
- *   pins.json                the PINs, sealed under master.key
+ *   pins.json                the PINs and the CAs' private keys, sealed under the service's master
+ *                            keyring (pin-vault.ts); stand-alone (no keyring given: tests, bench)
+ *                            under `master.key`, 32 random bytes, mode 0600
  *   pki/root.pem             test root certificate (the default trust anchor)
- *   pki/root-key.pem         its key, PKCS#8 encrypted under master.key
- *   pki/intermediate.pem     test signing CA certificate, pki/intermediate-key.pem its key
+ *   pki/intermediate.pem     test signing CA certificate
  *   pki/users/<mail>.pem     a user's certificate; pki/users/<mail>.p12 key + chain, PIN-protected
+ * Data dirs made before the keyring (CA keys in pki/<name>-key.pem, PKCS#8 encrypted under
+ * master.key) are converted at start when master.key is still there.
  */
 import { createPrivateKey, generateKeyPair, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import forge from 'node-forge';
-import { PinVault, loadOrCreateMasterKey, newPin } from './pin-vault.ts';
+import { MasterKey, MasterKeyring } from '../keys/index.ts';
+import { PinVault, keyringFromBytes, loadOrCreateMasterKey, newPin } from './pin-vault.ts';
 
 export const TEST_ROOT_NAME = 'eSanté TEST Root CA — NOT FOR PRODUCTION';
 export const TEST_INTERMEDIATE_NAME = 'eSanté TEST Signing CA — NOT FOR PRODUCTION';
@@ -179,26 +182,53 @@ function safeFileName(mail: string): string {
  * certificates stay stable across restarts and a user added to the seed gets one at next start.
  * Meant for a single embedded instance (no cross-process lock).
  */
-export async function ensureTestPki(dataDir: string, users: readonly PkiUser[], opts: { masterKeyFile?: string } = {}): Promise<TestPki> {
+export async function ensureTestPki(
+  dataDir: string,
+  users: readonly PkiUser[],
+  opts: { keyring?: MasterKeyring; masterKeyFile?: string } = {},
+): Promise<TestPki> {
   const base = join(dataDir, 'signing');
   const pkiDir = join(base, 'pki');
   const usersDir = join(pkiDir, 'users');
   mkdirSync(usersDir, { recursive: true, mode: 0o700 });
-  const masterKey = loadOrCreateMasterKey(opts.masterKeyFile ?? join(base, 'master.key'));
-  const vault = new PinVault(join(base, 'pins.json'), masterKey);
+  // With the service's keyring, the old separate key is only read (to convert), never created.
+  const legacyFile = opts.masterKeyFile ?? join(base, 'master.key');
+  const legacyKey = opts.keyring ? (existsSync(legacyFile) ? loadOrCreateMasterKey(legacyFile) : undefined) : loadOrCreateMasterKey(legacyFile);
+  // The old key stays readable (format-2 entries sealed stand-alone under it) until reseal() moved them.
+  const keyring = !opts.keyring
+    ? keyringFromBytes(legacyKey!)
+    : legacyKey
+      ? new MasterKeyring(opts.keyring.current, [...opts.keyring.keys(), MasterKey.fromBytes(legacyKey)])
+      : opts.keyring;
+  const vault = new PinVault(join(base, 'pins.json'), keyring, legacyKey ? { legacyKey } : {});
+  vault.reseal();
 
   const loadCa = (name: string): KeyedCertificate | undefined => {
     const certFile = join(pkiDir, `${name}.pem`);
-    const keyFile = join(pkiDir, `${name}-key.pem`);
-    if (!existsSync(certFile) || !existsSync(keyFile)) return undefined;
-    const key = createPrivateKey({ key: readFileSync(keyFile, 'utf8'), format: 'pem', passphrase: masterKey });
-    return { certPem: readFileSync(certFile, 'utf8'), keyPem: key.export({ type: 'pkcs8', format: 'pem' }) as string };
+    if (!existsSync(certFile)) return undefined;
+    const sealed = vault.secret(`ca-key:${name}`);
+    if (sealed) {
+      try {
+        return { certPem: readFileSync(certFile, 'utf8'), keyPem: createPrivateKey({ key: sealed, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }) as string };
+      } finally {
+        sealed.fill(0);
+      }
+    }
+    // Format before the keyring: PKCS#8 PEM encrypted with the old master key; converted by saveCa.
+    const legacyKeyFile = join(pkiDir, `${name}-key.pem`);
+    if (!existsSync(legacyKeyFile) || !legacyKey) return undefined;
+    const key = createPrivateKey({ key: readFileSync(legacyKeyFile, 'utf8'), format: 'pem', passphrase: legacyKey });
+    const ca = { certPem: readFileSync(certFile, 'utf8'), keyPem: key.export({ type: 'pkcs8', format: 'pem' }) as string };
+    saveCa(name, ca);
+    rmSync(legacyKeyFile, { force: true });
+    return ca;
   };
-  const saveCa = (name: string, ca: KeyedCertificate): void => {
-    const sealed = createPrivateKey(ca.keyPem).export({ type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: masterKey }) as string;
-    writeAtomic(join(pkiDir, `${name}-key.pem`), sealed, 0o600);
+  function saveCa(name: string, ca: KeyedCertificate): void {
+    const der = createPrivateKey(ca.keyPem).export({ type: 'pkcs8', format: 'der' });
+    vault.setSecret(`ca-key:${name}`, der);
+    der.fill(0);
     writeAtomic(join(pkiDir, `${name}.pem`), ca.certPem);
-  };
+  }
 
   let root = loadCa('root');
   let fresh = false;

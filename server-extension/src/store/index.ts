@@ -1,6 +1,7 @@
 /**
  * The Store port and its factory. The composition root calls `openStore(config)` then
- * `await store.migrate()` at start; everything else goes through `store.audit` and `store.accounts`.
+ * `await store.migrate()` at start; everything else goes through `store.audit`, `store.accounts` and,
+ * for encrypted messages, `store.messages`, `store.notifications` and `store.portal` (messages-types.ts).
  * See README.md beside this file for the schema and how to add a migration.
  */
 import { openPostgresStore } from './postgres.ts';

@@ -9,6 +9,7 @@
 import pg from 'pg';
 import { SqlAuditRepository } from './audit.ts';
 import { SqlEncryptionAccountRepository } from './accounts.ts';
+import { SqlNotificationJobRepository, SqlPortalRepository, SqlSecureMessageRepository } from './messages.ts';
 import { StoreUnavailableError } from './errors.ts';
 import { SCHEMA_MIGRATIONS_DDL, checksum, pendingMigrations, type AppliedMigration } from './migrations/index.ts';
 import { int, type SqlClient, type SqlRow, type SqlValue } from './sql.ts';
@@ -87,6 +88,9 @@ class PostgresClient implements SqlClient {
 class PostgresStore implements Store {
   readonly audit: SqlAuditRepository;
   readonly accounts: SqlEncryptionAccountRepository;
+  readonly messages: SqlSecureMessageRepository;
+  readonly notifications: SqlNotificationJobRepository;
+  readonly portal: SqlPortalRepository;
   readonly #pool: pg.Pool;
   readonly #now: () => number;
   #closed = false;
@@ -97,6 +101,9 @@ class PostgresStore implements Store {
     const client = new PostgresClient(pool);
     this.audit = new SqlAuditRepository(client);
     this.accounts = new SqlEncryptionAccountRepository(client, now);
+    this.messages = new SqlSecureMessageRepository(client);
+    this.notifications = new SqlNotificationJobRepository(client);
+    this.portal = new SqlPortalRepository(client);
   }
 
   async migrate(): Promise<void> {

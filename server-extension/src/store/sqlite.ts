@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { SqlAuditRepository } from './audit.ts';
 import { SqlEncryptionAccountRepository } from './accounts.ts';
+import { SqlNotificationJobRepository, SqlPortalRepository, SqlSecureMessageRepository } from './messages.ts';
 import { StoreUnavailableError } from './errors.ts';
 import { SCHEMA_MIGRATIONS_DDL, checksum, pendingMigrations, type AppliedMigration } from './migrations/index.ts';
 import { int, type SqlClient, type SqlRow, type SqlValue } from './sql.ts';
@@ -71,6 +72,9 @@ class SqliteClient implements SqlClient {
 class SqliteStore implements Store {
   readonly audit: SqlAuditRepository;
   readonly accounts: SqlEncryptionAccountRepository;
+  readonly messages: SqlSecureMessageRepository;
+  readonly notifications: SqlNotificationJobRepository;
+  readonly portal: SqlPortalRepository;
   readonly #db: Database.Database;
   readonly #now: () => number;
 
@@ -80,6 +84,9 @@ class SqliteStore implements Store {
     const client = new SqliteClient(db);
     this.audit = new SqlAuditRepository(client);
     this.accounts = new SqlEncryptionAccountRepository(client, now);
+    this.messages = new SqlSecureMessageRepository(client);
+    this.notifications = new SqlNotificationJobRepository(client);
+    this.portal = new SqlPortalRepository(client);
   }
 
   async migrate(): Promise<void> {

@@ -11,6 +11,10 @@
  * - Every method is a single SQL statement, hence atomic on its own: no caller needs a transaction.
  * - Bad input is refused with a `StoreInputError` (code `request.invalid`) before anything is written.
  */
+import type { NotificationJobRepository, PortalRepository, SecureMessageRepository } from './messages-types.ts';
+
+/** Encrypted messages, notification outbox and portal (migration 0002): see messages-types.ts. */
+export * from './messages-types.ts';
 
 /** An instant: UTC ISO 8601 string on output; a `Date` or any string `Date.parse` reads on input. */
 export type Instant = string;
@@ -199,6 +203,7 @@ export function isLocked(account: Pick<EncryptionAccount, 'lockedUntil'>, now: D
 // ---------------------------------------------------------------------------------------------
 // The store
 
+
 export interface Store {
   /** Applies the pending migrations, in order; safe to call on every start, by several instances at once. */
   migrate(): Promise<void>;
@@ -210,6 +215,12 @@ export interface Store {
   close(): Promise<void>;
   readonly audit: AuditRepository;
   readonly accounts: EncryptionAccountRepository;
+  /** Encrypted messages of the key service (messages-types.ts). */
+  readonly messages: SecureMessageRepository;
+  /** The persistent notification outbox. */
+  readonly notifications: NotificationJobRepository;
+  /** E-mail proof codes and sessions of the recipients' portal. */
+  readonly portal: PortalRepository;
 }
 
 export type StoreConfig =

@@ -1,4 +1,5 @@
 import '../../../../shared/ui/service-info/service-info.ts';
+import '../../../../shared/ui/signature-banner/signature-banner.ts';
 import { EsanteSecurityPanel } from './security-panel.component.ts';
 
 export { EsanteSecurityPanel };

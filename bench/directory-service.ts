@@ -1,0 +1,109 @@
+/**
+ * `npm run bench:directory` (issue 3, acceptance 3): SearchProfessionals THROUGH THE SERVICE.
+ *
+ *   node --import tsx bench/directory-service.ts [--count 100000] [--seed bench] [--queries 200]
+ *
+ * Builds on bench/directory.ts (data generation, slapd with the generated LDIF, the embedded index,
+ * the deterministic query mix, the ldapsearch baseline) and adds two measured paths, each a real
+ * service (the composition root, as `npm start` builds it) behind which the sandbox stands in for Zimbra:
+ * - service → LDAP: configured from the environment like production (ESANTE_DIRECTORY=ldap, the
+ *   slapd URL, the read-only service account, its password file), target p95 ≤ 1.5 × ldapsearch p95;
+ * - service → embedded: the default in-process directory over the same data, target p95 ≤ 10 ms.
+ * Every call is a SOAP request over HTTP to the service's own port (what Zimbra's nginx forwards), with
+ * the ZM_AUTH_TOKEN cookie and CSRF header of a real sandbox session (the service checks it with
+ * Zimbra once, then from its cache: ESANTE_AUTH_CACHE_SECONDS), the envelope encoded by the zimlet's own
+ * codec (shared/soap/codec.ts) and the whole answer read. The times therefore INCLUDE the SOAP overhead
+ * on the service side (HTTP, auth-cache check, XML parsing, schema validation, response encoding); they
+ * do not include the client's DOM parsing of the answer, which happens in the user's browser (xmldom in
+ * Node costs more than the service call itself and would measure the bench, not the service).
+ */
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import type { SearchCriteria } from '../shared/directory/types.ts';
+import { createLogger } from '../server-extension/src/log.ts';
+import { CSRF_HEADER, SOAP_NAMESPACE, SOAP_PATH } from '../shared/paths.ts';
+import { encodeRequest } from '../shared/soap/codec.ts';
+import { soapActionOf } from '../shared/soap/wsdl.ts';
+import { SEED_PASSWORD, loginAs, startTestEnv, type TestEnv } from '../server-extension/test/support/service.ts';
+import { type BenchEnv, type MeasuredPath, runDirectoryBench } from './directory.ts';
+
+/** A quiet logger: the bench measures the service, not its debug output. */
+const quiet = () => createLogger({ level: 'warn' });
+
+async function servicePath(label: string, env: TestEnv, goal: Pick<MeasuredPath, 'goalP95Ms' | 'goalRatioVsLdapsearch'>, warmup: number): Promise<MeasuredPath> {
+  const login = await loginAs(env.sandboxUrl, 'marie.schmit@esante.lu', SEED_PASSWORD);
+  return {
+    label,
+    // Straight to the service's port: the sandbox's reverse proxy is a development stand-in for nginx.
+    search: async (criteria: SearchCriteria) => {
+      const res = await fetch(`${env.service.url}${SOAP_PATH}`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'text/xml; charset=utf-8',
+          SOAPAction: `"${soapActionOf(SOAP_NAMESPACE, 'SearchProfessionals')}"`,
+          Cookie: `ZM_AUTH_TOKEN=${login.authToken}`,
+          [CSRF_HEADER]: login.csrfToken,
+        },
+        body: encodeRequest('SearchProfessionals', criteria),
+      });
+      const text = await res.text();
+      // A Fault would time an error path: the bench stops rather than report it as a search.
+      if (res.status !== 200 || !text.includes('<total>')) throw new Error(`${label}: HTTP ${res.status} for ${JSON.stringify(criteria)}: ${text.slice(0, 300)}`);
+      return text.length;
+    },
+    warmup,
+    ...goal,
+  };
+}
+
+export async function runServiceBench(options: { count?: number; seed?: string; queries?: number }) {
+  const envs: TestEnv[] = [];
+  try {
+    return await runDirectoryBench({
+      ...options,
+      async extraPaths(bench: BenchEnv) {
+        const warmup = options.queries ?? 200;
+        // Production wiring: the service reads its directory settings from the environment.
+        const ldapEnv = {
+          ESANTE_DIRECTORY: 'ldap',
+          ESANTE_LDAP_URL: bench.slapd.url,
+          ESANTE_LDAP_BIND_DN: bench.slapd.bindDN,
+          ESANTE_LDAP_PASSWORD_FILE: bench.slapd.passwordFile,
+          ESANTE_LDAP_BASE_DN: bench.slapd.baseDN,
+          ESANTE_LDAP_TIMEOUT_MS: '30000',
+        };
+        const viaLdap = await startTestEnv(ldapEnv, { log: quiet(), env: ldapEnv });
+        envs.push(viaLdap);
+        const viaEmbedded = await startTestEnv({}, { log: quiet(), directory: bench.embedded });
+        envs.push(viaEmbedded);
+        return [
+          await servicePath('SearchProfessionals via service (SOAP over HTTP included) -> LDAP (slapd)', viaLdap, { goalRatioVsLdapsearch: 1.5 }, warmup),
+          await servicePath('SearchProfessionals via service (SOAP over HTTP included) -> embedded', viaEmbedded, { goalP95Ms: 10 }, warmup),
+        ];
+      },
+    });
+  } finally {
+    for (const e of envs) await e.close();
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      count: { type: 'string', default: '100000' },
+      seed: { type: 'string', default: 'bench' },
+      queries: { type: 'string', default: '200' },
+    },
+  });
+  const started = performance.now();
+  runServiceBench({ count: Number(values.count), seed: values.seed, queries: Number(values.queries) })
+    .then(({ targets }) => {
+      process.stdout.write(`info total run time ${((performance.now() - started) / 1000).toFixed(0)} s; service paths include HTTP, auth-cache check and the service's SOAP parsing/validation/encoding\n`);
+      process.exitCode = targets.every((t) => t.pass) ? 0 : 1;
+    })
+    .catch((err: unknown) => {
+      process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
+      process.exitCode = 2;
+    });
+}

@@ -1,0 +1,245 @@
+/**
+ * Issue 5, acceptance 1 — encrypted messages end to end, in Chromium against the whole suite:
+ * a sender encrypts to two sandbox users and one outside address with "Envoyer avec Regify"; both
+ * users open it and see the content under both banners of guide p.12; the sender receives the
+ * transmission notification and one read notification per user; after the read deadline (the test
+ * moves the service's clock, ESANTE_TEST_CLOCK=1) one deadline notification for the outside recipient;
+ * the outside recipient registers in the portal and opens the file; the sender sees who opened and when.
+ * Also: the compose refusals Regify users know (Bcc, no subject, no To/Cc).
+ */
+import { DOMParser } from '@xmldom/xmldom';
+import { simpleParser } from 'mailparser';
+import { expect, test, type Page } from '@playwright/test';
+import { CONTAINER_MEDIA_TYPE } from '../shared/container/container.ts';
+import { SERVICE_BASE_PATH } from '../shared/paths.ts';
+import { callService } from '../shared/soap/client.ts';
+import type { XmlDocumentLike } from '../shared/soap/codec.ts';
+import type { OperationName, RequestOf, ResponseOf } from '../shared/soap/operations.ts';
+import { loginAs, soapAs, type LoginResult } from '../sandbox/server/testing.ts';
+import { E2E_PORT } from './playwright.config.ts';
+import { SANDBOX_PASSWORD, USERS, loginInNewContext } from './support/session.ts';
+
+const BASE = `http://127.0.0.1:${E2E_PORT}`;
+const marie = USERS.find((u) => u.mail === 'marie.schmit@esante.lu')!;
+const jeanClaude = USERS.find((u) => u.mail === 'jean-claude.weber@esante.lu')!;
+const luc = USERS.find((u) => u.mail === 'luc.hoffmann@esante.lu')!;
+const OUTSIDE = 'dr.extern@praxis-beispiel.de';
+const ENCRYPTION_PASSWORD = 'Chiffre-Secure-2026!x';
+const SUBJECT = `Résultats d'analyses ${Date.now()}`;
+const BODY = 'Bonjour,\nles résultats de Mme K. sont normaux.\nCordialement';
+const DAY = 24 * 3600 * 1000;
+
+/** Our SOAP service as a logged-in user from Node (cookie + CSRF, like the zimlets in the browser). */
+function serviceAs(login: LoginResult) {
+  return {
+    call: <N extends OperationName>(op: N, req: RequestOf<N>): Promise<ResponseOf<N>> =>
+      callService(op, req, {
+        csrfToken: login.csrfToken,
+        lang: 'fr',
+        baseUrl: BASE,
+        fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), Cookie: login.cookie } }),
+        parseXml: (text) => new DOMParser().parseFromString(text, 'text/xml') as unknown as XmlDocumentLike,
+      }),
+  };
+}
+
+/**
+ * Creates the encryption account (issue 4's CreateEncryptionAccount) unless the user has one, with the
+ * Options tab's three notifications on (guide p.6), so the sender gets every notification.
+ */
+async function ensureEncryptionAccount(mail: string, fullName: string): Promise<void> {
+  const login = await loginAs(BASE, mail, SANDBOX_PASSWORD, 'card');
+  const svc = serviceAs(login);
+  const current = await svc.call('GetEncryptionAccount', {});
+  if (current.state === 'none') await svc.call('CreateEncryptionAccount', { fullName, password: ENCRYPTION_PASSWORD, confirmation: ENCRYPTION_PASSWORD });
+  await svc.call('SetEncryptionOptions', { options: { readDeadlineDays: 10, notifyTransmission: true, notifyRead: true, notifyDeadline: true } });
+}
+
+/** Subjects of the messages in a sandbox user's Inbox (Zimbra SearchRequest). */
+async function inboxSubjects(mail: string): Promise<string[]> {
+  const login = await loginAs(BASE, mail, SANDBOX_PASSWORD, 'card');
+  const res = await soapAs<{ m?: Array<{ su?: string }> }>(BASE, login, 'SearchRequest', { query: 'in:inbox', types: 'message', limit: 200 });
+  return (res.m ?? []).map((m) => m.su ?? '');
+}
+
+async function openCompose(page: Page): Promise<void> {
+  await page.locator('#zb__TV__NEW_MESSAGE').click();
+  await expect(page.locator('#zm-compose')).toBeVisible();
+  await expect(page.locator('#zb__COMPOSE__ESANTE_REGIFY_SEND')).toBeVisible();
+}
+
+async function expectRefusal(page: Page, text: RegExp): Promise<void> {
+  await page.locator('#zb__COMPOSE__ESANTE_REGIFY_SEND').click();
+  await expect(page.locator('#zm-error-message')).toContainText(text);
+  await page.locator('#zm-error-dialog_button2').click();
+  await expect(page.locator('#zm-compose')).toBeVisible();
+}
+
+async function openMessage(page: Page, subject: string, folder = '#zm-folder-inbox'): Promise<void> {
+  await page.locator(folder).click();
+  const row = page.locator('#zm-msg-list [data-msg-id]', { hasText: subject }).first();
+  await expect(row).toBeVisible();
+  await row.click();
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test('encrypted message: compose refusals, send to two users and one outside address, read with banners, notifications, deadline, status', async ({ page, browser, request }) => {
+  test.setTimeout(180_000);
+  await ensureEncryptionAccount(marie.mail, 'Dr Marie Schmit');
+  await ensureEncryptionAccount(jeanClaude.mail, 'Dr Jean-Claude Weber');
+  await ensureEncryptionAccount(luc.mail, 'Luc Hoffmann');
+
+  // --- Sender composes -------------------------------------------------------------------------
+  await page.addInitScript('window.__name = (f) => f;');
+  await page.goto('/');
+  await page.locator('#username').fill(marie.mail);
+  await page.locator('#password').fill(SANDBOX_PASSWORD);
+  await page.locator('#authMethod-card').check();
+  await page.locator('#login-submit').click();
+  await expect(page.locator('body[data-zimlets="loaded"]')).toBeAttached();
+  await openCompose(page);
+  const button = page.locator('#zb__COMPOSE__ESANTE_REGIFY_SEND');
+  await expect(button).toContainText('Envoyer avec Regify');
+  await expect(button.locator('.Imglu_esante_regify-padlock')).toBeAttached();
+
+  // Refusals Regify users know: nothing is sent, the compose view stays open.
+  await page.locator('#zm-compose-subject').fill(SUBJECT);
+  await expectRefusal(page, /au moins un destinataire/);
+  await page.locator('#zm-compose-to').fill(`${jeanClaude.mail}; ${OUTSIDE}`);
+  await page.locator('#zm-compose-bcc').fill(luc.mail);
+  await expectRefusal(page, /copie cachée/);
+  await page.locator('#zm-compose-bcc').fill('');
+  await page.locator('#zm-compose-subject').fill('  ');
+  await expectRefusal(page, /objet/);
+
+  await page.locator('#zm-compose-subject').fill(SUBJECT);
+  await page.locator('#zm-compose-cc').fill(luc.mail);
+  await page.locator('#zm-compose-body').fill(BODY);
+  await button.click();
+  await expect(page.locator('#zm-compose')).toBeHidden({ timeout: 30_000 });
+  await expect(page.locator('#zm-status')).toContainText('Message chiffré envoyé');
+
+  // The Sent folder keeps the cover mail with the container; the sender can reopen it.
+  await openMessage(page, SUBJECT, '#zm-folder-sent');
+  await expect(page.locator('#zm-msg-attachments')).toContainText('message.esmsg');
+  const senderView = page.locator('esante-regify-secure-message[data-state="ready"]');
+  await expect(senderView).toBeVisible({ timeout: 20_000 });
+  await expect(senderView.locator('#content')).toContainText('les résultats de Mme K. sont normaux');
+
+  // The mail on the wire carries no plaintext: check the outside recipient's copy.
+  const outbox = await (await request.get(`/sandbox/outbox?to=${encodeURIComponent(OUTSIDE)}`)).json() as { messages: Array<{ subject: string; raw: string }> };
+  const cover = outbox.messages.find((m) => m.subject === SUBJECT);
+  expect(cover, 'cover mail delivered to the outside address').toBeTruthy();
+  expect(cover!.raw).not.toContain('sont normaux');
+  const parsed = await simpleParser(cover!.raw);
+  expect(parsed.text).toContain('Message confidentiel');
+  expect(parsed.text).toContain(`${SERVICE_BASE_PATH}/portal/`);
+  const container = parsed.attachments.find((a) => a.filename === 'message.esmsg');
+  expect(container?.contentType).toBe(CONTAINER_MEDIA_TYPE);
+
+  // --- Both users open it -----------------------------------------------------------------------
+  for (const reader of [jeanClaude, luc]) {
+    const readerPage = await loginInNewContext(browser, reader.mail);
+    await openMessage(readerPage, SUBJECT);
+    const view = readerPage.locator('esante-regify-secure-message[data-state="ready"]');
+    await expect(view).toBeVisible({ timeout: 20_000 });
+    await expect(view.locator('[data-banner="encrypted"]')).toContainText(/Message chiffré avec Regify|Mit Regify verschlüsselte Nachricht|Message encrypted with Regify/);
+    await expect(view.locator('[data-banner="level"]')).toContainText('SCHMIT');
+    await expect(view.locator('[data-banner="level"]')).toContainText(/3/);
+    await expect(view.locator('#content')).toContainText('les résultats de Mme K. sont normaux');
+    // The cover text is replaced by the message itself.
+    await expect(readerPage.locator('#zm-msg-body')).toBeHidden();
+    await readerPage.context().close();
+  }
+
+  // --- Notifications to the sender --------------------------------------------------------------
+  // The scheduler also runs by itself every ESANTE_SCHEDULER_INTERVAL_MS; the test does not wait for it.
+  const runScheduler = async () => expect((await request.post(`${SERVICE_BASE_PATH}/test/scheduler/run`, { data: {} })).ok()).toBe(true);
+  await runScheduler();
+  const notifications = async (prefix: string) => (await inboxSubjects(marie.mail)).filter((s) => s.includes(SUBJECT) && s.startsWith(prefix));
+  await expect.poll(() => notifications('Message chiffré envoyé'), { timeout: 20_000, message: 'one transmission notification' }).toHaveLength(1);
+  await expect.poll(() => notifications('Message chiffré lu par'), { timeout: 20_000, message: 'one read notification per user' }).toHaveLength(2);
+
+  // --- Read deadline passes: one deadline notification, for the outside recipient only -----------
+  expect((await request.post(`${SERVICE_BASE_PATH}/test/clock`, { data: { advanceMs: 400 * DAY } })).ok()).toBe(true);
+  await runScheduler();
+  await expect
+    .poll(async () => (await inboxSubjects(marie.mail)).filter((s) => s.includes(SUBJECT) && s.startsWith('Délai de lecture dépassé')), { timeout: 20_000 })
+    .toEqual([expect.stringContaining(OUTSIDE)]);
+  // Running the scheduler again sends nothing twice.
+  await runScheduler();
+  expect((await inboxSubjects(marie.mail)).filter((s) => s.includes(SUBJECT) && s.startsWith('Délai de lecture dépassé')).length).toBe(1);
+  // The message stays readable after the deadline (guide p.6).
+
+  // --- The outside recipient registers in the portal and opens the file ------------------------
+  const portal = await (await browser.newContext()).newPage();
+  await portal.goto(`${SERVICE_BASE_PATH}/portal/`);
+  const register = portal.locator('[data-testid="portal-register"]');
+  await register.locator('input[name="email"]').fill(OUTSIDE);
+  const mailsBefore = ((await (await request.get(`/sandbox/outbox?to=${encodeURIComponent(OUTSIDE)}`)).json()) as { messages: unknown[] }).messages.length;
+  await register.locator('[data-testid="portal-send-code"]').click();
+  let code = '';
+  await expect
+    .poll(async () => {
+      const box = (await (await request.get(`/sandbox/outbox?to=${encodeURIComponent(OUTSIDE)}`)).json()) as { messages: Array<{ raw: string }> };
+      const latest = box.messages.slice(mailsBefore).at(-1);
+      if (!latest) return '';
+      code = /\b(\d{6})\b/.exec((await simpleParser(latest.raw)).text ?? '')?.[1] ?? '';
+      return code;
+    }, { timeout: 20_000 })
+    .toMatch(/^\d{6}$/);
+  await register.locator('input[name="code"]').fill(code);
+  await register.locator('input[name="fullName"]').fill('Dr Hans Extern');
+  await register.locator('input[name="password"]').fill(ENCRYPTION_PASSWORD);
+  await register.locator('input[name="confirmation"]').fill(ENCRYPTION_PASSWORD);
+  await register.locator('button[type="submit"]').click();
+  await expect(portal.locator('[data-testid="portal-user"]')).toContainText(OUTSIDE);
+  await portal.locator('[data-testid="portal-file"]').setInputFiles({ name: 'message.esmsg', mimeType: CONTAINER_MEDIA_TYPE, buffer: container!.content });
+  await portal.locator('form:has([data-testid="portal-file"]) button[type="submit"]').click();
+  await expect(portal.locator('[data-testid="portal-banner-encrypted"]')).toBeVisible({ timeout: 20_000 });
+  await expect(portal.locator('[data-testid="portal-message"]')).toContainText('les résultats de Mme K. sont normaux');
+  await portal.context().close();
+
+  // --- The sender sees who opened and when -----------------------------------------------------
+  await page.reload();
+  await expect(page.locator('body[data-zimlets="loaded"]')).toBeAttached();
+  await openMessage(page, SUBJECT, '#zm-folder-sent');
+  const reopened = page.locator('esante-regify-secure-message[data-state="ready"]');
+  await expect(reopened).toBeVisible({ timeout: 20_000 });
+  await reopened.locator('#status-button').click();
+  for (const who of [jeanClaude.mail, luc.mail]) {
+    await expect(reopened.locator(`tr[data-recipient="${who}"]`)).toHaveAttribute('data-opened', 'true');
+    await expect(reopened.locator(`tr[data-recipient="${who}"]`)).toContainText('Ouvert le');
+  }
+  await expect(reopened.locator(`tr[data-recipient="${OUTSIDE}"]`)).toHaveAttribute('data-opened', 'true');
+});
+
+test('a user who is not a recipient sees a refusal banner instead of the content', async ({ browser, request }) => {
+  // Forward the container as an attachment is not possible in the sandbox UI; instead the outside
+  // copy's container is mailed by Marie to Sophie, who is not on the message.
+  const sophie = USERS.find((u) => u.mail === 'sophie.muller@esante.lu')!;
+  await ensureEncryptionAccount(sophie.mail, 'Sophie Muller');
+  const outbox = await (await request.get(`/sandbox/outbox?to=${encodeURIComponent(OUTSIDE)}`)).json() as { messages: Array<{ subject: string; raw: string }> };
+  const cover = outbox.messages.find((m) => m.subject === SUBJECT);
+  test.skip(!cover, 'needs the message of the previous test');
+  const container = (await simpleParser(cover!.raw)).attachments.find((a) => a.filename === 'message.esmsg')!;
+  const login = await loginAs(BASE, marie.mail, SANDBOX_PASSWORD, 'card');
+  const up = await fetch(`${BASE}/service/upload?fmt=raw,extended`, {
+    method: 'POST',
+    headers: { Cookie: login.cookie, 'X-Zimbra-Csrf-Token': login.csrfToken, 'Content-Type': CONTAINER_MEDIA_TYPE, 'Content-Disposition': 'attachment; filename="message.esmsg"' },
+    body: new Uint8Array(container.content),
+  });
+  const aid = /"aid":"([^"]+)"/.exec(await up.text())![1]!;
+  const forwarded = `Fwd: ${SUBJECT}`;
+  await soapAs(BASE, login, 'SendMsgRequest', { m: { e: [{ t: 't', a: sophie.mail }], su: { _content: forwarded }, mp: [{ ct: 'text/plain', content: { _content: 'voir pièce jointe' } }], attach: { aid } } });
+
+  const page = await loginInNewContext(browser, sophie.mail);
+  await openMessage(page, forwarded);
+  const view = page.locator('esante-regify-secure-message[data-state="error"]');
+  await expect(view).toBeVisible({ timeout: 20_000 });
+  await expect(view.locator('[data-banner="error"]')).toBeVisible();
+  await expect(view.locator('#content')).toHaveCount(0);
+  // The cover text stays: the user still sees what they received.
+  await expect(page.locator('#zm-msg-body')).toBeVisible();
+});

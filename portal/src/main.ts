@@ -1,0 +1,197 @@
+/**
+ * The recipients' portal page (guide p.13, architecture flow 4). Plain DOM, no framework: forms to
+ * log in or sign up (address proved by a mailed code), then a file picker that opens a secure
+ * message (.esmsg) entirely in the browser: the key is released by the service for the logged-in
+ * recipient, the container is decrypted with WebCrypto (shared/container), the MIME is read
+ * (shared/messages/mime-view) and the HTML body is sanitised with DOMPurify and shown in a sandboxed
+ * frame without scripts. Neither the file nor its content is ever sent to the server.
+ */
+import DOMPurify from 'dompurify';
+import { containerDigest, dataKeyFromBase64, openContainer, readHeader, ContainerError } from '../../shared/container/container.ts';
+import { errorText, isErrorCode } from '../../shared/errors.ts';
+import { format, pickLang, type Lang } from '../../shared/i18n/lang.ts';
+import { parseMime, type MimeView } from '../../shared/messages/mime-view.ts';
+import { PORTAL_CSRF_HEADER, type PortalErrorBody, type PortalRelease } from '../../shared/messages/portal-api.ts';
+import { PORTAL_TEXTS, type PortalTextKey } from './i18n.ts';
+
+const app = document.getElementById('app')!;
+const lang: Lang = pickLang(app.dataset['lang']);
+const api = app.dataset['api']!;
+const maxBytes = Number(app.dataset['maxBytes']);
+const keyService = app.dataset['keyService']!;
+const codeMinutes = Number(app.dataset['codeMinutes']);
+const t = (key: PortalTextKey, ...args: Array<string | number>): string => format(PORTAL_TEXTS[lang][key], ...args);
+
+class PortalError extends Error {}
+
+async function call<T>(path: string, body?: Record<string, unknown>): Promise<T> {
+  const res = await fetch(`${api}${path}`, {
+    method: body ? 'POST' : 'GET',
+    credentials: 'same-origin',
+    headers: body ? { 'Content-Type': 'application/json', [PORTAL_CSRF_HEADER]: '1', 'Accept-Language': lang } : { 'Accept-Language': lang },
+    ...(body ? { body: JSON.stringify({ ...body, lang }) } : {}),
+  });
+  const json = (await res.json().catch(() => ({}))) as Partial<PortalErrorBody> & T;
+  if (!res.ok) throw new PortalError(json.error?.message ?? `HTTP ${res.status}`);
+  return json;
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: Array<Node | string>): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, v);
+  node.append(...children);
+  return node;
+}
+
+let fieldCount = 0;
+function field(label: string, type: string, name: string, autocomplete: string): { wrap: HTMLElement; input: HTMLInputElement } {
+  const id = `f${++fieldCount}`;
+  const input = el('input', { id, type, name, autocomplete, required: '' });
+  return { wrap: el('div', {}, el('label', { for: id }, label), input), input };
+}
+
+function errorLine(): HTMLElement {
+  return el('p', { class: 'error', role: 'alert', 'aria-live': 'assertive' });
+}
+
+function show(node: Element, err: unknown): void {
+  node.textContent = err instanceof PortalError ? err.message : err instanceof ContainerError && isErrorCode(err.code) ? errorText(err.code, lang, ...(err.args ?? [])) : `${t('error')}: ${(err as Error).message}`;
+}
+
+function loginSection(): HTMLElement {
+  const email = field(t('email'), 'email', 'email', 'username');
+  const password = field(t('password'), 'password', 'password', 'current-password');
+  const error = errorLine();
+  const form = el('form', { 'data-testid': 'portal-login' }, email.wrap, password.wrap, el('button', { type: 'submit' }, t('login')), error);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    call<{ email: string }>('/login', { email: email.input.value, password: password.input.value })
+      .then((r) => render(r.email))
+      .catch((err: unknown) => show(error, err));
+  });
+  return el('section', { 'aria-labelledby': 'login-h' }, el('h2', { id: 'login-h' }, t('login_title')), form);
+}
+
+function registerSection(): HTMLElement {
+  const email = field(t('email'), 'email', 'email', 'email');
+  const codeInfo = el('p', { class: 'hint', 'aria-live': 'polite' });
+  const error = errorLine();
+  const sendCode = el('button', { type: 'button', 'data-testid': 'portal-send-code' }, t('send_code'));
+  const code = field(t('code'), 'text', 'code', 'one-time-code');
+  code.input.setAttribute('inputmode', 'numeric');
+  const fullName = field(t('full_name'), 'text', 'fullName', 'name');
+  const password = field(t('password'), 'password', 'password', 'new-password');
+  password.input.setAttribute('aria-describedby', 'pw-hint');
+  const confirmation = field(t('confirmation'), 'password', 'confirmation', 'new-password');
+  const step2 = el('div', { hidden: '' }, code.wrap, fullName.wrap, password.wrap, el('p', { id: 'pw-hint', class: 'hint' }, t('password_hint')), confirmation.wrap, el('button', { type: 'submit' }, t('register')));
+  sendCode.addEventListener('click', () => {
+    error.textContent = '';
+    call('/register/code', { email: email.input.value })
+      .then(() => {
+        codeInfo.textContent = t('code_sent', codeMinutes);
+        step2.hidden = false;
+        code.input.focus();
+      })
+      .catch((err: unknown) => show(error, err));
+  });
+  const form = el('form', { 'data-testid': 'portal-register' }, email.wrap, sendCode, codeInfo, step2, error);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    call<{ email: string }>('/register', {
+      email: email.input.value,
+      code: code.input.value,
+      fullName: fullName.input.value,
+      password: password.input.value,
+      confirmation: confirmation.input.value,
+    })
+      .then((r) => render(r.email))
+      .catch((err: unknown) => show(error, err));
+  });
+  return el('section', { 'aria-labelledby': 'register-h' }, el('h2', { id: 'register-h' }, t('register_title')), form);
+}
+
+type Released = PortalRelease;
+
+function showMessage(target: HTMLElement, view: MimeView, released: Released): void {
+  const banners = el('div', {}, el('p', { class: 'banner', 'data-testid': 'portal-banner-encrypted' }, t('banner_encrypted')));
+  if (released.sender.levelBanner) {
+    banners.append(el('p', { class: 'banner level', 'data-testid': 'portal-banner-level' }, t('banner_level', released.sender.displayName ?? released.sender.mail, released.sender.level)));
+  }
+  const headers = el('dl', { class: 'headers' });
+  for (const [label, value] of [[t('from'), view.from], [t('to'), view.to], [t('cc'), view.cc], [t('date'), view.date], [t('subject'), view.subject]] as const) {
+    if (value) headers.append(el('dt', {}, label), el('dd', {}, value));
+  }
+  let body: HTMLElement;
+  if (view.html !== null) {
+    const clean = DOMPurify.sanitize(view.html, { WHOLE_DOCUMENT: false, FORBID_TAGS: ['style', 'form', 'input'], FORBID_ATTR: ['style'] });
+    // No allow-scripts, no allow-same-origin: even what DOMPurify let through cannot run or reach us.
+    body = el('iframe', { class: 'body', sandbox: '', title: view.subject || t('subject'), 'data-testid': 'portal-body-html' });
+    (body as HTMLIFrameElement).srcdoc = `<!doctype html><meta charset="utf-8"><base target="_blank">${clean}`;
+  } else {
+    body = el('pre', { class: 'body', 'data-testid': 'portal-body-text' }, view.text ?? '');
+  }
+  const list = el('ul', { 'data-testid': 'portal-attachments' });
+  for (const a of view.attachments) {
+    const url = URL.createObjectURL(new Blob([a.data as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+    list.append(el('li', {}, el('a', { href: url, download: a.filename }, `${t('download')} ${a.filename}`), ` (${t('bytes', a.data.length)})`));
+  }
+  target.replaceChildren(banners, headers, body, ...(view.attachments.length ? [el('h3', {}, t('attachments')), list] : []));
+}
+
+function openSection(): HTMLElement {
+  const id = 'container-file';
+  const input = el('input', { id, type: 'file', accept: '.esmsg,application/vnd.esante.secure-message', 'data-testid': 'portal-file' });
+  const status = el('p', { 'aria-live': 'polite', class: 'hint' });
+  const error = errorLine();
+  const result = el('div', { 'data-testid': 'portal-message' });
+  const form = el('form', {}, el('label', { for: id }, t('choose_file')), input, el('button', { type: 'submit' }, t('open')), status, error);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    result.replaceChildren();
+    const file = input.files?.[0];
+    if (!file) return;
+    if (file.size > maxBytes) {
+      error.textContent = t('too_large', Math.floor(maxBytes / 1048576));
+      return;
+    }
+    status.textContent = t('opening');
+    void (async () => {
+      try {
+        const bytes = new Uint8Array(await file.arrayBuffer());
+        const header = readHeader(bytes);
+        if (header.keyService !== keyService) throw new PortalError(t('other_service', header.keyService));
+        let released: Released | undefined;
+        const opened = await openContainer(bytes, async (h) => {
+          released = await call<Released>('/release', { messageId: h.messageId });
+          // The file must be the very one the sender uploaded (a recipient could re-seal another).
+          if (released.containerDigest && released.containerDigest !== (await containerDigest(bytes))) throw new PortalError(t('digest_mismatch'));
+          return dataKeyFromBase64(released.dataKey);
+        });
+        showMessage(result, parseMime(opened.mime), released!);
+        status.textContent = '';
+      } catch (err) {
+        status.textContent = '';
+        show(error, err);
+      }
+    })();
+  });
+  return el('section', { 'aria-labelledby': 'open-h' }, el('h2', { id: 'open-h' }, t('open_title')), form, result);
+}
+
+function render(email: string | null): void {
+  const intro = app.querySelector('p');
+  const children: Node[] = intro ? [intro] : [];
+  if (email) {
+    const logout = el('button', { type: 'button' }, t('logout'));
+    logout.addEventListener('click', () => void call('/logout', {}).finally(() => render(null)));
+    children.push(el('p', { 'data-testid': 'portal-user' }, t('logged_in_as', email), ' ', logout), openSection());
+  } else {
+    children.push(loginSection(), registerSection());
+  }
+  app.replaceChildren(...children);
+}
+
+call<{ email: string }>('/session')
+  .then((r) => render(r.email))
+  .catch(() => render(null));

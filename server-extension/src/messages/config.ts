@@ -1,0 +1,69 @@
+/**
+ * Settings of the messages feature (key service, notifications, scheduler, portal), read from the
+ * environment once at start. Every variable is listed in `messagesConfigVars` (README table).
+ */
+import type { ConfigVar } from '../config.ts';
+
+export const messagesConfigVars: readonly ConfigVar[] = [
+  { name: 'ESANTE_MASTER_KEY', default: '', description: 'Current master key (base64 of 32 bytes) wrapping every data key; empty = keyring file (below). Never logged.' },
+  { name: 'ESANTE_MASTER_KEY_PREVIOUS', default: '', description: 'Comma-separated older master keys kept to unwrap values not yet rotated (see docs/master-key-rotation.md).' },
+  { name: 'ESANTE_MASTER_KEY_FILE', default: '(ESANTE_DATA_DIR)/master-keys.json', description: 'Keyring file (mode 0600). When set explicitly it must exist; the embedded default is created on first start.' },
+  { name: 'ESANTE_LEVEL_BANNER_THRESHOLD', default: '3', description: 'Lowest sender identity level (0/1/3/5/7) for which readers see "authentifié de niveau N".' },
+  { name: 'ESANTE_SMTP_URL', default: 'smtp://127.0.0.1:2525', description: 'SMTP server for notifications (pooled); the sandbox MTA in the embedded mode. Credentials in the URL are never logged.' },
+  { name: 'ESANTE_NOTIFY_FROM', default: 'Messagerie sécurisée eSanté <no-reply@esante.lu>', description: 'From address of notification mails.' },
+  { name: 'ESANTE_SCHEDULER_INTERVAL_MS', default: '30000', description: 'How often each instance scans for due deadlines and sends pending notifications (0 = never by itself).' },
+  { name: 'ESANTE_SCHEDULER_LEASE_MS', default: '300000', description: 'How long a claimed notification job is reserved for its instance; a crashed claim is retried after it.' },
+  { name: 'ESANTE_SCHEDULER_MAX_ATTEMPTS', default: '10', description: 'Failed SMTP attempts after which a notification job is given up (state failed, logged).' },
+  { name: 'ESANTE_TEST_CLOCK', default: '', description: 'TESTS ONLY: 1 exposes POST …/test/clock {advanceMs} and …/test/scheduler/run. Never in production (a warning is logged).' },
+  { name: 'ESANTE_PORTAL_SESSION_MINUTES', default: '30', description: 'Lifetime of a portal session (outside recipients).' },
+  { name: 'ESANTE_PORTAL_CODE_MINUTES', default: '15', description: 'Lifetime of a portal registration code mailed to prove an address.' },
+  { name: 'ESANTE_PORTAL_MAX_CONTAINER_BYTES', default: '52428800', description: 'Largest container the portal page accepts for opening in the browser.' },
+];
+
+export interface MessagesConfig {
+  levelBannerThreshold: number;
+  smtpUrl: string;
+  notifyFrom: string;
+  schedulerIntervalMs: number;
+  leaseMs: number;
+  maxAttempts: number;
+  testClock: boolean;
+  portalSessionMs: number;
+  portalCodeMs: number;
+  portalMaxContainerBytes: number;
+}
+
+export function readMessagesConfig(env: Readonly<Record<string, string | undefined>>): MessagesConfig {
+  const problems: string[] = [];
+  const str = (name: string, fallback: string): string => {
+    const value = env[name]?.trim();
+    return value ? value : fallback;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name, String(fallback));
+    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
+      problems.push(`${name}="${raw}" must be an integer between ${min} and ${max}`);
+      return fallback;
+    }
+    return Number(raw);
+  };
+  const threshold = int('ESANTE_LEVEL_BANNER_THRESHOLD', 3, 0, 7);
+  const smtpUrl = str('ESANTE_SMTP_URL', 'smtp://127.0.0.1:2525');
+  if (!/^smtps?:\/\/[^\s]+$/.test(smtpUrl)) problems.push('ESANTE_SMTP_URL must be an smtp:// or smtps:// URL');
+  const testClock = str('ESANTE_TEST_CLOCK', '');
+  if (testClock !== '' && testClock !== '0' && testClock !== '1') problems.push('ESANTE_TEST_CLOCK must be 1 or empty');
+  const config: MessagesConfig = {
+    levelBannerThreshold: threshold,
+    smtpUrl,
+    notifyFrom: str('ESANTE_NOTIFY_FROM', 'Messagerie sécurisée eSanté <no-reply@esante.lu>'),
+    schedulerIntervalMs: int('ESANTE_SCHEDULER_INTERVAL_MS', 30_000, 0, 86_400_000),
+    leaseMs: int('ESANTE_SCHEDULER_LEASE_MS', 300_000, 1000, 86_400_000),
+    maxAttempts: int('ESANTE_SCHEDULER_MAX_ATTEMPTS', 10, 1, 1000),
+    testClock: testClock === '1',
+    portalSessionMs: int('ESANTE_PORTAL_SESSION_MINUTES', 30, 1, 24 * 60) * 60_000,
+    portalCodeMs: int('ESANTE_PORTAL_CODE_MINUTES', 15, 1, 24 * 60) * 60_000,
+    portalMaxContainerBytes: int('ESANTE_PORTAL_MAX_CONTAINER_BYTES', 52_428_800, 1024, 2 ** 31),
+  };
+  if (problems.length > 0) throw new Error(`Invalid messages configuration:\n  - ${problems.join('\n  - ')}`);
+  return config;
+}

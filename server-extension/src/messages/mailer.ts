@@ -1,0 +1,52 @@
+/**
+ * Mail out for notifications: a pooled nodemailer SMTP transport to ESANTE_SMTP_URL (the Zimbra
+ * MTA in production, the sandbox's SMTP listener in the embedded mode).
+ *
+ * Each job's Message-ID is derived from its unique job key, so if a job were ever sent twice (the
+ * one window that at-least-once delivery leaves open: SMTP accepted, then the instance died before
+ * recording it), both copies carry the same Message-ID and mail clients and Zimbra's delivery
+ * dedupe (zm-mailbox `store/src/java/com/zimbra/cs/lmtpserver/ZimbraLmtpBackend.java`, a cache of
+ * recent Message-IDs sized by zimbraMessageIdDedupeCacheSize) file it once.
+ */
+import { createHash } from 'node:crypto';
+import nodemailer from 'nodemailer';
+import type { NotificationMail } from './notifications.ts';
+
+export interface Mailer {
+  send(mail: NotificationMail & { messageId: string }): Promise<void>;
+  close(): void;
+}
+
+/** `<notif-<32 hex>@<domain>>`: the same for every attempt of one job, unique across jobs. */
+export function notificationMessageId(jobKey: string, domain: string): string {
+  return `<notif-${createHash('sha256').update(jobKey).digest('hex').slice(0, 32)}@${domain}>`;
+}
+
+export function createSmtpMailer(smtpUrl: string, from: string, timeoutMs = 30_000): Mailer {
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    pool: true,
+    maxConnections: 2,
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    // Never let nodemailer log (its debug output would include the mail and the URL's credentials).
+    logger: false,
+    debug: false,
+  } as unknown as Parameters<typeof nodemailer.createTransport>[0]);
+  return {
+    async send(mail) {
+      await transport.sendMail({
+        from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        messageId: mail.messageId,
+        headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
+      });
+    },
+    close() {
+      transport.close();
+    },
+  };
+}

@@ -1,0 +1,182 @@
+/**
+ * Port types of the encrypted-messages repositories (tables of migrations/0002_messages.ts):
+ * registered messages and their recipients, the notification outbox, and the recipients' portal
+ * (e-mail proof codes, sessions). Re-exported by types.ts; implemented once over portable SQL in
+ * messages.ts. Instants follow the store's conventions (ISO strings out, epoch ms in `*Ms` inputs):
+ * every method takes "now" from its caller, because the service's clock (ctx.clock) is the one
+ * tests move, not the database's.
+ */
+import type { IdentityLevel, Instant } from './types.ts';
+
+export type RecipientKind = 'to' | 'cc';
+export type MessageLang = 'fr' | 'de' | 'en';
+
+export interface NewSecureMessage {
+  id: string;
+  senderEmail: string;
+  senderName: string | null;
+  senderLevel: IdentityLevel;
+  /** The sender's Zimbra locale at registration: the language of their notifications. */
+  senderLang: MessageLang;
+  /** `ek1.…` sealed subject (keys/wrap.ts sealSecret, purpose 'message-subject', owner = id). */
+  subjectSealed: string;
+  /** `ek1.…` wrapped data key (keys/wrap.ts wrapDataKey, AAD = id). */
+  wrappedKey: string;
+  createdAtMs: number;
+  readDeadlineMs: number;
+  notifyTransmission: boolean;
+  notifyRead: boolean;
+  notifyDeadline: boolean;
+  recipients: ReadonlyArray<{ address: string; kind: RecipientKind }>;
+}
+
+export interface SecureMessageRecipient {
+  address: string;
+  /** Lower-cased comparison key of `address`. */
+  addressKey: string;
+  kind: RecipientKind;
+  firstOpenedAt: Instant | null;
+}
+
+export interface SecureMessage {
+  id: string;
+  senderEmail: string;
+  /** Lower-cased comparison key of the sender's address. */
+  senderKey: string;
+  senderName: string | null;
+  senderLevel: IdentityLevel;
+  senderLang: MessageLang;
+  subjectSealed: string;
+  wrappedKey: string;
+  createdAt: Instant;
+  readDeadline: Instant;
+  notifyTransmission: boolean;
+  notifyRead: boolean;
+  notifyDeadline: boolean;
+  containerDigest: string | null;
+  containerSize: number | null;
+  sentAt: Instant | null;
+  /** In the order the sender wrote them (To first, then Cc). */
+  recipients: SecureMessageRecipient[];
+}
+
+export interface SentMessageSummary {
+  id: string;
+  subjectSealed: string;
+  sentAt: Instant | null;
+  readDeadline: Instant;
+  recipients: number;
+  opened: number;
+}
+
+/** The two sealed values of a message, for master key rotation. */
+export interface WrappedMessageValues {
+  id: string;
+  wrappedKey: string;
+  subjectSealed: string;
+}
+
+export type ConfirmResult =
+  | { readonly kind: 'Confirmed'; readonly message: SecureMessage }
+  /** Confirmed earlier (the stored digest and time are returned unchanged). */
+  | { readonly kind: 'AlreadyConfirmed'; readonly message: SecureMessage }
+  | { readonly kind: 'NotFound' };
+
+export interface SecureMessageRepository {
+  /** Inserts the message, then its recipients (one statement each). Ids are the caller's (random). */
+  create(message: NewSecureMessage): Promise<void>;
+  get(id: string): Promise<SecureMessage | null>;
+  /** Sets digest, size and sentAt once; a second call changes nothing and says so. */
+  confirmSent(id: string, digest: string, size: number, sentAtMs: number): Promise<ConfirmResult>;
+  /**
+   * Records the first open of a listed recipient: true only for the one call that set it (atomic
+   * `UPDATE … WHERE first_opened_at_ms IS NULL`), false when already opened or not a recipient.
+   */
+  recordFirstOpen(id: string, address: string, atMs: number): Promise<boolean>;
+  /** The sender's messages, newest first. */
+  listBySender(senderEmail: string, offset: number, limit: number): Promise<{ total: number; messages: SentMessageSummary[] }>;
+  /** For rotation: messages in id order, after `afterId` (exclusive). */
+  listWrapped(afterId: string | null, limit: number): Promise<WrappedMessageValues[]>;
+  /** Compare-and-set of both sealed values: false (nothing written) when either changed meanwhile. */
+  replaceWrapped(before: WrappedMessageValues, after: Omit<WrappedMessageValues, 'id'>): Promise<boolean>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notification outbox
+
+export type NotificationKind = 'transmission' | 'read' | 'deadline';
+export type NotificationState = 'pending' | 'sent' | 'failed';
+
+export interface NewNotificationJob {
+  /** Unique: a second enqueue with the same key is a no-op. */
+  jobKey: string;
+  kind: NotificationKind;
+  messageId: string;
+  recipientKey: string | null;
+  dueAtMs: number;
+  nowMs: number;
+}
+
+export interface NotificationJob {
+  id: number;
+  jobKey: string;
+  kind: NotificationKind;
+  messageId: string;
+  recipientKey: string | null;
+  dueAt: Instant;
+  state: NotificationState;
+  attempts: number;
+  claimedBy: string | null;
+  leaseUntil: Instant | null;
+  sentAt: Instant | null;
+}
+
+export interface NotificationJobRepository {
+  /** True when this call created the job. */
+  enqueue(job: NewNotificationJob): Promise<boolean>;
+  /**
+   * One INSERT … SELECT … ON CONFLICT DO NOTHING: a deadline job for every recipient of a sent
+   * message whose deadline is past, who has not opened it, when the sender asked for it. Atomic and
+   * idempotent, so instances running it at once, or a run interrupted and restarted, neither lose
+   * nor duplicate a job. Returns how many jobs were created.
+   */
+  enqueueDueDeadlines(nowMs: number): Promise<number>;
+  /**
+   * Claims up to `limit` due pending jobs whose lease (if any) has expired, for `worker`, until
+   * `nowMs + leaseMs`; `attempts` is incremented. PostgreSQL skips rows another instance is claiming
+   * (`FOR UPDATE SKIP LOCKED`); SQLite runs the one statement under its write lock.
+   */
+  claim(worker: string, nowMs: number, leaseMs: number, limit: number): Promise<NotificationJob[]>;
+  /** Marks a job this worker still holds as sent. False when the claim was lost (lease expired and re-claimed). */
+  markSent(id: number, worker: string, atMs: number): Promise<boolean>;
+  /** Gives a failed attempt back: retried from `retryAtMs`, or 'failed' for good when `final`. */
+  markFailed(id: number, worker: string, error: string, retryAtMs: number, final: boolean): Promise<boolean>;
+  forMessage(messageId: string): Promise<NotificationJob[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recipients' portal
+
+export interface PortalCode {
+  emailKey: string;
+  /** `ek1.…` sealed code (purpose 'portal-code', owner = emailKey). */
+  codeSealed: string;
+  expiresAt: Instant;
+  attempts: number;
+  createdAt: Instant;
+}
+
+export interface PortalRepository {
+  /** Replaces any previous code of the address (attempts back to 0). */
+  putCode(email: string, codeSealed: string, nowMs: number, expiresAtMs: number): Promise<void>;
+  getCode(email: string): Promise<PortalCode | null>;
+  /** Atomic +1; returns the new count (0 when there is no code). */
+  recordCodeAttempt(email: string): Promise<number>;
+  deleteCode(email: string): Promise<void>;
+  createSession(tokenHash: string, email: string, nowMs: number, expiresAtMs: number): Promise<void>;
+  /** The session's address key, or null when unknown or expired at `nowMs`. */
+  getSession(tokenHash: string, nowMs: number): Promise<string | null>;
+  deleteSession(tokenHash: string): Promise<void>;
+  /** Housekeeping: drops expired sessions and codes; returns how many rows went. */
+  deleteExpired(nowMs: number): Promise<number>;
+}

@@ -1,0 +1,390 @@
+/**
+ * Encrypted messages, the notification outbox and the portal over portable SQL (tables of
+ * migrations/0002_messages.ts). As elsewhere in the store, each method that changes something is
+ * one statement, hence atomic on its own; the few dialect differences (PostgreSQL's
+ * `FOR UPDATE SKIP LOCKED`) are chosen from `sql.dialect`.
+ */
+import { bool, int, isoFromMs, type SqlClient, type SqlRow, type SqlValue } from './sql.ts';
+import { StoreInputError } from './errors.ts';
+import type {
+  ConfirmResult,
+  MessageLang,
+  NewNotificationJob,
+  NewSecureMessage,
+  NotificationJob,
+  NotificationJobRepository,
+  NotificationKind,
+  NotificationState,
+  PortalCode,
+  PortalRepository,
+  RecipientKind,
+  SecureMessage,
+  SecureMessageRecipient,
+  SecureMessageRepository,
+  SentMessageSummary,
+  WrappedMessageValues,
+} from './messages-types.ts';
+import type { IdentityLevel } from './types.ts';
+import * as v from './validate.ts';
+
+/** Message ids are ours (random, URL-safe); anything else is a bug upstream. */
+const MESSAGE_ID = /^[A-Za-z0-9_-]{8,64}$/;
+/** `ek1.<key id>.<base64url>`; the store checks only the shape (keys/wrap.ts owns the format). */
+const SEALED = /^ek1\.mk-[0-9a-f]{16}\.[A-Za-z0-9_-]+$/;
+const RECIPIENTS_MAX = 200;
+const NAME_MAX = 256;
+
+function messageId(value: unknown, field = 'messageId'): string {
+  if (typeof value !== 'string' || !MESSAGE_ID.test(value)) throw new StoreInputError(field, 'not a message id');
+  return value;
+}
+
+function sealed(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length > 8192 || !SEALED.test(value)) throw new StoreInputError(field, 'not a wrapped value');
+  return value;
+}
+
+function ms(value: unknown, field: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new StoreInputError(field, 'not an instant in milliseconds');
+  return value;
+}
+
+function optionalMs(value: unknown): string | null {
+  return value === null || value === undefined ? null : isoFromMs(value);
+}
+
+const MESSAGE_COLUMNS = [
+  'id', 'sender_key', 'sender_email', 'sender_name', 'sender_level', 'sender_lang', 'subject_sealed', 'wrapped_key',
+  'created_at_ms', 'read_deadline_ms', 'notify_transmission', 'notify_read', 'notify_deadline', 'container_digest',
+  'container_size', 'sent_at_ms',
+].join(', ');
+
+function toMessage(row: SqlRow, recipients: SecureMessageRecipient[]): SecureMessage {
+  return {
+    id: String(row['id']),
+    senderKey: String(row['sender_key']),
+    senderEmail: String(row['sender_email']),
+    senderName: row['sender_name'] === null ? null : String(row['sender_name']),
+    senderLevel: int(row['sender_level']) as IdentityLevel,
+    senderLang: String(row['sender_lang']) as MessageLang,
+    subjectSealed: String(row['subject_sealed']),
+    wrappedKey: String(row['wrapped_key']),
+    createdAt: isoFromMs(row['created_at_ms']),
+    readDeadline: isoFromMs(row['read_deadline_ms']),
+    notifyTransmission: bool(row['notify_transmission']),
+    notifyRead: bool(row['notify_read']),
+    notifyDeadline: bool(row['notify_deadline']),
+    containerDigest: row['container_digest'] === null ? null : String(row['container_digest']),
+    containerSize: row['container_size'] === null ? null : int(row['container_size']),
+    sentAt: optionalMs(row['sent_at_ms']),
+    recipients,
+  };
+}
+
+export class SqlSecureMessageRepository implements SecureMessageRepository {
+  readonly #sql: SqlClient;
+
+  constructor(sql: SqlClient) {
+    this.#sql = sql;
+  }
+
+  async create(m: NewSecureMessage): Promise<void> {
+    if (typeof m !== 'object' || m === null) throw new TypeError('message expected');
+    const id = messageId(m.id, 'id');
+    const sender = v.normaliseEmail(m.senderEmail, 'senderEmail');
+    const name = m.senderName === null ? null : v.text(m.senderName, 'senderName', NAME_MAX);
+    const level = v.identityLevel(m.senderLevel);
+    if (!['fr', 'de', 'en'].includes(m.senderLang)) throw new StoreInputError('senderLang', 'must be fr, de or en');
+    const subject = sealed(m.subjectSealed, 'subjectSealed');
+    const wrapped = sealed(m.wrappedKey, 'wrappedKey');
+    const created = ms(m.createdAtMs, 'createdAtMs');
+    const deadline = ms(m.readDeadlineMs, 'readDeadlineMs');
+    if (!Array.isArray(m.recipients) || m.recipients.length === 0 || m.recipients.length > RECIPIENTS_MAX) {
+      throw new StoreInputError('recipients', `1 to ${RECIPIENTS_MAX} recipients`);
+    }
+    const seen = new Set<string>();
+    const recipients = m.recipients.map((r, i) => {
+      const address = v.normaliseEmail(r.address, `recipients[${i}]`);
+      if (r.kind !== 'to' && r.kind !== 'cc') throw new StoreInputError(`recipients[${i}]`, 'kind must be to or cc');
+      if (seen.has(address.key)) throw new StoreInputError(`recipients[${i}]`, 'listed twice');
+      seen.add(address.key);
+      return { address, kind: r.kind };
+    });
+    await this.#sql.query(
+      `INSERT INTO secure_messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)`,
+      [id, sender.key, sender.display, name, level, m.senderLang, subject, wrapped, created, deadline,
+        v.boolean(m.notifyTransmission, 'notifyTransmission'), v.boolean(m.notifyRead, 'notifyRead'), v.boolean(m.notifyDeadline, 'notifyDeadline')],
+    );
+    // A second statement: if it failed, the message would exist without recipients, which nobody but
+    // its sender can open and which is never confirmed — harmless, and the sender simply retries.
+    const params: SqlValue[] = [];
+    for (const [i, r] of recipients.entries()) params.push(id, r.address.key, r.address.display, r.kind, i);
+    await this.#sql.query(
+      `INSERT INTO secure_message_recipients (message_id, address_key, address, kind, position, first_opened_at_ms) VALUES ${recipients.map(() => '(?, ?, ?, ?, ?, NULL)').join(', ')}`,
+      params,
+    );
+  }
+
+  async get(id: string): Promise<SecureMessage | null> {
+    if (typeof id !== 'string' || !MESSAGE_ID.test(id)) return null;
+    const rows = await this.#sql.query(`SELECT ${MESSAGE_COLUMNS} FROM secure_messages WHERE id = ?`, [id]);
+    if (!rows[0]) return null;
+    const recipients = await this.#sql.query(
+      'SELECT address, address_key, kind, first_opened_at_ms FROM secure_message_recipients WHERE message_id = ? ORDER BY position',
+      [id],
+    );
+    return toMessage(
+      rows[0],
+      recipients.map((r) => ({
+        address: String(r['address']),
+        addressKey: String(r['address_key']),
+        kind: String(r['kind']) as RecipientKind,
+        firstOpenedAt: optionalMs(r['first_opened_at_ms']),
+      })),
+    );
+  }
+
+  async confirmSent(id: string, digest: string, size: number, sentAtMs: number): Promise<ConfirmResult> {
+    messageId(id);
+    if (typeof digest !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(digest)) throw new StoreInputError('containerDigest', 'not a SHA-256 in base64url');
+    if (!Number.isSafeInteger(size) || size < 0) throw new StoreInputError('size', 'not a size in bytes');
+    const at = ms(sentAtMs, 'sentAtMs');
+    const updated = await this.#sql.query(
+      'UPDATE secure_messages SET container_digest = ?, container_size = ?, sent_at_ms = ? WHERE id = ? AND sent_at_ms IS NULL RETURNING id',
+      [digest, size, at, id],
+    );
+    const message = await this.get(id);
+    if (!message) return { kind: 'NotFound' };
+    return { kind: updated.length > 0 ? 'Confirmed' : 'AlreadyConfirmed', message };
+  }
+
+  async recordFirstOpen(id: string, address: string, atMs: number): Promise<boolean> {
+    messageId(id);
+    const { key } = v.normaliseEmail(address, 'address');
+    const rows = await this.#sql.query(
+      `UPDATE secure_message_recipients SET first_opened_at_ms = ?
+       WHERE message_id = ? AND address_key = ? AND first_opened_at_ms IS NULL RETURNING address_key`,
+      [ms(atMs, 'atMs'), id, key],
+    );
+    return rows.length > 0;
+  }
+
+  async listBySender(senderEmail: string, offset: number, limit: number): Promise<{ total: number; messages: SentMessageSummary[] }> {
+    const { key } = v.normaliseEmail(senderEmail, 'senderEmail');
+    if (!Number.isSafeInteger(offset) || offset < 0) throw new StoreInputError('offset', 'must be 0 or more');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new StoreInputError('limit', 'must be 1 to 1000');
+    const count = await this.#sql.query('SELECT COUNT(*) AS n FROM secure_messages WHERE sender_key = ?', [key]);
+    const rows = await this.#sql.query(
+      `SELECT m.id, m.subject_sealed, m.sent_at_ms, m.read_deadline_ms,
+         (SELECT COUNT(*) FROM secure_message_recipients r WHERE r.message_id = m.id) AS recipients,
+         (SELECT COUNT(*) FROM secure_message_recipients r WHERE r.message_id = m.id AND r.first_opened_at_ms IS NOT NULL) AS opened
+       FROM secure_messages m WHERE m.sender_key = ? ORDER BY m.created_at_ms DESC, m.id DESC LIMIT ? OFFSET ?`,
+      [key, limit, offset],
+    );
+    return {
+      total: int(count[0]?.['n'] ?? 0),
+      messages: rows.map((r) => ({
+        id: String(r['id']),
+        subjectSealed: String(r['subject_sealed']),
+        sentAt: optionalMs(r['sent_at_ms']),
+        readDeadline: isoFromMs(r['read_deadline_ms']),
+        recipients: int(r['recipients']),
+        opened: int(r['opened']),
+      })),
+    };
+  }
+
+  async listWrapped(afterId: string | null, limit: number): Promise<WrappedMessageValues[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw new StoreInputError('limit', 'must be 1 to 10000');
+    const rows = await this.#sql.query(
+      `SELECT id, wrapped_key, subject_sealed FROM secure_messages${afterId === null ? '' : ' WHERE id > ?'} ORDER BY id LIMIT ?`,
+      afterId === null ? [limit] : [messageId(afterId, 'afterId'), limit],
+    );
+    return rows.map((r) => ({ id: String(r['id']), wrappedKey: String(r['wrapped_key']), subjectSealed: String(r['subject_sealed']) }));
+  }
+
+  async replaceWrapped(before: WrappedMessageValues, after: Omit<WrappedMessageValues, 'id'>): Promise<boolean> {
+    const rows = await this.#sql.query(
+      'UPDATE secure_messages SET wrapped_key = ?, subject_sealed = ? WHERE id = ? AND wrapped_key = ? AND subject_sealed = ? RETURNING id',
+      [sealed(after.wrappedKey, 'wrappedKey'), sealed(after.subjectSealed, 'subjectSealed'), messageId(before.id, 'id'), before.wrappedKey, before.subjectSealed],
+    );
+    return rows.length > 0;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const JOB_COLUMNS = 'id, job_key, kind, message_id, recipient_key, due_at_ms, state, attempts, claimed_by, lease_until_ms, sent_at_ms';
+const KINDS: readonly NotificationKind[] = ['transmission', 'read', 'deadline'];
+
+function toJob(row: SqlRow): NotificationJob {
+  return {
+    id: int(row['id']),
+    jobKey: String(row['job_key']),
+    kind: String(row['kind']) as NotificationKind,
+    messageId: String(row['message_id']),
+    recipientKey: row['recipient_key'] === null ? null : String(row['recipient_key']),
+    dueAt: isoFromMs(row['due_at_ms']),
+    state: String(row['state']) as NotificationState,
+    attempts: int(row['attempts']),
+    claimedBy: row['claimed_by'] === null ? null : String(row['claimed_by']),
+    leaseUntil: optionalMs(row['lease_until_ms']),
+    sentAt: optionalMs(row['sent_at_ms']),
+  };
+}
+
+export class SqlNotificationJobRepository implements NotificationJobRepository {
+  readonly #sql: SqlClient;
+
+  constructor(sql: SqlClient) {
+    this.#sql = sql;
+  }
+
+  async enqueue(job: NewNotificationJob): Promise<boolean> {
+    if (!KINDS.includes(job.kind)) throw new StoreInputError('kind', 'unknown notification kind');
+    const key = v.text(job.jobKey, 'jobKey', 400);
+    const recipient = job.recipientKey === null ? null : v.normaliseEmail(job.recipientKey, 'recipientKey').key;
+    const rows = await this.#sql.query(
+      `INSERT INTO notification_jobs (job_key, kind, message_id, recipient_key, due_at_ms, state, attempts, created_at_ms)
+       VALUES (?, ?, ?, ?, ?, 'pending', 0, ?) ON CONFLICT (job_key) DO NOTHING RETURNING id`,
+      [key, job.kind, messageId(job.messageId), recipient, ms(job.dueAtMs, 'dueAtMs'), ms(job.nowMs, 'nowMs')],
+    );
+    return rows.length > 0;
+  }
+
+  async enqueueDueDeadlines(nowMs: number): Promise<number> {
+    const now = ms(nowMs, 'nowMs');
+    // SQLite needs the WHERE clause before ON CONFLICT (otherwise "ON" would be read as a join's).
+    const rows = await this.#sql.query(
+      `INSERT INTO notification_jobs (job_key, kind, message_id, recipient_key, due_at_ms, state, attempts, created_at_ms)
+       SELECT 'deadline:' || m.id || ':' || r.address_key, 'deadline', m.id, r.address_key, m.read_deadline_ms, 'pending', 0, ?
+       FROM secure_messages m JOIN secure_message_recipients r ON r.message_id = m.id
+       WHERE m.sent_at_ms IS NOT NULL AND m.read_deadline_ms <= ? AND m.notify_deadline = ? AND r.first_opened_at_ms IS NULL
+       ON CONFLICT (job_key) DO NOTHING RETURNING id`,
+      [now, now, true],
+    );
+    return rows.length;
+  }
+
+  async claim(worker: string, nowMs: number, leaseMs: number, limit: number): Promise<NotificationJob[]> {
+    const who = v.text(worker, 'worker', 200);
+    const now = ms(nowMs, 'nowMs');
+    if (!Number.isSafeInteger(leaseMs) || leaseMs < 1) throw new StoreInputError('leaseMs', 'must be positive');
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 1000) throw new StoreInputError('limit', 'must be 1 to 1000');
+    // The outer WHERE repeats the conditions: under PostgreSQL's READ COMMITTED, a row another
+    // instance claimed and committed meanwhile is re-checked against them and left alone.
+    const lock = this.#sql.dialect === 'postgres' ? ' FOR UPDATE SKIP LOCKED' : '';
+    const claimable = "state = 'pending' AND due_at_ms <= ? AND (lease_until_ms IS NULL OR lease_until_ms <= ?)";
+    // The pick is a CTE: PostgreSQL evaluates it exactly once (a plain `IN (SELECT … LIMIT n)` may
+    // be re-run by the planner and claim more than n rows).
+    const rows = await this.#sql.query(
+      `WITH picked AS (SELECT id FROM notification_jobs WHERE ${claimable} ORDER BY id LIMIT ?${lock})
+       UPDATE notification_jobs SET claimed_by = ?, lease_until_ms = ?, attempts = attempts + 1
+       WHERE id IN (SELECT id FROM picked) AND ${claimable}
+       RETURNING ${JOB_COLUMNS}`,
+      [now, now, limit, who, now + leaseMs, now, now],
+    );
+    return rows.map(toJob).sort((a, b) => a.id - b.id);
+  }
+
+  async markSent(id: number, worker: string, atMs: number): Promise<boolean> {
+    const rows = await this.#sql.query(
+      `UPDATE notification_jobs SET state = 'sent', sent_at_ms = ?, lease_until_ms = NULL, last_error = NULL
+       WHERE id = ? AND claimed_by = ? AND state = 'pending' RETURNING id`,
+      [ms(atMs, 'atMs'), v.positiveId(id, 'id'), worker],
+    );
+    return rows.length > 0;
+  }
+
+  async markFailed(id: number, worker: string, error: string, retryAtMs: number, final: boolean): Promise<boolean> {
+    const rows = await this.#sql.query(
+      `UPDATE notification_jobs SET state = ?, claimed_by = NULL, lease_until_ms = ?, last_error = ?
+       WHERE id = ? AND claimed_by = ? AND state = 'pending' RETURNING id`,
+      [final ? 'failed' : 'pending', ms(retryAtMs, 'retryAtMs'), String(error).slice(0, 500), v.positiveId(id, 'id'), worker],
+    );
+    return rows.length > 0;
+  }
+
+  async forMessage(id: string): Promise<NotificationJob[]> {
+    const rows = await this.#sql.query(`SELECT ${JOB_COLUMNS} FROM notification_jobs WHERE message_id = ? ORDER BY id`, [messageId(id)]);
+    return rows.map(toJob);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+const TOKEN_HASH = /^[A-Za-z0-9_-]{43}$/;
+
+function tokenHash(value: unknown): string {
+  if (typeof value !== 'string' || !TOKEN_HASH.test(value)) throw new StoreInputError('tokenHash', 'not a SHA-256 in base64url');
+  return value;
+}
+
+export class SqlPortalRepository implements PortalRepository {
+  readonly #sql: SqlClient;
+
+  constructor(sql: SqlClient) {
+    this.#sql = sql;
+  }
+
+  async putCode(email: string, codeSealed: string, nowMs: number, expiresAtMs: number): Promise<void> {
+    const { key } = v.normaliseEmail(email);
+    await this.#sql.query(
+      `INSERT INTO portal_codes (email_key, code_sealed, expires_at_ms, attempts, created_at_ms) VALUES (?, ?, ?, 0, ?)
+       ON CONFLICT (email_key) DO UPDATE SET code_sealed = excluded.code_sealed, expires_at_ms = excluded.expires_at_ms,
+         attempts = 0, created_at_ms = excluded.created_at_ms`,
+      [key, sealed(codeSealed, 'codeSealed'), ms(expiresAtMs, 'expiresAtMs'), ms(nowMs, 'nowMs')],
+    );
+  }
+
+  async getCode(email: string): Promise<PortalCode | null> {
+    const { key } = v.normaliseEmail(email);
+    const rows = await this.#sql.query('SELECT email_key, code_sealed, expires_at_ms, attempts, created_at_ms FROM portal_codes WHERE email_key = ?', [key]);
+    const r = rows[0];
+    return r
+      ? {
+          emailKey: String(r['email_key']),
+          codeSealed: String(r['code_sealed']),
+          expiresAt: isoFromMs(r['expires_at_ms']),
+          attempts: int(r['attempts']),
+          createdAt: isoFromMs(r['created_at_ms']),
+        }
+      : null;
+  }
+
+  async recordCodeAttempt(email: string): Promise<number> {
+    const { key } = v.normaliseEmail(email);
+    const rows = await this.#sql.query('UPDATE portal_codes SET attempts = attempts + 1 WHERE email_key = ? RETURNING attempts', [key]);
+    return rows[0] ? int(rows[0]['attempts']) : 0;
+  }
+
+  async deleteCode(email: string): Promise<void> {
+    const { key } = v.normaliseEmail(email);
+    await this.#sql.query('DELETE FROM portal_codes WHERE email_key = ?', [key]);
+  }
+
+  async createSession(hash: string, email: string, nowMs: number, expiresAtMs: number): Promise<void> {
+    const { key } = v.normaliseEmail(email);
+    await this.#sql.query('INSERT INTO portal_sessions (token_hash, email_key, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)', [
+      tokenHash(hash), key, ms(nowMs, 'nowMs'), ms(expiresAtMs, 'expiresAtMs'),
+    ]);
+  }
+
+  async getSession(hash: string, nowMs: number): Promise<string | null> {
+    if (typeof hash !== 'string' || !TOKEN_HASH.test(hash)) return null;
+    const rows = await this.#sql.query('SELECT email_key FROM portal_sessions WHERE token_hash = ? AND expires_at_ms > ?', [hash, ms(nowMs, 'nowMs')]);
+    return rows[0] ? String(rows[0]['email_key']) : null;
+  }
+
+  async deleteSession(hash: string): Promise<void> {
+    if (typeof hash !== 'string' || !TOKEN_HASH.test(hash)) return;
+    await this.#sql.query('DELETE FROM portal_sessions WHERE token_hash = ?', [hash]);
+  }
+
+  async deleteExpired(nowMs: number): Promise<number> {
+    const now = ms(nowMs, 'nowMs');
+    const a = await this.#sql.query('DELETE FROM portal_sessions WHERE expires_at_ms <= ? RETURNING token_hash', [now]);
+    const b = await this.#sql.query('DELETE FROM portal_codes WHERE expires_at_ms <= ? RETURNING email_key', [now]);
+    return a.length + b.length;
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The recipients' portal page in Chromium, through the sandbox (Zimbra's origin, as in production):
+ * an outside recipient signs up with the mailed code, chooses the .esmsg file, and the page releases
+ * the key, decrypts IN THE BROWSER, and shows the sanitised message with its banners and attachment.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser } from '@playwright/test';
+import { containerDigest, dataKeyFromBase64, sealContainer } from '../../shared/container/container.ts';
+import { SERVICE_BASE_PATH } from '../../shared/paths.ts';
+import { openStore, type Store } from '../src/store/index.ts';
+import { startMailCatcher, type MailCatcher } from './messages-support.ts';
+import { SEED_PASSWORD, callAs, loginAs, startTestEnv, type TestEnv } from './support/service.ts';
+
+const OUTSIDE = 'anne.relative@example.org';
+const MIME = [
+  'From: Marie Schmit <marie.schmit@esante.lu>',
+  `To: ${OUTSIDE}`,
+  'Subject: =?utf-8?B?UsOpc3VsdGF0cyBkJ2FuYWx5c2U=?=',
+  'MIME-Version: 1.0',
+  'Content-Type: multipart/mixed; boundary="b1"',
+  '',
+  '--b1',
+  'Content-Type: multipart/alternative; boundary="b2"',
+  '',
+  '--b2',
+  'Content-Type: text/plain; charset=utf-8',
+  '',
+  'Bonjour, voici les résultats.',
+  '--b2',
+  'Content-Type: text/html; charset=utf-8',
+  '',
+  '<p id="greeting">Bonjour, voici les <b>résultats</b>.</p><img src="x" onerror="parent.document.title=\'pwned\'"><script>parent.document.title="pwned"</script>',
+  '--b2--',
+  '--b1',
+  'Content-Type: application/pdf; name="rapport.pdf"',
+  'Content-Disposition: attachment; filename="rapport.pdf"',
+  'Content-Transfer-Encoding: base64',
+  '',
+  Buffer.from('%PDF-1.4 test').toString('base64'),
+  '--b1--',
+  '',
+].join('\r\n');
+
+describe('portal page in Chromium', () => {
+  let env: TestEnv;
+  let store: Store;
+  let smtp: MailCatcher;
+  let dir: string;
+  let browser: Browser;
+
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'esante-portal-'));
+    smtp = await startMailCatcher();
+    store = await openStore({ kind: 'sqlite', path: join(dir, 'db.sqlite') });
+    await store.migrate();
+    await store.accounts.create({ email: 'marie.schmit@esante.lu', fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$x' });
+    const featureEnv = { ESANTE_SMTP_URL: smtp.url, ESANTE_SCHEDULER_INTERVAL_MS: '0', ESANTE_ACCOUNT_SCRYPT_LOG2N: '14', ESANTE_DATA_DIR: join(dir, 'data') };
+    env = await startTestEnv(featureEnv, { store, env: featureEnv });
+    browser = await chromium.launch({ executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium' });
+  });
+  after(async () => {
+    await browser?.close();
+    await env?.close();
+    await store?.close();
+    await smtp?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  test('sign up with the mailed code, open the file, see the sanitised message, banners and attachment', async () => {
+    const marie = await loginAs(env.sandboxUrl, 'marie.schmit@esante.lu', SEED_PASSWORD);
+    const reg = await callAs(env.url, marie, 'RegisterSecureMessage', { to: [OUTSIDE], cc: [], subject: 'Résultats' });
+    const container = await sealContainer({ messageId: reg.messageId, keyService: reg.keyService, sender: 'marie.schmit@esante.lu', mime: new TextEncoder().encode(MIME), key: dataKeyFromBase64(reg.dataKey) });
+    await callAs(env.url, marie, 'ConfirmSecureMessageSent', { messageId: reg.messageId, containerDigest: await containerDigest(container), size: container.length });
+    const file = join(dir, 'message.esmsg');
+    await writeFile(file, container);
+    const tampered = join(dir, 'tampered.esmsg');
+    const bad = container.slice();
+    bad[bad.length - 1]! ^= 1;
+    await writeFile(tampered, bad);
+
+    const context = await browser.newContext({ locale: 'fr-LU' });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname} ${r.postData()?.length ?? 0}`));
+    await page.goto(`${env.sandboxUrl}${SERVICE_BASE_PATH}/portal/`);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
+    const form = page.locator('[data-testid=portal-register]');
+    await form.locator('input[name=email]').fill(OUTSIDE);
+    await page.locator('[data-testid=portal-send-code]').click();
+    const [mail] = await smtp.waitFor(OUTSIDE, 1);
+    await form.locator('input[name=code]').fill(/\b(\d{6})\b/.exec(mail!.text)![1]!);
+    await form.locator('input[name=fullName]').fill('Anne Relative');
+    await form.locator('input[name=password]').fill('Tr3s-Secret_Pw!2026');
+    await form.locator('input[name=confirmation]').fill('Tr3s-Secret_Pw!2026');
+    await form.locator('button[type=submit]').click();
+    await page.locator('[data-testid=portal-user]').waitFor();
+
+    await page.locator('[data-testid=portal-file]').setInputFiles(file);
+    await page.getByRole('button', { name: 'Ouvrir' }).click();
+    await page.locator('[data-testid=portal-banner-encrypted]').waitFor();
+    assert.equal(await page.locator('[data-testid=portal-banner-level]').textContent(), 'L’émetteur de ce message, Marie Schmit, est authentifié de niveau 3');
+    assert.match((await page.locator('dl.headers').textContent()) ?? '', /Résultats d'analyse/);
+    const body = page.frameLocator('[data-testid=portal-body-html]');
+    assert.equal(await body.locator('#greeting').textContent(), 'Bonjour, voici les résultats.');
+    const html = await body.locator('body').innerHTML();
+    assert.ok(!/onerror|<script/i.test(html), html);
+    assert.notEqual(await page.title(), 'pwned');
+    const download = page.waitForEvent('download');
+    await page.getByRole('link', { name: /rapport\.pdf/ }).click();
+    assert.equal((await download).suggestedFilename(), 'rapport.pdf');
+    // The file never left the browser: the only bodies sent are small JSON requests.
+    assert.ok(requests.every((r) => Number(r.split(' ')[2]) < 1000), requests.join('\n'));
+
+    // A tampered file is refused with the translated message.
+    await page.locator('[data-testid=portal-file]').setInputFiles(tampered);
+    await page.getByRole('button', { name: 'Ouvrir' }).click();
+    await page.getByText('Ce message sécurisé a été modifié ou endommagé depuis son envoi : il ne peut pas être ouvert.').waitFor();
+    assert.equal(await page.locator('[data-testid=portal-banner-encrypted]').count(), 0);
+    await context.close();
+  });
+});

@@ -1,0 +1,148 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decodeQuotedPrintable, decodeWords, parseHeaderParams, parseMime, textOf, toDisplay } from './mime.ts';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const crlf = (lines: string[]) => enc(lines.join('\r\n'));
+
+describe('header decoding', () => {
+  test('RFC 2047 words: B and Q, adjacent words joined, charset split across words', () => {
+    assert.equal(decodeWords('=?UTF-8?B?UsOpc3VsdGF0cw==?= du =?ISO-8859-1?Q?patient_=E9?='), 'Résultats du patient é');
+    // "é" (C3 A9) split over two encoded words: must be joined before decoding.
+    assert.equal(decodeWords('=?utf-8?Q?R=C3?= =?utf-8?Q?=A9sultat?='), 'Résultat');
+    assert.equal(decodeWords('plain text'), 'plain text');
+  });
+
+  test('RFC 2231 parameters with charset, continuations and quoted values', () => {
+    const p = parseHeaderParams(`attachment; filename*0*=utf-8''R%C3%A9sultats%20; filename*1="du labo.pdf"; size=12`);
+    assert.equal(p.value, 'attachment');
+    assert.equal(p.params['filename'], 'Résultats du labo.pdf');
+    assert.equal(p.params['size'], '12');
+    const q = parseHeaderParams('multipart/mixed; boundary="a;b\\"c"');
+    assert.equal(q.params['boundary'], 'a;b"c');
+  });
+
+  test('quoted-printable: hex escapes and soft line breaks', () => {
+    const out = decodeQuotedPrintable(enc('Caf=C3=A9 au =\r\nlait=\nchaud = ok'));
+    assert.equal(new TextDecoder().decode(out), 'Café au laitchaud = ok');
+  });
+});
+
+describe('parseMime / toDisplay', () => {
+  const message = crlf([
+    'From: =?utf-8?Q?Dr_Jos=C3=A9e_Weber?= <josee.weber@esante.lu>',
+    'To: marc.muller@esante.lu',
+    'Subject: =?utf-8?B?QW5hbHlzZXMgZHUgcGF0aWVudA==?=',
+    'MIME-Version: 1.0',
+    'Content-Type: multipart/mixed; boundary="outer"',
+    '',
+    'preamble ignored',
+    '--outer',
+    'Content-Type: multipart/alternative; boundary=alt',
+    '',
+    '--alt',
+    'Content-Type: text/plain; charset=iso-8859-1',
+    'Content-Transfer-Encoding: quoted-printable',
+    '',
+    'R=E9sultats normaux.',
+    '--alt',
+    'Content-Type: multipart/related; boundary=rel',
+    '',
+    '--rel',
+    'Content-Type: text/html; charset=utf-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('<p>Résultats <b>normaux</b><img src="cid:logo@x"></p>').toString('base64'),
+    '--rel',
+    'Content-Type: image/png',
+    'Content-ID: <logo@x>',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from([1, 2, 3]).toString('base64'),
+    '--rel--',
+    '--alt--',
+    '--outer',
+    'Content-Type: application/pdf; name="=?utf-8?Q?r=C3=A9sultat.pdf?="',
+    'Content-Disposition: attachment',
+    'Content-Transfer-Encoding: base64',
+    '',
+    Buffer.from('%PDF-1.4 test').toString('base64'),
+    '--outer--',
+    'epilogue',
+  ]);
+
+  test('nested mixed/alternative/related with encodings and charsets', () => {
+    const root = parseMime(message);
+    assert.equal(root.contentType, 'multipart/mixed');
+    assert.equal(root.parts.length, 2);
+    const d = toDisplay(root);
+    assert.equal(d.subject, 'Analyses du patient');
+    assert.equal(d.from, 'Dr Josée Weber <josee.weber@esante.lu>');
+    assert.equal(d.html, '<p>Résultats <b>normaux</b><img src="cid:logo@x"></p>');
+    assert.equal(d.text, 'Résultats normaux.');
+    assert.equal(d.signed, false);
+    assert.equal(d.attachments.length, 2);
+    const logo = d.attachments.find((a) => a.contentId === 'logo@x')!;
+    assert.equal(logo.inline, true);
+    assert.deepEqual([...logo.data], [1, 2, 3]);
+    const pdf = d.attachments.find((a) => a.contentType === 'application/pdf')!;
+    assert.equal(pdf.filename, 'résultat.pdf');
+    assert.equal(pdf.inline, false);
+    assert.equal(new TextDecoder().decode(pdf.data), '%PDF-1.4 test');
+  });
+
+  test('multipart/signed: first part shown, signature not listed, raw entity kept byte for byte', () => {
+    const signed = crlf([
+      'Content-Type: multipart/signed; protocol="application/pkcs7-signature"; micalg=sha-256; boundary="sig"',
+      'Subject: signed',
+      '',
+      '--sig',
+      'Content-Type: text/plain; charset=utf-8',
+      '',
+      'Bonjour',
+      '--sig',
+      'Content-Type: application/pkcs7-signature; name=smime.p7s',
+      'Content-Disposition: attachment; filename=smime.p7s',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'AAEC',
+      '--sig--',
+      '',
+    ]);
+    const root = parseMime(signed);
+    const d = toDisplay(root);
+    assert.equal(d.signed, true);
+    assert.equal(d.text, 'Bonjour');
+    assert.equal(d.attachments.length, 0);
+    const first = root.parts[0]!;
+    assert.equal(new TextDecoder().decode(first.raw), 'Content-Type: text/plain; charset=utf-8\r\n\r\nBonjour');
+  });
+
+  test('LF-only messages, missing Content-Type and a missing closing boundary still parse', () => {
+    const lf = enc('Subject: x\n\nline1\nline2');
+    const d = toDisplay(parseMime(lf));
+    assert.equal(d.text, 'line1\nline2');
+    const truncated = enc('Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: text/plain\n\nhello\n--b\nContent-Type: text/plain\nContent-Disposition: attachment; filename=a.txt\n\ncut');
+    const t = toDisplay(parseMime(truncated));
+    assert.equal(t.text, 'hello');
+    assert.equal(t.attachments[0]!.filename, 'a.txt');
+    assert.equal(new TextDecoder().decode(t.attachments[0]!.data), 'cut');
+  });
+
+  test('unknown charset falls back without throwing; path separators removed from file names', () => {
+    const root = parseMime(enc('Content-Type: text/plain; charset=x-unknown\r\n\r\nabc'));
+    assert.equal(textOf(root), 'abc');
+    const a = toDisplay(parseMime(enc('Content-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="../../etc/passwd"\r\n\r\nx')));
+    assert.equal(a.attachments[0]!.filename.includes('/'), false);
+  });
+
+  test('deep nesting is bounded', () => {
+    let s = '';
+    for (let i = 0; i < 60; i++) s += `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n`;
+    s += 'Content-Type: text/plain\r\n\r\nend';
+    const root = parseMime(enc(s));
+    let depth = 0;
+    for (let e = root; e.parts[0]; e = e.parts[0]) depth++;
+    assert.ok(depth <= 21, `depth ${depth}`);
+  });
+});

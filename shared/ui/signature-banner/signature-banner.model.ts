@@ -1,0 +1,49 @@
+/**
+ * What the signature banner shows, computed from a VerificationReport without any DOM (unit-tested
+ * in node): the signer's name, the signing date and time in the user's language and time zone, and,
+ * for a bad signature, the reason text (shared/signing/reasons.ts, fr/de/en).
+ */
+import type { Lang } from '../../i18n/lang.ts';
+import { isSignatureReason, signatureReasonText } from '../../signing/reasons.ts';
+import type { ResponseOf } from '../../soap/operations.ts';
+
+/**
+ * The report as VerifySignature puts it on the wire (reason codes as plain strings). The service's
+ * VerificationReport (shared/signing/types.ts) fits it, so the banner takes either.
+ */
+export type SignatureReport = ResponseOf<'VerifySignature'>['report'];
+
+/** Luxembourg's conventions per language (day.month.year in de, day/month/year in fr and en). */
+const LOCALE: Record<Lang, string> = { fr: 'fr-LU', de: 'de-LU', en: 'en-GB' };
+
+export interface BannerModel {
+  state: 'valid' | 'invalid';
+  /** The signer as the certificate names them ('' when the signature could not be read). */
+  name: string;
+  /** Signing date and time (the signer's claim), '' when unknown. */
+  date: string;
+  time: string;
+  /** For an invalid signature: the first reason's text, translated. */
+  reasonText: string;
+}
+
+/** A date as the user reads it, e.g. "29/11/2026" (fr), "29.11.2026" (de). */
+export function formatDate(iso: string | undefined, lang: Lang, timeZone?: string): string {
+  if (!iso || Number.isNaN(Date.parse(iso))) return '';
+  return new Intl.DateTimeFormat(LOCALE[lang], { day: '2-digit', month: '2-digit', year: 'numeric', ...(timeZone ? { timeZone } : {}) }).format(new Date(iso));
+}
+
+/** A time of day, 24 h, e.g. "07:05". */
+export function formatTime(iso: string | undefined, lang: Lang, timeZone?: string): string {
+  if (!iso || Number.isNaN(Date.parse(iso))) return '';
+  return new Intl.DateTimeFormat(LOCALE[lang], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}) }).format(new Date(iso));
+}
+
+export function bannerModel(report: SignatureReport, lang: Lang, timeZone?: string): BannerModel {
+  const name = report.signer?.name || report.signer?.mail || '';
+  const base = { name, date: formatDate(report.signingTime, lang, timeZone), time: formatTime(report.signingTime, lang, timeZone) };
+  if (report.valid) return { state: 'valid', ...base, reasonText: '' };
+  // An unknown code (a newer service) still gives a warning, with the generic "cannot be checked" text.
+  const reason = report.reason && isSignatureReason(report.reason) ? report.reason : 'signature.malformed';
+  return { state: 'invalid', ...base, reasonText: signatureReasonText(reason, lang, ...report.reasonArgs) };
+}

@@ -6,7 +6,6 @@
  * untouched for the encrypted-messages spec.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { SOAP_PATH } from '../shared/paths.ts';
 import { login, openZimletPanel } from './support/session.ts';
 
 const HELENE = 'helene.thill@esante.lu';
@@ -20,9 +19,8 @@ const panel = (page: Page) => page.locator('dialog[open] esante-regify-panel');
 
 /** Logs in and waits until the regify zimlet has asked the service about the account. */
 async function loginAndWaitForAccountCheck(page: Page, mail: string): Promise<void> {
-  const checked = page.waitForResponse((r) => r.url().endsWith(SOAP_PATH) && (r.request().postData() ?? '').includes('GetEncryptionAccountRequest'));
-  await login(page, mail);
-  await checked;
+  // login() itself waits for the account check; keepWizard leaves the wizard for this spec to drive.
+  await login(page, mail, 'card', undefined, { keepWizard: true });
 }
 
 async function fillPasswords(page: Page, password: string, confirmation: string): Promise<void> {
@@ -167,4 +165,37 @@ test('Options: saved values survive a reload, Annuler restores them; Information
   await p.locator('#options-deadline').fill('400');
   await p.locator('#options-ok').click();
   await expect(p.locator('#options-error')).toHaveText('Le délai de lecture doit être un nombre entier de jours entre 1 et 365.');
+});
+
+test('keyboard only: Escape closes the wizard without opting out (asked again next time); the tabs follow the arrow keys', async ({ page, browser }) => {
+  const LUC = 'luc.hoffmann@esante.lu';
+  await loginAndWaitForAccountCheck(page, LUC);
+  await expect(wizard(page)).toBeVisible();
+  await page.keyboard.type('Pharmacie#Differdange-77');
+  await expect(wizard(page).locator('#wizard-password')).toHaveValue('Pharmacie#Differdange-77');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('#esante-regify-wizard-dialog[open]')).toHaveCount(0);
+  // Nothing typed stays in the page once the wizard is closed.
+  expect(await page.locator('#esante-regify-wizard-dialog input[type="password"]').count()).toBe(0);
+
+  const again = await (await browser.newContext()).newPage();
+  await loginAndWaitForAccountCheck(again, LUC);
+  await expect(wizard(again)).toBeVisible();
+  await again.locator('#esante-regify-wizard-dialog_button1').click();
+  await expect(again.locator('#esante-regify-wizard-dialog[open]')).toHaveCount(0);
+  await again.context().close();
+
+  const helene = await (await browser.newContext()).newPage();
+  await loginAndWaitForAccountCheck(helene, HELENE);
+  await openZimletPanel(helene, 'lu_esante_regify');
+  const p = panel(helene);
+  await p.locator('#tab-informations').focus();
+  await helene.keyboard.press('ArrowRight');
+  await expect(p.locator('#tab-options')).toBeFocused();
+  await expect(p.locator('#tab-options')).toHaveAttribute('aria-selected', 'true');
+  await expect(p.locator('#panel-options')).toBeVisible();
+  await helene.keyboard.press('ArrowLeft');
+  await expect(p.locator('#tab-informations')).toHaveAttribute('aria-selected', 'true');
+  await expect(p.locator('#panel-informations')).toBeVisible();
+  await helene.context().close();
 });

@@ -13,6 +13,8 @@ export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? '.data/e2e';
 export default defineConfig({
   testDir: '.',
   testMatch: '**/*.spec.ts',
+  // Separate runs (e.g. on other ports) must not share, and wipe, each other's artifacts.
+  outputDir: process.env.E2E_OUTPUT_DIR ?? '../test-results',
   fullyParallel: false,
   workers: 1,
   retries: 0,
@@ -43,7 +45,8 @@ export default defineConfig({
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'ignore',
-    stderr: 'pipe',
+    // The sandbox logs every request on stderr: shown only when E2E_DEBUG=1.
+    stderr: process.env.E2E_DEBUG ? 'pipe' : 'ignore',
     env: {
       SANDBOX_PORT: String(E2E_PORT),
       ESANTE_PORT: String(E2E_SERVICE_PORT),

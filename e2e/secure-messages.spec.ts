@@ -243,3 +243,40 @@ test('a user who is not a recipient sees a refusal banner instead of the content
   // The cover text stays: the user still sees what they received.
   await expect(page.locator('#zm-msg-body')).toBeVisible();
 });
+
+test('signed then encrypted: "Signer" + "Envoyer avec Regify" in a card session; the reader sees the signature banner above the decrypted message', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  await ensureEncryptionAccount(marie.mail, 'Dr Marie Schmit');
+  await ensureEncryptionAccount(jeanClaude.mail, 'Dr Jean-Claude Weber');
+  const subject = `Compte rendu signé ${Date.now()}`;
+  await page.addInitScript('window.__name = (f) => f;');
+  await page.goto('/');
+  await page.locator('#username').fill(marie.mail);
+  await page.locator('#password').fill(SANDBOX_PASSWORD);
+  await page.locator('#authMethod-card').check();
+  await page.locator('#login-submit').click();
+  await expect(page.locator('body[data-zimlets="loaded"]')).toBeAttached();
+  await openCompose(page);
+  await page.locator('#zm-compose-to').fill(jeanClaude.mail);
+  await page.locator('#zm-compose-subject').fill(subject);
+  await page.locator('#zm-compose-body').fill('Compte rendu de consultation, signé puis chiffré.');
+  // The security zimlet's "Signer" menu (e2e/signing.spec.ts) sets the compose flag both zimlets read.
+  await page.locator('#zb__COMPOSE__LU_ESANTE_SIGN').click();
+  const item = page.locator('esante-sign-menu [role=menuitemcheckbox]');
+  await expect(item).toBeFocused();
+  await item.press('Enter');
+  await page.locator('#zb__COMPOSE__ESANTE_REGIFY_SEND').click();
+  await expect(page.locator('#zm-compose')).toBeHidden({ timeout: 30_000 });
+
+  const reader = await loginInNewContext(browser, jeanClaude.mail);
+  await openMessage(reader, subject);
+  const view = reader.locator('esante-regify-secure-message[data-state="ready"]');
+  await expect(view).toBeVisible({ timeout: 20_000 });
+  await expect(view.locator('[data-banner="encrypted"]')).toBeVisible();
+  await expect(view.locator('esante-signature-banner [data-state=valid]')).toBeVisible({ timeout: 15_000 });
+  await expect(view.locator('esante-signature-banner [data-field=banner-text]')).toContainText('Message signé par Marie Schmit');
+  await expect(view.locator('#content')).toContainText('signé puis chiffré');
+  // The signature part is not offered as an attachment.
+  await expect(view.locator('#attachments')).toHaveCount(0);
+  await reader.context().close();
+});

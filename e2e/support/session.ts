@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { expect, type Browser, type Page } from '@playwright/test';
+import { SOAP_PATH } from '../../shared/paths.ts';
 
 const seed = JSON.parse(readFileSync(new URL('../../sandbox/seed/users.json', import.meta.url), 'utf8')) as {
   password: string;
@@ -14,9 +15,25 @@ export const SANDBOX_PASSWORD = seed.password;
 export const USERS = seed.users;
 export const ZIMLETS = ['lu_esante_regify', 'lu_esante_prosearch', 'lu_esante_medical', 'lu_esante_security', 'lu_esante_webex'] as const;
 
-export async function login(page: Page, mail: string, method: 'card' | 'fallback' = 'card', lang?: 'fr' | 'de' | 'en'): Promise<void> {
+export interface LoginOptions {
+  /** Leave the Regify account wizard open if it shows (specs about the wizard); default: dismiss it with Annuler. */
+  keepWizard?: boolean;
+}
+
+export async function login(
+  page: Page,
+  mail: string,
+  method: 'card' | 'fallback' = 'card',
+  lang?: 'fr' | 'de' | 'en',
+  options: LoginOptions = {},
+): Promise<void> {
   // esbuild's keepNames (tsx) wraps functions passed to page.evaluate in a __name helper the page lacks.
   await page.addInitScript('window.__name = (f) => f;');
+  // The regify zimlet asks the service whether the user has an encryption account at start; once that
+  // answer is in, the wizard is either open or will not open (guide p.5).
+  const accountChecked = page
+    .waitForResponse((r) => r.url().endsWith(SOAP_PATH) && (r.request().postData() ?? '').includes('GetEncryptionAccountRequest'), { timeout: 20_000 })
+    .catch(() => undefined);
   await page.goto(lang ? `/?lang=${lang}` : '/');
   await page.locator('#username').fill(mail);
   await page.locator('#password').fill(SANDBOX_PASSWORD);
@@ -24,6 +41,13 @@ export async function login(page: Page, mail: string, method: 'card' | 'fallback
   await page.locator('#login-submit').click();
   await expect(page.locator('body[data-ready="true"]')).toBeVisible();
   await expect(page.locator('body[data-zimlets="loaded"]')).toBeAttached();
+  await accountChecked;
+  if (!options.keepWizard) {
+    // Annuler closes the wizard without opting out: it shows again at the next login.
+    const wizard = page.locator('#esante-regify-wizard-dialog[open]');
+    if (await wizard.isVisible().catch(() => false)) await page.locator('#esante-regify-wizard-dialog_button1').click();
+    else await wizard.waitFor({ timeout: 1_000 }).then(() => page.locator('#esante-regify-wizard-dialog_button1').click(), () => undefined);
+  }
 }
 
 /** A fresh browser context logged in as `mail` (several users in one test). */

@@ -41,8 +41,9 @@ describe('encryption accounts over the sandbox', () => {
   const revealed: string[] = [];
 
   before(async () => {
-    // Features read their own variables from `env` (the core config ignores them).
-    const accountEnv = { ESANTE_ACCOUNT_SCRYPT_LOG2N: '14', ESANTE_ACCOUNT_MAX_ATTEMPTS: '3', ESANTE_ACCOUNT_LOCK_MINUTES: '30', ESANTE_ACCOUNT_IMAP_HOST: 'imap.test.esante.lu', ESANTE_ACCOUNT_SMTP_PORT: '587', ESANTE_ACCOUNT_SMTP_SECURITY: 'STARTTLS' };
+    // Features read their own variables from `env` (the core config ignores them). A longer Zimbra
+    // timeout: scrypt hashes and a busy shared machine must not turn a slow GetInfo into a failure.
+    const accountEnv = { ESANTE_ZIMBRA_TIMEOUT_MS: '10000', ESANTE_ACCOUNT_SCRYPT_LOG2N: '14', ESANTE_ACCOUNT_MAX_ATTEMPTS: '3', ESANTE_ACCOUNT_LOCK_MINUTES: '30', ESANTE_ACCOUNT_IMAP_HOST: 'imap.test.esante.lu', ESANTE_ACCOUNT_SMTP_PORT: '587', ESANTE_ACCOUNT_SMTP_SECURITY: 'STARTTLS' };
     env = await startTestEnv(
       accountEnv,
       // Marie and Hélène are listed professionals; Luc is not (his mailbox gets level 0).

@@ -4,7 +4,7 @@
  * the key, decrypts IN THE BROWSER, and shows the sanitised message with its banners and attachment.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -82,7 +82,7 @@ describe('portal page in Chromium', () => {
     bad[bad.length - 1]! ^= 1;
     await writeFile(tampered, bad);
 
-    const context = await browser.newContext({ locale: 'fr-LU' });
+    const context = await browser.newContext({ locale: 'fr-LU', acceptDownloads: true });
     const page = await context.newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname} ${r.postData()?.length ?? 0}`));
@@ -109,16 +109,18 @@ describe('portal page in Chromium', () => {
     const html = await body.locator('body').innerHTML();
     assert.ok(!/onerror|<script/i.test(html), html);
     assert.notEqual(await page.title(), 'pwned');
+    // The attachment is offered as a download of exactly its decrypted bytes.
     const download = page.waitForEvent('download');
     await page.getByRole('link', { name: /rapport\.pdf/ }).click();
     assert.equal((await download).suggestedFilename(), 'rapport.pdf');
+    assert.equal(await readFile((await (await download).path())!, 'utf8'), '%PDF-1.4 test');
     // The file never left the browser: the only bodies sent are small JSON requests.
     assert.ok(requests.every((r) => Number(r.split(' ')[2]) < 1000), requests.join('\n'));
 
-    // A tampered file is refused with the translated message.
+    // A tampered file is refused (its digest is not the one the sender recorded), with a translated message.
     await page.locator('[data-testid=portal-file]').setInputFiles(tampered);
     await page.getByRole('button', { name: 'Ouvrir' }).click();
-    await page.getByText('Ce message sécurisé a été modifié ou endommagé depuis son envoi : il ne peut pas être ouvert.').waitFor();
+    await page.getByText('Ce fichier n’est pas celui que l’émetteur a envoyé : il ne peut pas être ouvert.').waitFor({ timeout: 5000 });
     assert.equal(await page.locator('[data-testid=portal-banner-encrypted]').count(), 0);
     await context.close();
   });

@@ -67,7 +67,7 @@ const FAKE_ZIMBRA = `
 const envelope = (body: string) =>
   `<?xml version="1.0" encoding="UTF-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${body}</soap:Body></soap:Envelope>`;
 const INFO = envelope(
-  `<GetServiceInfoResponse xmlns="${SOAP_NAMESPACE}"><version>0.1.0</version><features>regify</features>` +
+  `<GetServiceInfoResponse xmlns="${SOAP_NAMESPACE}"><version>0.1.0</version><features>webex</features>` +
     `<account><id>u1</id><name>marie.muller@esante.lu</name><displayName>Marie Muller</displayName></account></GetServiceInfoResponse>`,
 );
 const FAULT = envelope(
@@ -163,7 +163,8 @@ test('every panel item and every descriptor menu item opens its zimlet’s dialo
         },
         { n: z.name, h: z.handler, a: action },
       );
-      await dialog.locator(`esante-${z.short}-panel esante-service-info section[data-state="ready"]`).waitFor();
+      // Each zimlet's own panel element renders inside the dialog (what it shows is the feature's business).
+      await dialog.locator(`esante-${z.short}-panel`).waitFor();
       assert.equal(await dialog.isVisible(), true, `${z.name} ${action}`);
       await dialog.getByRole('button', { name: 'OK' }).click();
       assert.equal(await dialog.isHidden(), true);
@@ -172,11 +173,12 @@ test('every panel item and every descriptor menu item opens its zimlet’s dialo
   assert.deepEqual(pageErrors, []);
 });
 
+// The panels still showing the service information (medical, webex: their features come later).
 test('a panel click opens a dialog showing GetServiceInfo, fetched with the CSRF header', async () => {
-  await openPanel('lu_esante_regify', 'lu_esante_regify_HandlerObject');
-  const dialog = page.getByRole('dialog', { name: 'Regify' });
+  await openPanel('lu_esante_webex', 'lu_esante_webex_HandlerObject');
+  const dialog = page.getByRole('dialog', { name: 'WebEx' });
   await dialog.locator('esante-service-info section[data-state="ready"]').waitFor();
-  assert.equal(await dialog.getByRole('heading', { level: 2 }).textContent(), 'Regify');
+  assert.equal(await dialog.getByRole('heading', { level: 2 }).textContent(), 'WebEx');
   assert.equal(await dialog.locator('[data-field="account"]').textContent(), 'Marie Muller <marie.muller@esante.lu>');
   assert.equal(await dialog.locator('[data-field="version"]').textContent(), '0.1.0');
   assert.equal((await dialog.locator('[data-field="feature"]').textContent())?.trim(), 'Activée');
@@ -188,8 +190,8 @@ test('a panel click opens a dialog showing GetServiceInfo, fetched with the CSRF
 });
 
 test('a zimlet whose feature the service does not list says so', async () => {
-  await openPanel('lu_esante_prosearch', 'lu_esante_prosearch_HandlerObject');
-  const dialog = page.getByRole('dialog', { name: 'Recherche de professionnels' });
+  await openPanel('lu_esante_medical', 'lu_esante_medical_HandlerObject');
+  const dialog = page.getByRole('dialog', { name: 'Assistant message médical' });
   await dialog.locator('section[data-state="ready"]').waitFor();
   assert.equal((await dialog.locator('[data-field="feature"]').textContent())?.trim(), 'Désactivée');
   await dialog.getByRole('button', { name: 'OK' }).click();
@@ -197,8 +199,8 @@ test('a zimlet whose feature the service does not list says so', async () => {
 
 test('a Fault shows its translated text in an alert, and Retry works from the keyboard', async () => {
   fault = true;
-  await openPanel('lu_esante_regify', 'lu_esante_regify_HandlerObject');
-  const dialog = page.getByRole('dialog', { name: 'Regify' });
+  await openPanel('lu_esante_webex', 'lu_esante_webex_HandlerObject');
+  const dialog = page.getByRole('dialog', { name: 'WebEx' });
   const alert = dialog.getByRole('alert');
   await alert.waitFor();
   assert.match((await alert.textContent()) ?? '', /Votre session a expiré/);

@@ -53,6 +53,9 @@ const styles = css`
   }
   dialog {
     max-width: min(720px, 95vw);
+    /* A long chain must scroll inside the dialog, never push its title or buttons off screen. */
+    max-height: 90vh;
+    overflow: auto;
     border: 1px solid var(--esante-color-border);
     border-radius: var(--esante-radius);
     padding: var(--esante-space-3);

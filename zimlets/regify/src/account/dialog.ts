@@ -89,7 +89,9 @@ function open(host: ZimletHost, params: WizardParams): Promise<boolean> {
     // ZmDialog gives OK its own listener (zm-web-client ZmDialog.js: setButtonListener(OK_BUTTON,
     // _okButtonListener) = popdown), so OK is replaced the same way; Cancel keeps DwtDialog's callback.
     dialog.setButtonListener(DwtDialog.OK_BUTTON, new AjxListener(null, () => void ok()));
-    dialog.registerCallback(DwtDialog.CANCEL_BUTTON, new AjxCallback(null, () => finish(false)));
+    // A plain function: every DwtDialog.registerCallback version accepts one (older ones wrap it in an
+    // AjxCallback themselves, and would break on an AjxCallback passed as `func`).
+    dialog.registerCallback(DwtDialog.CANCEL_BUTTON, () => finish(false));
     dialog.popup();
     void fresh.updateComplete.then(() => fresh.focusFirst());
   });

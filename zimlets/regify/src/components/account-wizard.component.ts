@@ -7,7 +7,7 @@
  * (shared/password/policy.ts), then by the service; either way the translated text is shown in an
  * alert region and focus moves to the field to fix.
  */
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { errorText, type ErrorCode } from '../../../../shared/errors.ts';
 import { DEFAULT_LANG } from '../../../../shared/i18n/lang.ts';
@@ -124,13 +124,15 @@ export class EsanteRegifyWizard extends EsanteElement {
   }
 
   override render() {
+    // Nothing until opened with the caller's information (conventions: dialogs render nothing without params).
     const info = this.info;
+    if (!info) return nothing;
     return html`
       <form novalidate @submit=${(e: Event) => e.preventDefault()} @keydown=${this.onKeydown} aria-busy=${this.busy ? 'true' : 'false'}>
         <p>${this.msg('wizard_intro')}</p>
         <div class="grid">
           <label for="wizard-user">${this.msg('account_user')}</label>
-          <input id="wizard-user" type="text" readonly .value=${info?.regifyUser ?? ''} />
+          <input id="wizard-user" type="text" readonly .value=${info.regifyUser} />
           <label for="wizard-fullname">${this.msg('account_full_name')}</label>
           <input
             id="wizard-fullname"
@@ -144,7 +146,7 @@ export class EsanteRegifyWizard extends EsanteElement {
             @input=${(e: Event) => (this.fullName = (e.target as HTMLInputElement).value)}
           />
           <label for="wizard-mail">${this.msg('account_mail')}</label>
-          <input id="wizard-mail" type="text" readonly .value=${info?.email ?? ''} />
+          <input id="wizard-mail" type="text" readonly .value=${info.email} />
           <label for="wizard-password">${this.msg('password_new')}</label>
           <div>
             <input

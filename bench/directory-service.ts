@@ -5,10 +5,12 @@
  *
  * Builds on bench/directory.ts (data generation, slapd with the generated LDIF, the embedded index,
  * the deterministic query mix, the ldapsearch baseline) and adds two measured paths, each a real
- * service (the composition root, as `npm start` builds it) behind which the sandbox stands in for Zimbra:
+ * service (the composition root, as `npm start` builds it) in its own process (directory-service-child.ts),
+ * with the sandbox standing in for Zimbra:
  * - service → LDAP: configured from the environment like production (ESANTE_DIRECTORY=ldap, the
  *   slapd URL, the read-only service account, its password file), target p95 ≤ 1.5 × ldapsearch p95;
- * - service → embedded: the default in-process directory over the same data, target p95 ≤ 10 ms.
+ * - service → embedded: the default in-process directory loaded from the same data's NDJSON seed
+ *   (ESANTE_DIRECTORY_SEED), target p95 ≤ 10 ms.
  * Every call is a SOAP request over HTTP to the service's own port (what Zimbra's nginx forwards), with
  * the ZM_AUTH_TOKEN cookie and CSRF header of a real sandbox session (the service checks it with
  * Zimbra once, then from its cache: ESANTE_AUTH_CACHE_SECONDS), the envelope encoded by the zimlet's own
@@ -17,33 +19,65 @@
  * do not include the client's DOM parsing of the answer, which happens in the user's browser (xmldom in
  * Node costs more than the service call itself and would measure the bench, not the service).
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { SearchCriteria } from '../shared/directory/types.ts';
-import { createLogger } from '../server-extension/src/log.ts';
 import { CSRF_HEADER, SOAP_NAMESPACE, SOAP_PATH } from '../shared/paths.ts';
 import { encodeRequest } from '../shared/soap/codec.ts';
 import { soapActionOf } from '../shared/soap/wsdl.ts';
-import { SEED_PASSWORD, loginAs, startTestEnv, type TestEnv } from '../server-extension/test/support/service.ts';
 import { type BenchEnv, type MeasuredPath, runDirectoryBench } from './directory.ts';
 
-/** A quiet logger: the bench measures the service, not its debug output. */
-const quiet = () => createLogger({ level: 'warn' });
+interface ChildService {
+  url: string;
+  authToken: string;
+  csrfToken: string;
+  child: ChildProcess;
+}
 
-async function servicePath(label: string, env: TestEnv, goal: Pick<MeasuredPath, 'goalP95Ms' | 'goalRatioVsLdapsearch'>, warmup: number): Promise<MeasuredPath> {
-  const login = await loginAs(env.sandboxUrl, 'marie.schmit@esante.lu', SEED_PASSWORD);
+/** Starts directory-service-child.ts with these ESANTE_* variables; resolves once it is logged in. */
+function startChildService(env: Record<string, string>): Promise<ChildService> {
+  const script = fileURLToPath(new URL('./directory-service-child.ts', import.meta.url));
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...env },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return new Promise((resolveStart, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.once('line', (line) => {
+      try {
+        resolveStart({ ...(JSON.parse(line) as Omit<ChildService, 'child'>), child });
+      } catch (e) {
+        reject(e);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`bench service exited with code ${code}`)));
+  });
+}
+
+async function stopChildService(s: ChildService): Promise<void> {
+  if (s.child.exitCode !== null) return;
+  const exited = new Promise<void>((r) => s.child.once('exit', () => r()));
+  s.child.stdin?.end();
+  const timer = setTimeout(() => s.child.kill('SIGKILL'), 5000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function servicePath(label: string, service: ChildService, goal: Pick<MeasuredPath, 'goalP95Ms' | 'goalRatioVsLdapsearch'>, warmup: number): MeasuredPath {
   return {
     label,
     // Straight to the service's port: the sandbox's reverse proxy is a development stand-in for nginx.
     search: async (criteria: SearchCriteria) => {
-      const res = await fetch(`${env.service.url}${SOAP_PATH}`, {
+      const res = await fetch(`${service.url}${SOAP_PATH}`, {
         method: 'POST',
         headers: {
           'Content-Type': 'text/xml; charset=utf-8',
           SOAPAction: `"${soapActionOf(SOAP_NAMESPACE, 'SearchProfessionals')}"`,
-          Cookie: `ZM_AUTH_TOKEN=${login.authToken}`,
-          [CSRF_HEADER]: login.csrfToken,
+          Cookie: `ZM_AUTH_TOKEN=${service.authToken}`,
+          [CSRF_HEADER]: service.csrfToken,
         },
         body: encodeRequest('SearchProfessionals', criteria),
       });
@@ -58,33 +92,33 @@ async function servicePath(label: string, env: TestEnv, goal: Pick<MeasuredPath,
 }
 
 export async function runServiceBench(options: { count?: number; seed?: string; queries?: number }) {
-  const envs: TestEnv[] = [];
+  const services: ChildService[] = [];
   try {
     return await runDirectoryBench({
       ...options,
       async extraPaths(bench: BenchEnv) {
         const warmup = options.queries ?? 200;
         // Production wiring: the service reads its directory settings from the environment.
-        const ldapEnv = {
-          ESANTE_DIRECTORY: 'ldap',
-          ESANTE_LDAP_URL: bench.slapd.url,
-          ESANTE_LDAP_BIND_DN: bench.slapd.bindDN,
-          ESANTE_LDAP_PASSWORD_FILE: bench.slapd.passwordFile,
-          ESANTE_LDAP_BASE_DN: bench.slapd.baseDN,
-          ESANTE_LDAP_TIMEOUT_MS: '30000',
-        };
-        const viaLdap = await startTestEnv(ldapEnv, { log: quiet(), env: ldapEnv });
-        envs.push(viaLdap);
-        const viaEmbedded = await startTestEnv({}, { log: quiet(), directory: bench.embedded });
-        envs.push(viaEmbedded);
+        const [viaLdap, viaEmbedded] = await Promise.all([
+          startChildService({
+            ESANTE_DIRECTORY: 'ldap',
+            ESANTE_LDAP_URL: bench.slapd.url,
+            ESANTE_LDAP_BIND_DN: bench.slapd.bindDN,
+            ESANTE_LDAP_PASSWORD_FILE: bench.slapd.passwordFile,
+            ESANTE_LDAP_BASE_DN: bench.slapd.baseDN,
+            ESANTE_LDAP_TIMEOUT_MS: '30000',
+          }),
+          startChildService({ ESANTE_DIRECTORY_SEED: bench.ndjsonFile }),
+        ]);
+        services.push(viaLdap, viaEmbedded);
         return [
-          await servicePath('SearchProfessionals via service (SOAP over HTTP included) -> LDAP (slapd)', viaLdap, { goalRatioVsLdapsearch: 1.5 }, warmup),
-          await servicePath('SearchProfessionals via service (SOAP over HTTP included) -> embedded', viaEmbedded, { goalP95Ms: 10 }, warmup),
+          servicePath('SearchProfessionals via service (SOAP over HTTP included) -> LDAP (slapd)', viaLdap, { goalRatioVsLdapsearch: 1.5 }, warmup),
+          servicePath('SearchProfessionals via service (SOAP over HTTP included) -> embedded', viaEmbedded, { goalP95Ms: 10 }, warmup),
         ];
       },
     });
   } finally {
-    for (const e of envs) await e.close();
+    for (const s of services) await stopChildService(s);
   }
 }
 

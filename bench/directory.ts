@@ -1,5 +1,6 @@
 /**
- * Directory benchmark (to be exposed as `npm run bench:directory`):
+ * Directory benchmark, adapters only (`npm run bench:directory` runs bench/directory-service.ts, which adds
+ * SearchProfessionals through the service on top of this):
  *
  *   node --import tsx bench/directory.ts [--count 100000] [--seed bench] [--queries 200]
  *

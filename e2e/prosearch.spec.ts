@@ -12,20 +12,6 @@ const marie = USERS.find((u) => u.mail === 'marie.schmit@esante.lu')!;
 /** The directory entry of a seeded user, as the service's default directory holds it. */
 const weber = generateDirectory().find((r) => r.mail === 'jean-claude.weber@esante.lu')!;
 
-/**
- * Logs in as Marie. The regify zimlet may open its account wizard at first login (issue 4): it is
- * closed with Escape (its Cancel: nothing is created and "do not ask again" is not set).
- */
-async function loginAsMarie(page: Page): Promise<void> {
-  await login(page, marie.mail);
-  // The wizard opens once the regify zimlet has heard from the service, shortly after the zimlets load.
-  const wizard = page.locator('#esante-regify-wizard-dialog[open]');
-  if (await wizard.waitFor({ state: 'visible', timeout: 4000 }).then(() => true, () => false)) {
-    await page.keyboard.press('Escape');
-    await expect(wizard).toHaveCount(0);
-  }
-}
-
 async function openSearch(page: Page): Promise<Locator> {
   await openZimletPanel(page, 'lu_esante_prosearch');
   const panel = page.locator('dialog[open] esante-prosearch-panel');
@@ -52,7 +38,7 @@ async function closePanel(page: Page): Promise<void> {
 }
 
 test('the form of the guide, with its rule: name OR identifier', async ({ page }) => {
-  await loginAsMarie(page);
+  await login(page, marie.mail);
   const panel = await openSearch(page);
   for (const legend of ['Identité du professionnel', 'Localisation de l’exercice', 'Appartenance à une communauté', 'Identifiant']) {
     await expect(panel.locator('legend', { hasText: legend })).toBeVisible();
@@ -71,7 +57,7 @@ test('the form of the guide, with its rule: name OR identifier', async ({ page }
 });
 
 test('search by name, by each identifier type, and by profession + city', async ({ page }) => {
-  await loginAsMarie(page);
+  await login(page, marie.mail);
   const panel = await openSearch(page);
 
   await searchFor(panel, { name: 'weber' });
@@ -96,7 +82,7 @@ test('search by name, by each identifier type, and by profession + city', async 
 });
 
 test('the results list works with the keyboard and Enter opens the identity card', async ({ page }) => {
-  await loginAsMarie(page);
+  await login(page, marie.mail);
   const panel = await openSearch(page);
   await searchFor(panel, { name: 'w' });
   const list = panel.locator('[role=listbox]');
@@ -128,7 +114,7 @@ test('the results list works with the keyboard and Enter opens the identity card
 });
 
 test('"Ajouter aux contacts Professionnels" creates the address book once and never duplicates the contact', async ({ page }) => {
-  await loginAsMarie(page);
+  await login(page, marie.mail);
   const panel = await openSearch(page);
   await searchFor(panel, { identifier: weber.identifiers[0]!.value });
   await panel.locator('[data-action=add-contact]').click();
@@ -149,7 +135,7 @@ test('"Ajouter aux contacts Professionnels" creates the address book once and ne
 });
 
 test('"Ajouter en tant que À / Cc / Cci": in a new message, then in the message being composed', async ({ page }) => {
-  await loginAsMarie(page);
+  await login(page, marie.mail);
   let panel = await openSearch(page);
   await searchFor(panel, { identifier: weber.identifiers[1]!.value, identifierType: 'rpreg' });
   await panel.locator('[data-action=to]').click();

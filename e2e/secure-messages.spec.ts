@@ -162,7 +162,8 @@ test('encrypted message: compose refusals, send to two users and one outside add
   await expect.poll(() => notifications('Message chiffré lu par'), { timeout: 20_000, message: 'one read notification per user' }).toHaveLength(2);
 
   // --- Read deadline passes: one deadline notification, for the outside recipient only -----------
-  expect((await request.post(`${SERVICE_BASE_PATH}/test/clock`, { data: { advanceMs: 400 * DAY } })).ok()).toBe(true);
+  // Just past the 10-day deadline set above: the service clock only moves forward, and later specs share it.
+  expect((await request.post(`${SERVICE_BASE_PATH}/test/clock`, { data: { advanceMs: 11 * DAY } })).ok()).toBe(true);
   await runScheduler();
   await expect
     .poll(async () => (await inboxSubjects(marie.mail)).filter((s) => s.includes(SUBJECT) && s.startsWith('Délai de lecture dépassé')), { timeout: 20_000 })
@@ -278,5 +279,47 @@ test('signed then encrypted: "Signer" + "Envoyer avec Regify" in a card session;
   await expect(view.locator('#content')).toContainText('signé puis chiffré');
   // The signature part is not offered as an attachment.
   await expect(view.locator('#attachments')).toHaveCount(0);
+  await reader.context().close();
+});
+
+test('a large attachment: progress window while encrypting and uploading; the reader downloads the very same bytes', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  await ensureEncryptionAccount(marie.mail, 'Dr Marie Schmit');
+  await ensureEncryptionAccount(jeanClaude.mail, 'Dr Jean-Claude Weber');
+  const subject = `Imagerie ${Date.now()}`;
+  const scan = Buffer.alloc(2 * 1024 * 1024);
+  for (let i = 0; i < scan.length; i++) scan[i] = (i * 7919) % 251;
+  // Records whether the progress window was shown (it may close before a poll would see it).
+  await page.addInitScript(`new MutationObserver(() => { if (document.querySelector('esante-regify-send-progress')) window.__progressSeen = true; })
+    .observe(document, { childList: true, subtree: true });`);
+  await page.addInitScript('window.__name = (f) => f;');
+  await page.goto('/');
+  await page.locator('#username').fill(marie.mail);
+  await page.locator('#password').fill(SANDBOX_PASSWORD);
+  await page.locator('#authMethod-card').check();
+  await page.locator('#login-submit').click();
+  await expect(page.locator('body[data-zimlets="loaded"]')).toBeAttached();
+  await openCompose(page);
+  await page.locator('#zm-compose-to').fill(jeanClaude.mail);
+  await page.locator('#zm-compose-subject').fill(subject);
+  await page.locator('#zm-compose-body').fill('Ci-joint le scanner.');
+  await page.locator('#zm-compose-attach').setInputFiles({ name: 'scanner-thorax.bin', mimeType: 'application/octet-stream', buffer: scan });
+  await expect(page.locator('#zm-compose-attachments li')).toHaveCount(1);
+  await page.locator('#zb__COMPOSE__ESANTE_REGIFY_SEND').click();
+  await expect(page.locator('#zm-compose')).toBeHidden({ timeout: 60_000 });
+  expect(await page.evaluate('window.__progressSeen === true')).toBe(true);
+  await expect(page.locator('esante-regify-send-progress')).toHaveCount(0);
+
+  const reader = await loginInNewContext(browser, jeanClaude.mail);
+  await openMessage(reader, subject);
+  const view = reader.locator('esante-regify-secure-message[data-state="ready"]');
+  await expect(view).toBeVisible({ timeout: 30_000 });
+  const link = view.locator('#attachments a', { hasText: 'scanner-thorax.bin' });
+  await expect(link).toBeVisible();
+  const [download] = await Promise.all([reader.waitForEvent('download'), link.click()]);
+  expect(download.suggestedFilename()).toBe('scanner-thorax.bin');
+  const { readFile } = await import('node:fs/promises');
+  const bytes = await readFile((await download.path())!);
+  expect(bytes.equals(scan)).toBe(true);
   await reader.context().close();
 });

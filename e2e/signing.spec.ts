@@ -38,6 +38,9 @@ async function loginInNewContext(browser: Browser, mail: string, method: 'card' 
   return page;
 }
 
+// Two browser sessions, a send and a delivery per test: more than the default 60 s on a busy machine.
+test.describe.configure({ timeout: 120_000 });
+
 const CARD_REQUIRED_FR = 'Vous ne pouvez pas signer de message, car vous n’êtes pas authentifié par carte (mode de secours).';
 
 async function compose(page: Page, to: string, subject: string, body: string): Promise<void> {

@@ -3,14 +3,14 @@
  * log in or sign up (address proved by a mailed code), then a file picker that opens a secure
  * message (.esmsg) entirely in the browser: the key is released by the service for the logged-in
  * recipient, the container is decrypted with WebCrypto (shared/container), the MIME is read
- * (shared/messages/mime-view) and the HTML body is sanitised with DOMPurify and shown in a sandboxed
+ * (shared/messages/mime.ts, the reader the regify zimlet uses too) and the HTML body is sanitised with DOMPurify and shown in a sandboxed
  * frame without scripts. Neither the file nor its content is ever sent to the server.
  */
 import DOMPurify from 'dompurify';
 import { containerDigest, dataKeyFromBase64, openContainer, readHeader, ContainerError } from '../../shared/container/container.ts';
 import { errorText, isErrorCode } from '../../shared/errors.ts';
 import { format, pickLang, type Lang } from '../../shared/i18n/lang.ts';
-import { parseMime, type MimeView } from '../../shared/messages/mime-view.ts';
+import { parseMime, toDisplay, type DisplayMessage } from '../../shared/messages/mime.ts';
 import { PORTAL_CSRF_HEADER, type PortalErrorBody, type PortalRelease } from '../../shared/messages/portal-api.ts';
 import { PORTAL_TEXTS, type PortalTextKey } from './i18n.ts';
 
@@ -112,7 +112,7 @@ function registerSection(): HTMLElement {
 
 type Released = PortalRelease;
 
-function showMessage(target: HTMLElement, view: MimeView, released: Released): void {
+function showMessage(target: HTMLElement, view: DisplayMessage, released: Released): void {
   const banners = el('div', {}, el('p', { class: 'banner', 'data-testid': 'portal-banner-encrypted' }, t('banner_encrypted')));
   if (released.sender.levelBanner) {
     banners.append(el('p', { class: 'banner level', 'data-testid': 'portal-banner-level' }, t('banner_level', released.sender.displayName ?? released.sender.mail, released.sender.level)));
@@ -122,7 +122,7 @@ function showMessage(target: HTMLElement, view: MimeView, released: Released): v
     if (value) headers.append(el('dt', {}, label), el('dd', {}, value));
   }
   let body: HTMLElement;
-  if (view.html !== null) {
+  if (view.html !== undefined) {
     const clean = DOMPurify.sanitize(view.html, { WHOLE_DOCUMENT: false, FORBID_TAGS: ['style', 'form', 'input'], FORBID_ATTR: ['style'] });
     // No allow-scripts, no allow-same-origin: even what DOMPurify let through cannot run or reach us.
     body = el('iframe', { class: 'body', sandbox: '', title: view.subject || t('subject'), 'data-testid': 'portal-body-html' });
@@ -168,7 +168,7 @@ function openSection(): HTMLElement {
           if (released.containerDigest && released.containerDigest !== (await containerDigest(bytes))) throw new PortalError(t('digest_mismatch'));
           return dataKeyFromBase64(released.dataKey);
         });
-        showMessage(result, parseMime(opened.mime), released!);
+        showMessage(result, toDisplay(parseMime(opened.mime)), released!);
         status.textContent = '';
       } catch (err) {
         status.textContent = '';

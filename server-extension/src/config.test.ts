@@ -16,7 +16,7 @@ describe('loadConfig', () => {
     assert.equal(c.zimbra.url, 'http://127.0.0.1:8080');
     assert.equal(c.zimbra.adminUrl, 'http://127.0.0.1:8080');
     assert.equal(c.zimbra.adminUser, undefined);
-    assert.equal(c.maxRequestBytes, 1_048_576);
+    assert.equal(c.maxRequestBytes, 14 * 1024 * 1024);
     assert.equal(c.authCacheSeconds, 30);
     assert.equal(c.logLevel, 'info');
   });

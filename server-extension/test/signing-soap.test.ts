@@ -176,3 +176,24 @@ describe('signing operations over SOAP, sessions from the sandbox', () => {
     assert.match(all, /message signed/);
   });
 });
+
+describe('signing that cannot start', () => {
+  test('the service still runs; the signing operations answer Fault sign.unavailable, translated', async () => {
+    // A trust-anchor file that does not exist: found only when the signing service is built.
+    const signingEnv = { ESANTE_SIGNING_TRUST_ANCHORS: '/nonexistent/anchors.pem', ESANTE_SIGNING_TEST_USERS: '/nonexistent/users.json' };
+    await assert.rejects(startTestEnv(signingEnv, { env: { ...process.env, ...signingEnv } }), /ENOENT|users\.json/, 'a missing users file stops the start');
+    const usersOnly = { ESANTE_SIGNING_TRUST_ANCHORS: '/nonexistent/anchors.pem' };
+    const env = await startTestEnv(usersOnly, { env: { ...process.env, ...usersOnly } });
+    try {
+      const marie = await loginAs(env.sandboxUrl, MARIE, SEED_PASSWORD, 'card');
+      assert.equal((await callAs(env.url, marie, 'GetServiceInfo', {})).account.name, MARIE);
+      await assert.rejects(
+        callAs(env.url, marie, 'GetSigningStatus', {}),
+        (e: unknown) => e instanceof ServiceFault && e.code === 'sign.unavailable' && e.message === errorText('sign.unavailable', 'fr'),
+      );
+      assert.match(env.lines.join('\n'), /signing could not start/);
+    } finally {
+      await env.close();
+    }
+  });
+});

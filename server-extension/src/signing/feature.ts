@@ -8,7 +8,7 @@
  * after decoding, by ESANTE_SIGNING_MAX_MESSAGE_BYTES (default 10 240 000, Zimbra's default
  * zimbraMtaMaxMessageSize: a bigger message could not be sent through Zimbra's MTA anyway).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lang } from '../../../shared/i18n/lang.ts';
@@ -18,6 +18,8 @@ import type { Caller } from '../auth/index.ts';
 import { loadMasterKeyring } from '../keys/index.ts';
 import type { AuthMethodCaller } from './auth-method.ts';
 import { SIGNING_CONFIG_VARS, createSigningFromConfig, loadSigningConfig } from './config.ts';
+import { SigningError } from './errors.ts';
+import type { SigningService } from './signing-service.ts';
 import type { PkiUser } from './test-pki.ts';
 
 export { SIGNING_CONFIG_VARS as signingConfigVars };
@@ -76,33 +78,67 @@ export async function createSigningFeature(ctx: FeatureContext): Promise<Feature
     throw new Error('Invalid signing configuration:\n  - ESANTE_AUTH_METHOD_SOURCE=header is not available yet (request headers do not reach the handlers); use zimbra-attr');
   }
   const maxBytes = positiveInt(env['ESANTE_SIGNING_MAX_MESSAGE_BYTES'], DEFAULT_MAX_MESSAGE_BYTES, 'ESANTE_SIGNING_MAX_MESSAGE_BYTES');
-  const usersFile = env['ESANTE_SIGNING_TEST_USERS']?.trim() || DEFAULT_TEST_USERS;
-  const users = cfg.signer === 'soft-token' ? readTestUsers(usersFile) : [];
+  // An explicitly named users file must exist; the repo's seed file may be absent (e.g. the built
+  // bundle outside the repo): then nobody gets a test certificate (GetSigningStatus says sign.no_certificate).
+  const explicitUsers = env['ESANTE_SIGNING_TEST_USERS']?.trim();
+  let users: PkiUser[] = [];
+  if (cfg.signer === 'soft-token') {
+    if (explicitUsers) users = readTestUsers(explicitUsers);
+    else if (existsSync(DEFAULT_TEST_USERS)) users = readTestUsers(DEFAULT_TEST_USERS);
+    else ctx.log.warn({ file: DEFAULT_TEST_USERS }, 'no seeded users file: the test PKI issues no user certificate');
+  }
 
   // The soft token's PINs and test CA keys are sealed under the service's one master keyring (the
   // same sources as the messages and accounts features: ESANTE_MASTER_KEY*, else <data dir>/master-keys.json).
   const keyring = cfg.signer === 'soft-token' ? (await loadMasterKeyring({ env, defaultFile: join(ctx.config.dataDir, 'master-keys.json') })).keyring : undefined;
-  const { service, pki } = await createSigningFromConfig(cfg, { users, now: () => ctx.clock.now(), ...(keyring ? { keyring } : {}) });
-  ctx.log.info({ signer: cfg.signer, authMethodSource: cfg.authMethod.source, ...(pki ? { testPki: pki.dir, testUsers: pki.mails().length } : {}) }, 'signing ready');
+
+  // Making the test PKI of a fresh data dir takes seconds (one RSA key per user): it runs in the
+  // background so the service listens at once; the signing operations wait for it. Configuration
+  // errors above still stop the start.
+  let state: 'starting' | 'ready' | 'failed' = 'starting';
+  const ready = createSigningFromConfig(cfg, { users, now: () => ctx.clock.now(), ...(keyring ? { keyring } : {}) });
+  ready.then(
+    ({ pki }) => {
+      state = 'ready';
+      ctx.log.info({ signer: cfg.signer, authMethodSource: cfg.authMethod.source, ...(pki ? { testPki: pki.dir, testUsers: pki.mails().length } : {}) }, 'signing ready');
+    },
+    (err: unknown) => {
+      state = 'failed';
+      ctx.log.error({ err }, 'signing could not start');
+    },
+  );
+  const signing = async (): Promise<SigningService> => {
+    try {
+      return (await ready).service;
+    } catch (e) {
+      throw new SigningError('sign.unavailable', [], { cause: e, detail: 'the signing feature failed to start' });
+    }
+  };
 
   // What the auth-method port needs: the proven account and what Zimbra's GetInfo said about the session.
   const who = (caller: Caller): AuthMethodCaller => ({ name: caller.name, ...(caller.authMethod ? { authMethod: caller.authMethod } : {}) });
 
   return {
     name: 'signing',
+    // Not ready yet is healthy (it is on its way); failed to start is not.
+    health: async () => state !== 'failed',
+    async stop() {
+      // Let a PKI still being written finish before the process goes (no half-written files).
+      await ready.catch(() => undefined);
+    },
     handlers: {
-      GetSigningStatus: async (_req, { caller }) => service.status(who(caller)),
+      GetSigningStatus: async (_req, { caller }) => (await signing()).status(who(caller)),
 
       SignMessage: async (req, { caller, lang, log }) => {
         const mime = decodeMessage(req.mime, maxBytes, lang);
-        const signed = await service.sign(who(caller), mime);
+        const signed = await (await signing()).sign(who(caller), mime);
         // Sizes only: never the content, never the key material.
         log.info({ bytes: mime.length, signedBytes: signed.length }, 'message signed');
         return { mime: signed.toString('base64') };
       },
 
       VerifySignature: async (req, { lang, log }) => {
-        const report = service.verify(decodeMessage(req.mime, maxBytes, lang));
+        const report = (await signing()).verify(decodeMessage(req.mime, maxBytes, lang));
         log.info({ valid: report.valid, ...(report.reason ? { reason: report.reason } : {}) }, 'signature verified');
         return { report };
       },

@@ -302,7 +302,8 @@ export class EsanteProsearchPanel extends EsanteElement {
     const value = this.values[name];
     return html`<div class="field">
       <label for=${id}>${label}</label>
-      <select id=${id} name=${name} aria-invalid=${this.error?.field === name ? 'true' : 'false'}>
+      <!-- .value as well as ?selected: once the user has picked an option, only the property resets it. -->
+      <select id=${id} name=${name} .value=${value} aria-invalid=${this.error?.field === name ? 'true' : 'false'}>
         <option value="" ?selected=${value === ''}>${empty}</option>
         ${items.map((x) => html`<option value=${x.code} ?selected=${value === x.code}>${x[lang]}</option>`)}
       </select>

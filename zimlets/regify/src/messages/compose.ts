@@ -50,6 +50,9 @@ export class UserFacingError extends Error {
 export function failureText(host: ZimletHost, err: unknown): string {
   if (err instanceof UserFacingError || err instanceof ServiceFault) return err.message;
   if (err instanceof ContainerError) return errorText(err.code, host.lang, ...err.args);
+  // A Zimbra SOAP Fault (zimlets/common/zimbra-host.ts ZimbraSoapError): Zimbra's own text, e.g. an
+  // unknown recipient refused by the MTA (mail.SEND_ABORTED_ADDRESS_FAILURE).
+  if (err instanceof Error && err.name === 'ZimbraSoapError') return host.msg('compose_error_zimbra', err.message);
   const code = (err as { code?: unknown } | null)?.code;
   if (typeof code === 'string' && isErrorCode(code)) return errorText(code, host.lang);
   return errorText('service.unavailable', host.lang);
@@ -151,7 +154,12 @@ export async function sendWithRegify(env: SendEnv, controller: ZmComposeControll
     host.notify(refusalText(host, refusal), 'error');
     return false;
   }
-  if (!(await env.ensureAccount())) return false;
+  try {
+    if (!(await env.ensureAccount())) return false;
+  } catch (err) {
+    host.notify(failureText(host, err), 'error');
+    return false;
+  }
 
   controller._toolbar?.enableAll?.(false);
   const body = msg.getBodyContent?.() ?? view.getUserText?.() ?? '';

@@ -313,7 +313,7 @@ export class RegifySecureMessage extends EsanteElement {
         ${d.cc ? html`<dt>${this.msg('read_cc')}</dt><dd>${d.cc}</dd>` : nothing}
         ${opened.sentAt ? html`<dt>${this.msg('read_sent_at')}</dt><dd>${this.formatDateTime(opened.sentAt)}</dd>` : nothing}
       </dl>
-      <div id="content" lang="">
+      <div id="content">
         ${v.html !== undefined ? unsafeHTML(v.html) : html`<pre>${d.text ?? ''}</pre>`}
       </div>
       ${files.length > 0

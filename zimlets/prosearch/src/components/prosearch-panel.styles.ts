@@ -122,7 +122,12 @@ export const styles = css`
   .card th,
   .card td {
     text-align: left;
+    vertical-align: top;
     padding: 1px var(--esante-space-2) 1px 0;
+  }
+  /* An identifier is read (and dictated) as one token: never broken across lines. */
+  .card td:nth-child(2) {
+    white-space: nowrap;
   }
   h3 {
     font-size: 1.1em;

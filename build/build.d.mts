@@ -9,5 +9,5 @@ export interface ZimletSpec {
 export function bundleZimlet(zimlet: ZimletSpec): Promise<string>;
 /** Builds, packages and validates the five zimlets into outDir (default dist/zimlets); throws listing every violation. */
 export function buildZimlets(opts?: { outDir?: string }): Promise<string[]>;
-/** Bundles the service into outDir (default dist/service); undefined when the entry is missing and ESANTE_BUILD_REQUIRE_SERVICE=0. */
+/** Bundles the service into outDir (default dist/service), with the directory reference data in data/. */
 export function buildService(opts?: { outDir?: string; entry?: string }): Promise<string | undefined>;

@@ -6,7 +6,7 @@
  *   dist/service/esante-service.mjs + dist/service/package.json   (`npm install --omit=dev && node esante-service.mjs`)
  * Options: --zimlets-only, --service-only, --out DIR (default dist/).
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
@@ -79,14 +79,7 @@ export async function buildZimlets({ outDir = path.join(ROOT, 'dist', 'zimlets')
  */
 export async function buildService({ outDir = path.join(ROOT, 'dist', 'service'), entry = path.join(ROOT, 'server-extension', 'src', 'main.ts') } = {}) {
   const pkg = await rootPackage();
-  if (!existsSync(entry)) {
-    // TEMPORARY while server-extension/src/main.ts is being written: fail loudly once it is expected.
-    if (process.env.ESANTE_BUILD_REQUIRE_SERVICE === '0') {
-      console.warn(`build: ${path.relative(ROOT, entry)} does not exist yet; service bundle skipped`);
-      return undefined;
-    }
-    throw new Error(`build: service entry ${path.relative(ROOT, entry)} is missing (set ESANTE_BUILD_REQUIRE_SERVICE=0 to skip while it is being written)`);
-  }
+  if (!existsSync(entry)) throw new Error(`build: service entry ${path.relative(ROOT, entry)} is missing`);
   const deps = pkg.dependencies ?? {};
   await mkdir(outDir, { recursive: true });
   const outfile = path.join(outDir, 'esante-service.mjs');
@@ -116,6 +109,9 @@ export async function buildService({ outDir = path.join(ROOT, 'dist', 'service')
       runtime[name] = version;
     }
   }
+  // Reference data the embedded directory reads at run time (./data/ next to the bundle, as in the sources).
+  const dataDir = path.join(ROOT, 'server-extension', 'src', 'directory', 'data');
+  await cp(dataDir, path.join(outDir, 'data'), { recursive: true, filter: (f) => !f.endsWith('.md') || f.endsWith('README.md') });
   const servicePackage = {
     name: 'esante-service',
     version: pkg.version,

@@ -23,7 +23,46 @@ test('the service bundle keeps npm packages external and lists exactly those it 
   assert.equal(pkg.version, root.version);
 });
 
-test('a missing service entry fails the build unless explicitly skipped', async () => {
+test('a missing service entry fails the build', async () => {
   const entry = path.join(ROOT, 'build', 'fixtures', 'does-not-exist.ts');
   await assert.rejects(buildService({ outDir: tmpdir(), entry }), /service entry build\/fixtures\/does-not-exist\.ts is missing/);
+});
+
+test('the real service bundle runs with node alone: it starts on the embedded defaults, answers health, stops on SIGTERM', async (t) => {
+  const { spawn } = await import('node:child_process');
+  // Built into a folder of its own, as an admin receives it; its npm dependencies resolve from the
+  // repository's node_modules (what `npm install --omit=dev` gives an admin), nothing else of the repo.
+  const work = await mkdtemp(path.join(ROOT, '.tmp-service-'));
+  t.after(() => rm(work, { recursive: true, force: true }));
+  const dir = path.join(work, 'service');
+  await buildService({ outDir: dir });
+  const data = path.join(work, 'data');
+  const child = spawn(process.execPath, [path.join(dir, 'esante-service.mjs')], {
+    cwd: work,
+    env: { PATH: process.env.PATH ?? '', ESANTE_PORT: '0', ESANTE_DATA_DIR: data, ESANTE_LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  t.after(() => child.kill('SIGKILL'));
+  let out = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start line in 60 s:\n${out}`)), 60_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      const m = /"url":"(http:[^"]+)"/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => reject(new Error(`service exited ${code}:\n${out}`)));
+  });
+  const health = await fetch(`${url}/service/extension/esante/health`);
+  assert.equal(health.status, 200);
+  assert.equal((await health.json()).status, 'ok');
+  const wsdl = await fetch(`${url}/service/extension/esante/soap?wsdl`);
+  assert.match(await wsdl.text(), /SearchProfessionalsRequest/);
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
 });

@@ -17,7 +17,7 @@
  *   - street numbers and street names are generic.
  * The sandbox users (sandbox/seed/users.json) are always the first entries, public, same mail and names.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -175,7 +175,10 @@ export function generateDirectory(options: GenerateOptions = {}): DirectoryRecor
   const count = options.count ?? DEFAULT_COUNT;
   const rng = new Rng(options.seed ?? DEFAULT_SEED);
   const d = rawData();
-  const users = (JSON.parse(readFileSync(options.sandboxUsersFile ?? SANDBOX_USERS, 'utf8')) as { users: SandboxUser[] }).users;
+  // The sandbox's seeded users (development and e2e) are always listed when their file is there; a
+  // deployed service bundle has no sandbox, and its embedded directory is then purely synthetic.
+  const usersFile = options.sandboxUsersFile ?? (existsSync(SANDBOX_USERS) ? SANDBOX_USERS : undefined);
+  const users = usersFile ? (JSON.parse(readFileSync(usersFile, 'utf8')) as { users: SandboxUser[] }).users : [];
 
   const surnames = [...d.names.surnames.map((s) => s.surname), ...EXTRA_SURNAMES];
   const firstNames = d.names.firstNames.map((f) => f.firstName);

@@ -91,13 +91,17 @@ export class ConfigError extends Error {
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /** Reads and checks the configuration; throws ConfigError naming every bad variable. */
-export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+/**
+ * Reads environment variables for one config loader and collects every bad value, so a start with
+ * several mistakes names all of them at once (ConfigError). Used by the core config and the features.
+ */
+export function envReader(env: Env) {
   const problems: string[] = [];
-  const str = (name: ConfigVarName, fallback: string): string => {
+  const str = (name: string, fallback: string): string => {
     const v = env[name];
     return v === undefined || v.trim() === '' ? fallback : v.trim();
   };
-  const int = (name: ConfigVarName, fallback: number, min: number, max: number): number => {
+  const int = (name: string, fallback: number, min: number, max: number): number => {
     const raw = str(name, String(fallback));
     if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
       problems.push(`${name}="${raw}" must be an integer between ${min} and ${max}`);
@@ -105,6 +109,11 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     }
     return Number(raw);
   };
+  return { problems, str, int };
+}
+
+export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
+  const { problems, str, int } = envReader(env);
   const url = (name: ConfigVarName, fallback: string): string => {
     const raw = str(name, fallback);
     try {

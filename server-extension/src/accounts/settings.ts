@@ -3,7 +3,7 @@
  * shown in the Informations tab (guide p.12) come from here, never from constants in the zimlet: each
  * deployment (integration, production) has its own mail and encryption servers.
  */
-import { ConfigError, type Config, type ConfigVar } from '../config.ts';
+import { ConfigError, envReader, type Config, type ConfigVar } from '../config.ts';
 import { SERVICE_BASE_PATH } from '../../../shared/paths.ts';
 import { IDENTITY_LEVELS, type IdentityLevel } from '../store/types.ts';
 import { SCRYPT_DEFAULT_LOG2N, SCRYPT_MAX_LOG2N, SCRYPT_MIN_LOG2N } from './password-hash.ts';
@@ -49,19 +49,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 /** Reads ESANTE_ACCOUNT_*; throws ConfigError naming every bad value. */
 export function readAccountsSettings(env: Env, config: Pick<Config, 'publicUrl'>): AccountsSettings {
-  const problems: string[] = [];
-  const str = (name: string, fallback: string): string => {
-    const v = env[name]?.trim();
-    return v ? v : fallback;
-  };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = str(name, String(fallback));
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      problems.push(`${name}="${raw}" must be an integer between ${min} and ${max}`);
-      return fallback;
-    }
-    return Number(raw);
-  };
+  const { problems, str, int } = envReader(env);
   const host = (name: string): string => {
     const raw = str(name, GUIDE_SERVER);
     if (!/^[A-Za-z0-9.:[\]-]{1,253}$/.test(raw)) problems.push(`${name}="${raw}" is not a host name`);

@@ -2,7 +2,7 @@
  * Settings of the messages feature (key service, notifications, scheduler, portal), read from the
  * environment once at start. Every variable is listed in `messagesConfigVars` (README table).
  */
-import type { ConfigVar } from '../config.ts';
+import { ConfigError, envReader, type ConfigVar } from '../config.ts';
 
 export const messagesConfigVars: readonly ConfigVar[] = [
   { name: 'ESANTE_MASTER_KEY', default: '', description: 'Current master key (base64 of 32 bytes) wrapping every data key; empty = keyring file (below). Never logged.' },
@@ -34,19 +34,7 @@ export interface MessagesConfig {
 }
 
 export function readMessagesConfig(env: Readonly<Record<string, string | undefined>>): MessagesConfig {
-  const problems: string[] = [];
-  const str = (name: string, fallback: string): string => {
-    const value = env[name]?.trim();
-    return value ? value : fallback;
-  };
-  const int = (name: string, fallback: number, min: number, max: number): number => {
-    const raw = str(name, String(fallback));
-    if (!/^\d+$/.test(raw) || Number(raw) < min || Number(raw) > max) {
-      problems.push(`${name}="${raw}" must be an integer between ${min} and ${max}`);
-      return fallback;
-    }
-    return Number(raw);
-  };
+  const { problems, str, int } = envReader(env);
   const threshold = int('ESANTE_LEVEL_BANNER_THRESHOLD', 3, 0, 7);
   const smtpUrl = str('ESANTE_SMTP_URL', 'smtp://127.0.0.1:2525');
   if (!/^smtps?:\/\/[^\s]+$/.test(smtpUrl)) problems.push('ESANTE_SMTP_URL must be an smtp:// or smtps:// URL');
@@ -64,6 +52,6 @@ export function readMessagesConfig(env: Readonly<Record<string, string | undefin
     portalCodeMs: int('ESANTE_PORTAL_CODE_MINUTES', 15, 1, 24 * 60) * 60_000,
     portalMaxContainerBytes: int('ESANTE_PORTAL_MAX_CONTAINER_BYTES', 52_428_800, 1024, 2 ** 31),
   };
-  if (problems.length > 0) throw new Error(`Invalid messages configuration:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -67,3 +67,20 @@ export const controls = css`
     white-space: nowrap;
   }
 `;
+
+/** Label/value lists (certificate details, service information, signature reports): one look everywhere. */
+export const definitionList = css`
+  dl {
+    display: grid;
+    grid-template-columns: max-content 1fr;
+    gap: var(--esante-space-1) var(--esante-space-3);
+    margin: 0;
+  }
+  dt {
+    font-weight: bold;
+  }
+  dd {
+    margin: 0;
+    overflow-wrap: anywhere;
+  }
+`;

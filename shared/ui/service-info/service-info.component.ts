@@ -11,6 +11,7 @@ import { errorText, isErrorCode } from '../../errors.ts';
 import { DEFAULT_LANG } from '../../i18n/lang.ts';
 import type { ResponseOf } from '../../soap/operations.ts';
 import { EsanteElement } from '../base-element.ts';
+import { definitionList } from '../tokens.ts';
 import { styles } from './service-info.styles.ts';
 
 export type ServiceInfo = ResponseOf<'GetServiceInfo'>;
@@ -22,7 +23,7 @@ type View =
   | { state: 'error'; message: string };
 
 export class EsanteServiceInfo extends EsanteElement {
-  static override styles = [...EsanteElement.styles, styles];
+  static override styles = [...EsanteElement.styles, definitionList, styles];
 
   private abort: AbortController | undefined;
 

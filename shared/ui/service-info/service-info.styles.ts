@@ -4,19 +4,6 @@ export const styles = css`
   :host {
     display: block;
   }
-  dl {
-    display: grid;
-    grid-template-columns: max-content 1fr;
-    gap: var(--esante-space-1) var(--esante-space-3);
-    margin: 0;
-  }
-  dt {
-    font-weight: bold;
-  }
-  dd {
-    margin: 0;
-    overflow-wrap: anywhere;
-  }
   .ok {
     color: var(--esante-color-ok);
   }

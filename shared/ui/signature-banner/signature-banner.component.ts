@@ -18,6 +18,7 @@ import { isSignatureReason, signatureReasonText } from '../../signing/reasons.ts
 import type { CertificateSummary } from '../../signing/types.ts';
 import { EsanteElement } from '../base-element.ts';
 import { bannerModel, formatDate, formatTime, type SignatureReport } from './signature-banner.model.ts';
+import { definitionList } from '../tokens.ts';
 
 const styles = css`
   :host {
@@ -73,19 +74,6 @@ const styles = css`
     font-size: 12px;
     margin: var(--esante-space-3) 0 var(--esante-space-1);
   }
-  dl {
-    display: grid;
-    grid-template-columns: max-content 1fr;
-    gap: var(--esante-space-1) var(--esante-space-3);
-    margin: 0;
-  }
-  dt {
-    font-weight: bold;
-  }
-  dd {
-    margin: 0;
-    overflow-wrap: anywhere;
-  }
   ol {
     margin: 0;
     padding-left: 1.5em;
@@ -107,7 +95,7 @@ const styles = css`
 `;
 
 export class EsanteSignatureBanner extends EsanteElement {
-  static override styles = [...EsanteElement.styles, styles];
+  static override styles = [...EsanteElement.styles, definitionList, styles];
 
   /** What VerifySignature answered for the message shown. */
   @property({ attribute: false }) accessor report: SignatureReport | undefined = undefined;

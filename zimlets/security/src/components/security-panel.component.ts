@@ -14,6 +14,7 @@ import type { ResponseOf } from '../../../../shared/soap/operations.ts';
 import { EsanteElement } from '../../../../shared/ui/base-element.ts';
 import { type ServiceInfoLoader } from '../../../../shared/ui/service-info/service-info.ts';
 import { formatDate, type SignatureReport } from '../../../../shared/ui/signature-banner/signature-banner.ts';
+import { definitionList } from '../../../../shared/ui/tokens.ts';
 
 export type SigningStatusView = ResponseOf<'GetSigningStatus'>;
 export type StatusLoader = (signal: AbortSignal) => Promise<SigningStatusView>;
@@ -32,19 +33,6 @@ const styles = css`
   h3 {
     font-size: 12px;
     margin: 0 0 var(--esante-space-1);
-  }
-  dl {
-    display: grid;
-    grid-template-columns: max-content 1fr;
-    gap: var(--esante-space-1) var(--esante-space-3);
-    margin: 0;
-  }
-  dt {
-    font-weight: bold;
-  }
-  dd {
-    margin: 0;
-    overflow-wrap: anywhere;
   }
   .ok {
     color: var(--esante-color-ok);
@@ -70,7 +58,7 @@ const styles = css`
 `;
 
 export class EsanteSecurityPanel extends EsanteElement {
-  static override styles = [...EsanteElement.styles, styles];
+  static override styles = [...EsanteElement.styles, definitionList, styles];
 
   /** GetServiceInfo (the "À propos" part); injected by panel.ts. */
   @property({ attribute: false }) accessor loadInfo: ServiceInfoLoader | undefined = undefined;

@@ -1,35 +1,27 @@
 /**
- * lu_esante_regify: the THIN glue between Zimbra and the zimlet (zm-web-client ZmZimletBase.js). Zimbra
- * instantiates the global named by the descriptor's <handlerObject>, sets its context and calls init();
- * panel clicks and panel menu items arrive here (ZmZimletContext._handleMenuItemSelected passes the
- * item id first). Everything else lives in lit components behind the ZimletHost port.
+ * lu_esante_regify: the THIN glue between Zimbra and the zimlet (zm-web-client ZmZimletBase.js). The
+ * panel item opens the account window (./account/); at start the account wizard may open; compose
+ * toolbars get "Envoyer avec Regify" and opened messages are decrypted (./messages/).
  * The bundle is an IIFE whose only global is `lu_esante_regify_HandlerObject` (this module's default export).
  */
-import { PanelDialog } from '../../common/panel-dialog.ts';
-import { ZimbraZimletHost } from '../../common/zimbra-host.ts';
+import { panelZimletHandler, type PanelZimlet } from '../../common/panel-zimlet.ts';
 import { ensureAccount, onWebmailStart } from './account/index.ts';
 import { onComposeToolbar, onMessageView, type MessageHooksDeps } from './messages/index.ts';
 import { createPanel } from './panel.ts';
 
-interface RegifyZimlet extends ZmZimletBase {
-  // Prefixed: the handler object is also a ZmZimletBase/ZmObjectHandler with members of its own.
-  esanteHost: ZimbraZimletHost;
-  esantePanel: PanelDialog;
+interface RegifyZimlet extends PanelZimlet {
   esanteMessages: MessageHooksDeps;
-  openPanel(section?: string): void;
   initializeToolbar(app: unknown, toolbar: unknown, controller: unknown, viewId: string): void;
   onMsgView(msg: unknown, oldMsg: unknown, msgView: unknown): void;
 }
 
-// Zimbra's documented handler shape: function H(){}; H.prototype = new ZmZimletBase(); …
-const lu_esante_regify_HandlerObject = function () {} as unknown as { new (): RegifyZimlet; prototype: RegifyZimlet };
-lu_esante_regify_HandlerObject.prototype = new ZmZimletBase() as RegifyZimlet;
-lu_esante_regify_HandlerObject.prototype.constructor = lu_esante_regify_HandlerObject;
+// The descriptor's <menuItem id>s (lu_esante_regify.xml).
+const lu_esante_regify_HandlerObject = panelZimletHandler<RegifyZimlet>(createPanel, ['informations', 'options', 'about']);
 
+const panelInit = lu_esante_regify_HandlerObject.prototype.init;
 lu_esante_regify_HandlerObject.prototype.init = function (this: RegifyZimlet): void {
-  this.esanteHost = new ZimbraZimletHost(this);
+  panelInit.call(this);
   const host = this.esanteHost;
-  this.esantePanel = new PanelDialog(this, () => host.msg('zimlet_label'), () => createPanel(host));
   this.esanteMessages = { host, ensureAccount: () => ensureAccount(host) };
   void onWebmailStart(host);
 };
@@ -47,31 +39,6 @@ lu_esante_regify_HandlerObject.prototype.initializeToolbar = function (
 
 lu_esante_regify_HandlerObject.prototype.onMsgView = function (this: RegifyZimlet, msg: unknown, oldMsg: unknown, msgView: unknown): void {
   onMessageView(this.esanteMessages, msg, oldMsg, msgView);
-};
-
-lu_esante_regify_HandlerObject.prototype.openPanel = function (this: RegifyZimlet, section?: string): void {
-  this.esantePanel.open(section);
-};
-
-lu_esante_regify_HandlerObject.prototype.singleClicked = function (this: RegifyZimlet): void {
-  this.openPanel();
-};
-
-lu_esante_regify_HandlerObject.prototype.doubleClicked = function (this: RegifyZimlet): void {
-  this.openPanel();
-};
-
-lu_esante_regify_HandlerObject.prototype.menuItemSelected = function (this: RegifyZimlet, itemId: string): void {
-  switch (itemId) {
-    case 'informations':
-    case 'options':
-    case 'about':
-      this.openPanel(itemId);
-      break;
-    default:
-      // An item id not in the descriptor: nothing to do (Zimbra would not send one).
-      break;
-  }
 };
 
 export default lu_esante_regify_HandlerObject;

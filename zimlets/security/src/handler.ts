@@ -20,8 +20,8 @@ import { isSignRequested, setSignRequested } from '../../../shared/host/compose-
 import { CSRF_HEADER } from '../../../shared/paths.ts';
 import { callService } from '../../../shared/soap/client.ts';
 import '../../../shared/ui/signature-banner/signature-banner.ts';
-import { PanelDialog } from '../../common/panel-dialog.ts';
-import { ZimbraZimletHost } from '../../common/zimbra-host.ts';
+import { panelZimletHandler, type PanelZimlet } from '../../common/panel-zimlet.ts';
+import type { ZimbraZimletHost } from '../../common/zimbra-host.ts';
 import './components/sign-menu.ts';
 import { createPanel } from './panel.ts';
 import { bytesToBase64, isMultipartSigned, parseUploadId, shouldCheckSignature, signAndSend } from './signing.ts';
@@ -31,15 +31,11 @@ const SIGN_OP = 'LU_ESANTE_SIGN';
 /** Zimbra's raw message servlet (zm-mailbox ContentServlet.java; ZmSetting.CSFE_MSG_FETCHER_URI). */
 const rawUrl = (id: string) => `/service/content/get?id=${encodeURIComponent(id)}`;
 
-interface SecurityZimlet extends ZmZimletBase {
-  // Prefixed: the handler object is also a ZmZimletBase/ZmObjectHandler with members of its own.
-  esanteHost: ZimbraZimletHost;
-  esantePanel: PanelDialog;
+interface SecurityZimlet extends PanelZimlet {
   esanteViewSeq: number;
   esanteWarning: ZmDialog | undefined;
   /** The warning dialog's content element (its text changes with the reason). */
   esanteWarningText: HTMLElement | undefined;
-  openPanel(section?: string): void;
   esanteSetSign(controller: ZmComposeControllerLike, button: DwtButtonLike, on: boolean): Promise<void>;
   esanteShowWarning(text: string): void;
   esanteFail(err: unknown): void;
@@ -62,39 +58,13 @@ async function fetchRaw(url: string): Promise<Uint8Array> {
   return new Uint8Array(await res.arrayBuffer());
 }
 
-// Zimbra's documented handler shape: function H(){}; H.prototype = new ZmZimletBase(); …
-const lu_esante_security_HandlerObject = function () {} as unknown as { new (): SecurityZimlet; prototype: SecurityZimlet };
-lu_esante_security_HandlerObject.prototype = new ZmZimletBase() as SecurityZimlet;
-lu_esante_security_HandlerObject.prototype.constructor = lu_esante_security_HandlerObject;
+// The descriptor's <menuItem id>s (lu_esante_security.xml).
+const lu_esante_security_HandlerObject = panelZimletHandler<SecurityZimlet>(createPanel, ['about']);
 
+const panelInit = lu_esante_security_HandlerObject.prototype.init;
 lu_esante_security_HandlerObject.prototype.init = function (this: SecurityZimlet): void {
-  this.esanteHost = new ZimbraZimletHost(this);
+  panelInit.call(this);
   this.esanteViewSeq = 0;
-  const host = this.esanteHost;
-  this.esantePanel = new PanelDialog(this, () => host.msg('zimlet_label'), () => createPanel(host));
-};
-
-lu_esante_security_HandlerObject.prototype.openPanel = function (this: SecurityZimlet, section?: string): void {
-  this.esantePanel.open(section);
-};
-
-lu_esante_security_HandlerObject.prototype.singleClicked = function (this: SecurityZimlet): void {
-  this.openPanel();
-};
-
-lu_esante_security_HandlerObject.prototype.doubleClicked = function (this: SecurityZimlet): void {
-  this.openPanel();
-};
-
-lu_esante_security_HandlerObject.prototype.menuItemSelected = function (this: SecurityZimlet, itemId: string): void {
-  switch (itemId) {
-    case 'about':
-      this.openPanel(itemId);
-      break;
-    default:
-      // An item id not in the descriptor: nothing to do (Zimbra would not send one).
-      break;
-  }
 };
 
 // ——— Compose: "Signer" ———

@@ -13,7 +13,7 @@ import { parseProperties, stringifyProperties } from './properties.mjs';
 
 /** Zip timestamp of every entry (zip has no time zone; 1980 is its epoch). */
 const FIXED_MTIME = new Date('2026-01-01T00:00:00Z');
-const VERSION_PLACEHOLDER = /@VERSION@/g;
+const VERSION_TOKEN = /@VERSION@/g;
 
 /** Languages and the properties file name each becomes (ZmZimletContext loads `<name>_<lang>`). */
 const LANGUAGE_FILES = /** @type {const} */ ([
@@ -32,8 +32,8 @@ export async function zimletFiles(zimlet, { version, bundle }) {
   const src = (/** @type {string} */ file) => readFile(path.join(zimlet.dir, file), 'utf8');
   /** @type {Array<{ name: string, data: Buffer }>} */
   const files = [
-    { name: `${zimlet.name}.xml`, data: Buffer.from((await src(`${zimlet.name}.xml`)).replace(VERSION_PLACEHOLDER, version)) },
-    { name: 'config_template.xml', data: Buffer.from((await src('config_template.xml')).replace(VERSION_PLACEHOLDER, version)) },
+    { name: `${zimlet.name}.xml`, data: Buffer.from((await src(`${zimlet.name}.xml`)).replace(VERSION_TOKEN, version)) },
+    { name: 'config_template.xml', data: Buffer.from((await src('config_template.xml')).replace(VERSION_TOKEN, version)) },
     { name: `${zimlet.name}.js`, data: Buffer.from(bundle) },
     { name: `${zimlet.name}.css`, data: Buffer.from(await src(`${zimlet.name}.css`)) },
     { name: `${zimlet.name}.png`, data: zimletIcon(zimlet.short) },

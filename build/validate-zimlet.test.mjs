@@ -122,10 +122,10 @@ describe('the validator rejects', () => {
   });
 
   test('a zip with a ../ entry or an absolute path', async () => {
-    // yazl refuses such names, so write placeholders of the same length and patch the bytes: the
+    // yazl refuses such names, so write stand-in names of the same length and patch the bytes: the
     // name is stored in the local header and in the central directory, and no checksum covers it.
-    let zip = await zipFiles([...regify, { name: 'XXXevil.js', data: Buffer.from('1') }, { name: 'Ytmp.js', data: Buffer.from('2') }]);
-    zip = Buffer.from(zip.toString('latin1').replaceAll('XXXevil.js', '../evil.js').replaceAll('Ytmp.js', '/tmp.js'), 'latin1');
+    let zip = await zipFiles([...regify, { name: 'zzzevil.js', data: Buffer.from('1') }, { name: 'Ytmp.js', data: Buffer.from('2') }]);
+    zip = Buffer.from(zip.toString('latin1').replaceAll('zzzevil.js', '../evil.js').replaceAll('Ytmp.js', '/tmp.js'), 'latin1');
     const v = await validateZimletBuffer('lu_esante_regify.zip', zip);
     const bad = only(v, 'entry-name');
     assert.equal(bad.length, 2, v.map(formatViolation).join('\n'));

@@ -69,6 +69,10 @@ export async function buildZimlets({ outDir = path.join(ROOT, 'dist', 'zimlets')
   return zips;
 }
 
+const SERVICE_ENTRY = path.join(ROOT, 'server-extension', 'src', 'main.ts');
+/** Bundled beside the service: `node rotate-master-key.mjs add-key | rewrap | retire` (docs/master-key-rotation.md). */
+const SERVICE_TOOLS = { 'rotate-master-key': path.join(ROOT, 'server-extension', 'src', 'rotate-master-key.ts') };
+
 /**
  * Bundles the service with esbuild. Every npm dependency stays external (native modules such as
  * better-sqlite3 cannot be bundled, and CommonJS packages inlined into an ESM file break on their
@@ -77,15 +81,19 @@ export async function buildZimlets({ outDir = path.join(ROOT, 'dist', 'zimlets')
  * @param {{ outDir?: string, entry?: string }} [opts]
  * @returns {Promise<string | undefined>} path of the bundle, undefined if the entry does not exist yet
  */
-export async function buildService({ outDir = path.join(ROOT, 'dist', 'service'), entry = path.join(ROOT, 'server-extension', 'src', 'main.ts') } = {}) {
+export async function buildService({ outDir = path.join(ROOT, 'dist', 'service'), entry = SERVICE_ENTRY } = {}) {
   const pkg = await rootPackage();
   if (!existsSync(entry)) throw new Error(`build: service entry ${path.relative(ROOT, entry)} is missing`);
   const deps = pkg.dependencies ?? {};
   await mkdir(outDir, { recursive: true });
   const outfile = path.join(outDir, 'esante-service.mjs');
+  // The admin's command-line tools travel with the real service (not with a test fixture entry).
+  /** @type {Record<string, string>} */
+  const entryPoints = { 'esante-service': entry, ...(entry === SERVICE_ENTRY ? SERVICE_TOOLS : {}) };
   const result = await esbuild.build({
-    entryPoints: [entry],
-    outfile,
+    entryPoints,
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -120,7 +128,7 @@ export async function buildService({ outDir = path.join(ROOT, 'dist', 'service')
     type: 'module',
     engines: { node: '>=20' },
     main: 'esante-service.mjs',
-    scripts: { start: 'node esante-service.mjs' },
+    scripts: { start: 'node esante-service.mjs', ...(entry === SERVICE_ENTRY ? { 'rotate-master-key': 'node rotate-master-key.mjs' } : {}) },
     dependencies: Object.fromEntries(Object.entries(runtime).sort(([a], [b]) => a.localeCompare(b))),
   };
   await writeFile(path.join(outDir, 'package.json'), JSON.stringify(servicePackage, null, 2) + '\n');

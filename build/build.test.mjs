@@ -65,4 +65,24 @@ test('the real service bundle runs with node alone: it starts on the embedded de
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill('SIGTERM');
   assert.equal(await exited, 0);
+
+  // The rotation tool travels with it and works on the same environment (docs/master-key-rotation.md).
+  const { execFile } = await import('node:child_process');
+  const run = (/** @type {string} */ command) =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [path.join(dir, 'rotate-master-key.mjs'), command], { cwd: work, env: { PATH: process.env.PATH ?? '', ESANTE_DATA_DIR: data } }, (err, stdout, stderr) =>
+        resolve({ code: err ? err.code : 0, out: stdout + stderr }),
+      );
+    });
+  const before = JSON.parse(await readFile(path.join(data, 'master-keys.json'), 'utf8'));
+  const added = /** @type {{ code: number, out: string }} */ (await run('add-key'));
+  assert.equal(added.code, 0, added.out);
+  assert.match(added.out, /new current master key mk-[0-9a-f]{16}/);
+  const after = JSON.parse(await readFile(path.join(data, 'master-keys.json'), 'utf8'));
+  assert.equal(after.keys.length, before.keys.length + 1, 'a key was added, none dropped');
+  assert.notEqual(after.current, before.current);
+  assert.match(added.out, new RegExp(after.current));
+  const rewrapped = /** @type {{ code: number, out: string }} */ (await run('rewrap'));
+  assert.equal(rewrapped.code, 0, rewrapped.out);
+  assert.match(rewrapped.out, /unlock codes: re-wrapped 0 of 0/);
 });

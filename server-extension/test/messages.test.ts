@@ -11,8 +11,9 @@ import { after, before, describe, test } from 'node:test';
 import { ContainerError, containerDigest, dataKeyFromBase64, openContainer, sealContainer } from '../../shared/container/container.ts';
 import { SERVICE_BASE_PATH } from '../../shared/paths.ts';
 import { ServiceFault } from '../../shared/soap/client.ts';
-import { addNewMasterKeyToFile, readKeyringFile, unwrapDataKey, wrappedKeyId } from '../src/keys/index.ts';
-import { runRotationCommand } from '../src/messages/rotate-master-key.ts';
+import { UNLOCK_CODE_PURPOSE, ownerOf } from '../src/accounts/service.ts';
+import { addNewMasterKeyToFile, openSecretText, readKeyringFile, sealSecret, unwrapDataKey, wrappedKeyId } from '../src/keys/index.ts';
+import { runRotationCommand } from '../src/rotate-master-key.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import { startMailCatcher, type MailCatcher } from './messages-support.ts';
 import { SEED_PASSWORD, callAs, loginAs, startTestEnv, type LoginResult, type TestEnv } from './support/service.ts';
@@ -288,12 +289,17 @@ describe('encrypted messages: key service, notifications, portal', () => {
     assert.match(existing.text, /compte existe déjà/);
   });
 
-  test('master key rotation re-wraps every message, resumably, and every message still opens', async () => {
+  test('master key rotation re-wraps every message and unlock code, resumably; everything still opens', async () => {
     const keyFile = join(storeDir, 'data', 'master-keys.json');
     const oldRing = await readKeyringFile(keyFile);
     const before = await store.messages.listWrapped(null, 1000);
     assert.ok(before.length >= 5);
     const keys = new Map(before.map((m) => [m.id, unwrapDataKey(oldRing, m.id, m.wrappedKey).toString('base64')]));
+    const codesBefore = await store.accounts.listSealedUnlockCodes(null, 1000);
+    assert.ok(codesBefore.length >= 2, 'the senders have unlock codes');
+    const openCode = (ring: typeof oldRing, c: (typeof codesBefore)[number]) =>
+      openSecretText(ring, UNLOCK_CODE_PURPOSE, ownerOf(c.email), Buffer.from(c.sealed).toString('ascii'));
+    const codes = new Map(codesBefore.map((c) => [c.emailKey, openCode(oldRing, c)]));
     const lines: string[] = [];
     const rotEnv = { ESANTE_STORE: 'sqlite', ESANTE_SQLITE_PATH: join(storeDir, 'esante.sqlite'), ESANTE_DATA_DIR: join(storeDir, 'data') };
     assert.equal(await runRotationCommand('add-key', rotEnv, (l) => lines.push(l)), 0);
@@ -301,15 +307,26 @@ describe('encrypted messages: key service, notifications, portal', () => {
     assert.notEqual(newRing.current.id, oldRing.current.id);
     assert.equal(await runRotationCommand('rewrap', rotEnv, (l) => lines.push(l)), 0);
     assert.equal(await runRotationCommand('rewrap', rotEnv, (l) => lines.push(l)), 0); // resumed: nothing left
-    assert.match(lines.at(-1)!, /re-wrapped 0 of/);
+    assert.match(lines.filter((l) => l.startsWith('messages:')).at(-1)!, /re-wrapped 0 of/);
+    assert.match(lines.filter((l) => l.startsWith('unlock codes:')).at(-1)!, /re-wrapped 0 of/);
+    const codesAfter = await store.accounts.listSealedUnlockCodes(null, 1000);
+    assert.equal(codesAfter.length, codesBefore.length);
+    for (const c of codesAfter) {
+      assert.equal(wrappedKeyId(Buffer.from(c.sealed).toString('ascii')), newRing.current.id);
+      assert.equal(openCode(newRing, c), codes.get(c.emailKey));
+    }
     const after = await store.messages.listWrapped(null, 1000);
     for (const m of after) {
       assert.equal(wrappedKeyId(m.wrappedKey), newRing.current.id);
       assert.equal(wrappedKeyId(m.subjectSealed), newRing.current.id);
       assert.equal(unwrapDataKey(newRing, m.id, m.wrappedKey).toString('base64'), keys.get(m.id));
     }
-    assert.equal(await runRotationCommand('retire', rotEnv, (l) => lines.push(l)), 2); // refuses without the accounts confirmation
-    assert.equal(await runRotationCommand('retire', rotEnv, (l) => lines.push(l), ['--accounts-rotated']), 0);
+    // A portal code mailed just before the rotation (still under the old key) keeps that key until it expires.
+    await store.portal.putCode('pending@example.org', sealSecret(oldRing, 'portal-code', 'pending@example.org', '123456'), Date.now(), Date.now() + 60_000);
+    assert.equal(await runRotationCommand('retire', rotEnv, (l) => lines.push(l)), 0);
+    assert.ok((await readKeyringFile(keyFile)).ids.includes(oldRing.current.id), 'a live code still needs the old key');
+    await store.portal.deleteCode('pending@example.org');
+    assert.equal(await runRotationCommand('retire', rotEnv, (l) => lines.push(l)), 0);
     assert.deepEqual((await readKeyringFile(keyFile)).ids, [newRing.current.id]);
     assert.ok(!lines.join('\n').match(/[A-Za-z0-9+/]{43}=/), 'no key material printed');
   });

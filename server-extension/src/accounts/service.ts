@@ -84,7 +84,7 @@ export function normaliseUnlockCode(input: string): string {
 }
 
 /** The address as the store keys it (owner of sealed secrets): trimmed, NFC, lower case. */
-function ownerOf(email: string): string {
+export function ownerOf(email: string): string {
   return email.trim().normalize('NFC').toLowerCase();
 }
 

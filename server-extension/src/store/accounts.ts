@@ -4,6 +4,7 @@
  * use `x = x + 1 … RETURNING` and the create is `INSERT … ON CONFLICT DO NOTHING RETURNING`, which
  * both SQLite (≥ 3.35) and PostgreSQL resolve against the unique key without a race.
  */
+import { StoreInputError } from './errors.ts';
 import { bool, bytes, int, isoFromMs, type SqlClient, type SqlRow, type SqlValue } from './sql.ts';
 import {
   DEFAULT_ACCOUNT_OPTIONS,
@@ -15,6 +16,7 @@ import {
   type IdentityLevel,
   type InstantInput,
   type NewEncryptionAccount,
+  type SealedUnlockCode,
 } from './types.ts';
 import * as v from './validate.ts';
 
@@ -107,6 +109,29 @@ export class SqlEncryptionAccountRepository implements EncryptionAccountReposito
   async setUnlockCodeSealed(email: string, sealed: Uint8Array | null): Promise<EncryptionAccount | null> {
     const { key } = v.normaliseEmail(email);
     return this.#update(key, 'unlock_code_sealed = ?', [v.sealedBytes(sealed, 'unlockCodeSealed')]);
+  }
+
+  async listSealedUnlockCodes(afterEmailKey: string | null, limit: number): Promise<SealedUnlockCode[]> {
+    if (!Number.isSafeInteger(limit) || limit < 1 || limit > 10_000) throw new StoreInputError('limit', 'must be 1 to 10000');
+    if (afterEmailKey !== null && typeof afterEmailKey !== 'string') throw new StoreInputError('afterEmailKey', 'must be a string or null');
+    const rows = await this.#sql.query(
+      `SELECT email_key, email, unlock_code_sealed FROM encryption_accounts
+       WHERE unlock_code_sealed IS NOT NULL${afterEmailKey === null ? '' : ' AND email_key > ?'} ORDER BY email_key LIMIT ?`,
+      afterEmailKey === null ? [limit] : [afterEmailKey, limit],
+    );
+    return rows.map((r) => ({ emailKey: String(r['email_key']), email: String(r['email']), sealed: bytes(r['unlock_code_sealed'])! }));
+  }
+
+  async replaceUnlockCodeSealed(email: string, before: Uint8Array, after: Uint8Array): Promise<boolean> {
+    const { key } = v.normaliseEmail(email);
+    const next = v.sealedBytes(after, 'after');
+    const previous = v.sealedBytes(before, 'before');
+    if (!next || !previous) throw new StoreInputError(next ? 'before' : 'after', 'must be 1 to 4096 bytes');
+    const rows = await this.#sql.query(
+      'UPDATE encryption_accounts SET unlock_code_sealed = ?, updated_at_ms = ? WHERE email_key = ? AND unlock_code_sealed = ? RETURNING email_key',
+      [next, this.#now(), key, previous],
+    );
+    return rows.length > 0;
   }
 
   async incrementTransactions(email: string): Promise<EncryptionAccount | null> {

@@ -173,6 +173,8 @@ export interface PortalRepository {
   /** Atomic +1; returns the new count (0 when there is no code). */
   recordCodeAttempt(email: string): Promise<number>;
   deleteCode(email: string): Promise<void>;
+  /** Master-key rotation: the sealed values of the codes still valid at `nowMs` (a few, short-lived). */
+  liveSealedCodes(nowMs: number): Promise<string[]>;
   createSession(tokenHash: string, email: string, nowMs: number, expiresAtMs: number): Promise<void>;
   /** The session's address key, or null when unknown or expired at `nowMs`. */
   getSession(tokenHash: string, nowMs: number): Promise<string | null>;

@@ -363,6 +363,11 @@ export class SqlPortalRepository implements PortalRepository {
     await this.#sql.query('DELETE FROM portal_codes WHERE email_key = ?', [key]);
   }
 
+  async liveSealedCodes(nowMs: number): Promise<string[]> {
+    const rows = await this.#sql.query('SELECT code_sealed FROM portal_codes WHERE expires_at_ms > ? ORDER BY email_key', [ms(nowMs, 'nowMs')]);
+    return rows.map((r) => String(r['code_sealed']));
+  }
+
   async createSession(hash: string, email: string, nowMs: number, expiresAtMs: number): Promise<void> {
     const { key } = v.normaliseEmail(email);
     await this.#sql.query('INSERT INTO portal_sessions (token_hash, email_key, created_at_ms, expires_at_ms) VALUES (?, ?, ?, ?)', [

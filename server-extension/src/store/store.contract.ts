@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { StoreInputError } from './errors.ts';
 import { LATEST_VERSION } from './migrations/index.ts';
-import { DEFAULT_ACCOUNT_OPTIONS, isLocked, type NewEncryptionAccount, type Store } from './types.ts';
+import { DEFAULT_ACCOUNT_OPTIONS, isLocked, type NewEncryptionAccount, type SealedUnlockCode, type Store } from './types.ts';
 import { REDACTED } from './validate.ts';
 
 const HASH = '$scrypt$ln=15,r=8,p=1$c2FsdA$aGFzaA';
@@ -245,6 +245,33 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           const sealed = new Uint8Array(64).fill(7);
           assert.deepEqual((await store.accounts.setUnlockCodeSealed(email, sealed))?.unlockCodeSealed, sealed);
           assert.equal((await store.accounts.setUnlockCodeSealed(email, null))?.unlockCodeSealed, null);
+        });
+
+        test('sealed unlock codes are listed in pages and replaced only by compare-and-set', async () => {
+          const emails = ['Rot.C@esante.lu', 'rot.a@esante.lu', 'rot.b@esante.lu'];
+          for (const [i, email] of emails.entries()) {
+            await store.accounts.create(newAccount(email, { unlockCodeSealed: new Uint8Array(40).fill(i + 1) }));
+          }
+          await store.accounts.create(newAccount('rot.none@esante.lu')); // no code: never listed
+          const all = [];
+          for (let after: string | null = 'rot.'; ; ) {
+            const page: SealedUnlockCode[] = (await store.accounts.listSealedUnlockCodes(after, 2)).filter((c) => c.emailKey.startsWith('rot.'));
+            if (page.length === 0) break;
+            all.push(...page);
+            after = page[page.length - 1]!.emailKey;
+          }
+          assert.deepEqual(all.map((c) => [c.emailKey, c.email, c.sealed[0]]), [['rot.a@esante.lu', 'rot.a@esante.lu', 2], ['rot.b@esante.lu', 'rot.b@esante.lu', 3], ['rot.c@esante.lu', 'Rot.C@esante.lu', 1]]);
+
+          const before = all[0]!.sealed;
+          const next = new Uint8Array(40).fill(9);
+          assert.equal(await store.accounts.replaceUnlockCodeSealed('ROT.A@esante.lu', before, next), true);
+          assert.deepEqual((await store.accounts.get('rot.a@esante.lu'))?.unlockCodeSealed, next);
+          assert.equal(await store.accounts.replaceUnlockCodeSealed('rot.a@esante.lu', before, new Uint8Array(40).fill(5)), false, 'stale before: nothing written');
+          assert.deepEqual((await store.accounts.get('rot.a@esante.lu'))?.unlockCodeSealed, next);
+          assert.equal(await store.accounts.replaceUnlockCodeSealed('rot.none@esante.lu', before, next), false);
+          assert.equal((await store.accounts.get('rot.none@esante.lu'))?.unlockCodeSealed, null);
+          await assert.rejects(store.accounts.replaceUnlockCodeSealed('rot.b@esante.lu', all[1]!.sealed, new Uint8Array(0)), StoreInputError);
+          await assert.rejects(store.accounts.listSealedUnlockCodes(null, 0), StoreInputError);
         });
 
         test('mutators on an unknown address return null and create nothing', async () => {

@@ -178,6 +178,10 @@ export function describeMessagesStoreContract(name: string, open: () => Promise<
         const code = await s.portal.getCode('OUT@example.org');
         assert.equal(code?.attempts, 0);
         assert.equal(code?.codeSealed, SEALED2);
+        await s.portal.putCode('late@example.org', SEALED, T0, T0 + 10);
+        assert.deepEqual(await s.portal.liveSealedCodes(T0 + 5), [SEALED, SEALED2], 'live codes, in address order');
+        assert.deepEqual(await s.portal.liveSealedCodes(T0 + 10), [SEALED2], 'an expired code is not live');
+        await s.portal.deleteCode('late@example.org');
         await s.portal.deleteCode('out@example.org');
         assert.equal(await s.portal.getCode('out@example.org'), null);
         assert.equal(await s.portal.recordCodeAttempt('out@example.org'), 0);

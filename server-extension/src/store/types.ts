@@ -155,6 +155,15 @@ export interface NewEncryptionAccount {
   unlockCodeSealed?: Uint8Array | null;
 }
 
+/** One account's sealed unlock code, as master-key rotation walks them. */
+export interface SealedUnlockCode {
+  /** The look-up key (lower-cased address): the paging cursor. */
+  emailKey: string;
+  /** The address as first written: the owner the code was sealed for. */
+  email: string;
+  sealed: Uint8Array;
+}
+
 /** Exactly one of two concurrent creates for the same address (in any case) gets `Created`. */
 export type CreateAccountResult =
   | { readonly kind: 'Created'; readonly account: EncryptionAccount }
@@ -182,6 +191,13 @@ export interface EncryptionAccountRepository {
   updateOptions(email: string, options: Partial<AccountOptions>): Promise<EncryptionAccount | null>;
   setPasswordHash(email: string, passwordHash: string): Promise<EncryptionAccount | null>;
   setUnlockCodeSealed(email: string, sealed: Uint8Array | null): Promise<EncryptionAccount | null>;
+  /**
+   * Master-key rotation: the sealed unlock codes, in address-key order after `afterEmailKey`
+   * (null: from the start), `limit` (1–10 000) at most; accounts without a code are skipped.
+   */
+  listSealedUnlockCodes(afterEmailKey: string | null, limit: number): Promise<SealedUnlockCode[]>;
+  /** Compare-and-set: writes `after` only if the stored code is still exactly `before`. */
+  replaceUnlockCodeSealed(email: string, before: Uint8Array, after: Uint8Array): Promise<boolean>;
   /** Atomic `+1`: concurrent calls never lose a count. */
   incrementTransactions(email: string): Promise<EncryptionAccount | null>;
   /** Atomic `+1` on failedAttempts; the caller decides from the returned count whether to lock. */

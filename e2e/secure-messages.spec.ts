@@ -17,7 +17,7 @@ import type { XmlDocumentLike } from '../shared/soap/codec.ts';
 import type { OperationName, RequestOf, ResponseOf } from '../shared/soap/operations.ts';
 import { loginAs, soapAs, type LoginResult } from '../sandbox/server/testing.ts';
 import { E2E_PORT } from './playwright.config.ts';
-import { SANDBOX_PASSWORD, USERS, loginInNewContext } from './support/session.ts';
+import { SANDBOX_PASSWORD, USERS, login, loginInNewContext } from './support/session.ts';
 
 const BASE = `http://127.0.0.1:${E2E_PORT}`;
 const marie = USERS.find((u) => u.mail === 'marie.schmit@esante.lu')!;
@@ -91,13 +91,7 @@ test('encrypted message: compose refusals, send to two users and one outside add
   await ensureEncryptionAccount(luc.mail, 'Luc Hoffmann');
 
   // --- Sender composes -------------------------------------------------------------------------
-  await page.addInitScript('window.__name = (f) => f;');
-  await page.goto('/');
-  await page.locator('#username').fill(marie.mail);
-  await page.locator('#password').fill(SANDBOX_PASSWORD);
-  await page.locator('#authMethod-card').check();
-  await page.locator('#login-submit').click();
-  await expect(page.locator('body[data-zimlets="loaded"]')).toBeAttached();
+  await login(page, marie.mail, 'card');
   await openCompose(page);
   const button = page.locator('#zb__COMPOSE__ESANTE_REGIFY_SEND');
   await expect(button).toContainText('Envoyer avec Regify');
@@ -250,13 +244,7 @@ test('signed then encrypted: "Signer" + "Envoyer avec Regify" in a card session;
   await ensureEncryptionAccount(marie.mail, 'Dr Marie Schmit');
   await ensureEncryptionAccount(jeanClaude.mail, 'Dr Jean-Claude Weber');
   const subject = `Compte rendu signé ${Date.now()}`;
-  await page.addInitScript('window.__name = (f) => f;');
-  await page.goto('/');
-  await page.locator('#username').fill(marie.mail);
-  await page.locator('#password').fill(SANDBOX_PASSWORD);
-  await page.locator('#authMethod-card').check();
-  await page.locator('#login-submit').click();
-  await expect(page.locator('body[data-zimlets="loaded"]')).toBeAttached();
+  await login(page, marie.mail, 'card');
   await openCompose(page);
   await page.locator('#zm-compose-to').fill(jeanClaude.mail);
   await page.locator('#zm-compose-subject').fill(subject);
@@ -292,13 +280,7 @@ test('a large attachment: progress window while encrypting and uploading; the re
   // Records whether the progress window was shown (it may close before a poll would see it).
   await page.addInitScript(`new MutationObserver(() => { if (document.querySelector('esante-regify-send-progress')) window.__progressSeen = true; })
     .observe(document, { childList: true, subtree: true });`);
-  await page.addInitScript('window.__name = (f) => f;');
-  await page.goto('/');
-  await page.locator('#username').fill(marie.mail);
-  await page.locator('#password').fill(SANDBOX_PASSWORD);
-  await page.locator('#authMethod-card').check();
-  await page.locator('#login-submit').click();
-  await expect(page.locator('body[data-zimlets="loaded"]')).toBeAttached();
+  await login(page, marie.mail, 'card');
   await openCompose(page);
   await page.locator('#zm-compose-to').fill(jeanClaude.mail);
   await page.locator('#zm-compose-subject').fill(subject);

@@ -84,3 +84,20 @@ export const definitionList = css`
     overflow-wrap: anywhere;
   }
 `;
+
+/** Status colours and the error box, the same in every panel: `.ok`, `.muted`, `.error`. */
+export const statusStyles = css`
+  .ok {
+    color: var(--esante-color-ok);
+  }
+  .muted {
+    color: var(--esante-color-muted);
+  }
+  .error {
+    color: var(--esante-color-error);
+    background: var(--esante-color-error-bg);
+    border: 1px solid var(--esante-color-error);
+    border-radius: var(--esante-radius);
+    padding: var(--esante-space-2);
+  }
+`;

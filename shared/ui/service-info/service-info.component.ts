@@ -7,11 +7,11 @@
  */
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { errorText, isErrorCode } from '../../errors.ts';
 import { DEFAULT_LANG } from '../../i18n/lang.ts';
 import type { ResponseOf } from '../../soap/operations.ts';
 import { EsanteElement } from '../base-element.ts';
-import { definitionList } from '../tokens.ts';
+import { faultText } from '../fault-text.ts';
+import { definitionList, statusStyles } from '../tokens.ts';
 import { styles } from './service-info.styles.ts';
 
 export type ServiceInfo = ResponseOf<'GetServiceInfo'>;
@@ -23,7 +23,7 @@ type View =
   | { state: 'error'; message: string };
 
 export class EsanteServiceInfo extends EsanteElement {
-  static override styles = [...EsanteElement.styles, definitionList, styles];
+  static override styles = [...EsanteElement.styles, definitionList, statusStyles, styles];
 
   private abort: AbortController | undefined;
 
@@ -57,16 +57,7 @@ export class EsanteServiceInfo extends EsanteElement {
 
   /** A Fault with a stable code shows its text; anything else (network, proxy) is "service unavailable". */
   private describe(err: unknown): string {
-    const lang = this.host?.lang ?? DEFAULT_LANG;
-    if (typeof err === 'object' && err !== null && 'code' in err) {
-      const code = String(err.code);
-      if (isErrorCode(code)) {
-        // The service writes the Fault text in the caller's language (callService sends `lang`).
-        const message = 'message' in err && typeof err.message === 'string' ? err.message : '';
-        return message || errorText(code, lang);
-      }
-    }
-    return errorText('service.unavailable', lang);
+    return faultText(err, this.host?.lang ?? DEFAULT_LANG);
   }
 
   private renderInfo(info: ServiceInfo) {

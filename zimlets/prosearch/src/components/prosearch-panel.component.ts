@@ -10,11 +10,12 @@
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
-import { errorText, isErrorCode } from '../../../../shared/errors.ts';
+import { isErrorCode } from '../../../../shared/errors.ts';
 import type { RecipientField } from '../../../../shared/host/zimlet-host.ts';
 import type { DirectoryReferences, IdentifierType, ReferenceItem } from '../../../../shared/directory/types.ts';
 import type { ResponseOf } from '../../../../shared/soap/operations.ts';
 import { EsanteElement } from '../../../../shared/ui/base-element.ts';
+import { faultText } from '../../../../shared/ui/fault-text.ts';
 import type { EsanteServiceInfo, ServiceInfoLoader } from '../../../../shared/ui/service-info/service-info.ts';
 import { addToProfessionalContacts } from '../contacts.ts';
 import { EMPTY_FORM, type FieldName, type FormProblem, type FormValues, allowedFromReferences, formToCriteria, specialtiesFor } from '../search-form.ts';
@@ -90,12 +91,7 @@ export class EsanteProsearchPanel extends EsanteElement {
 
   /** A Fault shows the service's translated text; anything else is "service unavailable". */
   private describe(err: unknown): string {
-    const lang = this.host?.lang ?? 'fr';
-    if (typeof err === 'object' && err !== null && 'code' in err && isErrorCode(String(err.code))) {
-      const message = 'message' in err && typeof err.message === 'string' ? err.message : '';
-      return message || errorText(String(err.code) as Parameters<typeof errorText>[0], lang);
-    }
-    return errorText('service.unavailable', lang);
+    return faultText(err, this.host?.lang ?? 'fr');
   }
 
   private problemText(p: FormProblem): string {

@@ -15,7 +15,7 @@ import { assessPassword } from '../../../../shared/password/policy.ts';
 import { EsanteElement } from '../../../../shared/ui/base-element.ts';
 import type { AccountApi, AccountInfo } from '../account/api.ts';
 import { formStyles } from './account.styles.ts';
-import { faultCode, faultText } from './fault-text.ts';
+import { faultCode, faultText } from '../../../../shared/ui/fault-text.ts';
 import './password-meter.ts';
 
 export type WizardOutcome = 'created' | 'opted-out' | 'invalid';

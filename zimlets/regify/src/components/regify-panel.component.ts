@@ -16,7 +16,7 @@ import { EsanteElement } from '../../../../shared/ui/base-element.ts';
 import { type ServiceInfoLoader } from '../../../../shared/ui/service-info/service-info.ts';
 import type { AccountApi, AccountInfo, AccountOptionsView } from '../account/api.ts';
 import { formStyles } from './account.styles.ts';
-import { faultText } from './fault-text.ts';
+import { faultText } from '../../../../shared/ui/fault-text.ts';
 import './password-meter.ts';
 import { css } from 'lit';
 

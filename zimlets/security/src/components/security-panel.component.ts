@@ -8,13 +8,14 @@
  */
 import { css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { errorText, isErrorCode } from '../../../../shared/errors.ts';
 import { DEFAULT_LANG } from '../../../../shared/i18n/lang.ts';
+import { errorText, isErrorCode } from '../../../../shared/errors.ts';
 import type { ResponseOf } from '../../../../shared/soap/operations.ts';
 import { EsanteElement } from '../../../../shared/ui/base-element.ts';
 import { type ServiceInfoLoader } from '../../../../shared/ui/service-info/service-info.ts';
 import { formatDate, type SignatureReport } from '../../../../shared/ui/signature-banner/signature-banner.ts';
-import { definitionList } from '../../../../shared/ui/tokens.ts';
+import { faultText } from '../../../../shared/ui/fault-text.ts';
+import { definitionList, statusStyles } from '../../../../shared/ui/tokens.ts';
 
 export type SigningStatusView = ResponseOf<'GetSigningStatus'>;
 export type StatusLoader = (signal: AbortSignal) => Promise<SigningStatusView>;
@@ -34,19 +35,9 @@ const styles = css`
     font-size: 12px;
     margin: 0 0 var(--esante-space-1);
   }
-  .ok {
-    color: var(--esante-color-ok);
-  }
   .bad,
   .warn {
     color: var(--esante-color-error);
-  }
-  .error {
-    color: var(--esante-color-error);
-    background: var(--esante-color-error-bg);
-    border: 1px solid var(--esante-color-error);
-    border-radius: var(--esante-radius);
-    padding: var(--esante-space-2);
   }
   ul {
     margin: 0;
@@ -58,7 +49,7 @@ const styles = css`
 `;
 
 export class EsanteSecurityPanel extends EsanteElement {
-  static override styles = [...EsanteElement.styles, definitionList, styles];
+  static override styles = [...EsanteElement.styles, definitionList, statusStyles, styles];
 
   /** GetServiceInfo (the "À propos" part); injected by panel.ts. */
   @property({ attribute: false }) accessor loadInfo: ServiceInfoLoader | undefined = undefined;
@@ -100,12 +91,7 @@ export class EsanteSecurityPanel extends EsanteElement {
   }
 
   private describe(err: unknown): string {
-    const lang = this.host?.lang ?? DEFAULT_LANG;
-    if (typeof err === 'object' && err !== null && 'code' in err && isErrorCode(String(err.code))) {
-      const m = 'message' in err && typeof err.message === 'string' ? err.message : '';
-      return m || errorText(String(err.code) as Parameters<typeof errorText>[0], lang);
-    }
-    return errorText('service.unavailable', lang);
+    return faultText(err, this.host?.lang ?? DEFAULT_LANG);
   }
 
   private async runTest(): Promise<void> {

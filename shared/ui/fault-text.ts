@@ -1,6 +1,6 @@
 /** The text a user sees for a failed service call: the Fault's translated text, else "unavailable". */
-import { errorText, isErrorCode } from '../../../../shared/errors.ts';
-import type { Lang } from '../../../../shared/i18n/lang.ts';
+import { errorText, isErrorCode } from '../errors.ts';
+import type { Lang } from '../i18n/lang.ts';
 
 export function faultCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String(err.code) : undefined;

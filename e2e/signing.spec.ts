@@ -122,7 +122,7 @@ test('a card session signs and sends; the recipient sees the signed banner and o
   await expect(report.locator('[data-field=chain-item]')).toHaveCount(3);
   await expect(report.locator('[data-field=key-usage]')).toContainText('digitalSignature');
   await expect(report.locator('[data-field=digest]')).toContainText('sha-256');
-  await expect(report.locator('[data-field=revocation]')).toHaveText('non vérifiée');
+  await expect(report.locator('[data-field=revocation]')).toHaveText('Oui');
   await lucPage.keyboard.press('Escape');
   await expect(report).toBeHidden();
   await expect(banner.getByRole('button', { name: 'Cliquez ici pour voir le rapport' })).toBeFocused();

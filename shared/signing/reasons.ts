@@ -5,6 +5,7 @@
  * Add a code here together with its three texts; a test checks none is missing.
  */
 import { type Lang, format } from '../i18n/lang.ts';
+import type { RevocationStatus } from './types.ts';
 
 export const signatureReasonTexts = {
   'signature.none': {
@@ -52,6 +53,16 @@ export const signatureReasonTexts = {
     de: 'Die Absenderadresse ({0}) ist nicht im Zertifikat des Unterzeichners enthalten.',
     en: 'The sender address ({0}) is not in the signer’s certificate.',
   },
+  'signature.revoked': {
+    fr: 'Le certificat du signataire (ou de l’autorité qui l’a émis) a été révoqué le {1}, avant la date de signature de ce message.',
+    de: 'Das Zertifikat des Unterzeichners (oder der ausstellenden Stelle) wurde am {1} widerrufen, vor dem Signaturdatum dieser Nachricht.',
+    en: 'The signer’s certificate (or that of the authority that issued it) was revoked on {1}, before this message was signed.',
+  },
+  'signature.revocation_unknown': {
+    fr: 'Impossible de vérifier si le certificat du signataire a été révoqué : la liste de révocation n’est pas disponible.',
+    de: 'Es konnte nicht geprüft werden, ob das Zertifikat des Unterzeichners widerrufen wurde: Die Sperrliste ist nicht verfügbar.',
+    en: 'It could not be checked whether the signer’s certificate has been revoked: the revocation list is not available.',
+  },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type SignatureReason = keyof typeof signatureReasonTexts;
@@ -70,4 +81,57 @@ export function isSignatureReason(code: string): code is SignatureReason {
 /** The user-facing text of a reason in a language, `{0}`… filled from args. */
 export function signatureReasonText(reason: SignatureReason, lang: Lang, ...args: ReadonlyArray<string | number>): string {
   return format(signatureReasonTexts[reason][lang], ...args);
+}
+
+/**
+ * The "Revocation" line of the verification report, per status ({0}: the revocation date, see
+ * formatRevocationDate). 'unknown' and 'not_checked' never say "checked".
+ */
+export const revocationStatusTexts: Record<RevocationStatus, Record<Lang, string>> = {
+  good: {
+    fr: 'vérifiée : certificat non révoqué',
+    de: 'geprüft: Zertifikat nicht widerrufen',
+    en: 'checked: certificate not revoked',
+  },
+  revoked: {
+    fr: 'certificat révoqué le {0}, avant la signature',
+    de: 'Zertifikat am {0} widerrufen, vor der Signatur',
+    en: 'certificate revoked on {0}, before signing',
+  },
+  revoked_after_signing: {
+    fr: 'certificat révoqué le {0}, après la signature : la signature reste valable',
+    de: 'Zertifikat am {0} widerrufen, nach der Signatur: Die Signatur bleibt gültig',
+    en: 'certificate revoked on {0}, after signing: the signature remains valid',
+  },
+  unknown: {
+    fr: 'non vérifiée : liste de révocation indisponible',
+    de: 'nicht geprüft: Sperrliste nicht verfügbar',
+    en: 'not checked: revocation list unavailable',
+  },
+  not_checked: {
+    fr: 'non vérifiée',
+    de: 'nicht geprüft',
+    en: 'not checked',
+  },
+};
+
+const DATE_LOCALE: Record<Lang, string> = { fr: 'fr-LU', de: 'de-LU', en: 'en-GB' };
+const AT: Record<Lang, string> = { fr: 'à', de: 'um', en: 'at' };
+
+/**
+ * A revocation date as the reader reads it: "29/11/2026 à 08:12" (fr), "29.11.2026 um 08:12" (de),
+ * "29/11/2026 at 08:12" (en), in Luxembourg time unless told otherwise. '' for a missing or bad date.
+ */
+export function formatRevocationDate(iso: string | undefined, lang: Lang, timeZone = 'Europe/Luxembourg'): string {
+  if (!iso || Number.isNaN(Date.parse(iso))) return '';
+  const d = new Date(iso);
+  const day = new Intl.DateTimeFormat(DATE_LOCALE[lang], { day: '2-digit', month: '2-digit', year: 'numeric', timeZone }).format(d);
+  const time = new Intl.DateTimeFormat(DATE_LOCALE[lang], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(d);
+  return `${day} ${AT[lang]} ${time}`;
+}
+
+/** The report's revocation line in a language (status absent = an older service: 'not_checked'). */
+export function revocationStatusText(status: RevocationStatus | string | undefined, revokedAt: string | undefined, lang: Lang, timeZone?: string): string {
+  const s: RevocationStatus = status && Object.prototype.hasOwnProperty.call(revocationStatusTexts, status) ? (status as RevocationStatus) : 'not_checked';
+  return format(revocationStatusTexts[s][lang], formatRevocationDate(revokedAt, lang, timeZone));
 }

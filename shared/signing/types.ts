@@ -36,13 +36,15 @@ export interface SignerSummary extends CertificateSummary {
 /**
  * What the verifier found. `valid` is true only when every check passed; otherwise `reason` is the
  * first failing check in this order: malformed/unsupported/none, tampered, invalid, untrusted,
- * expired, key_usage, sender_mismatch; `reasons` lists every failing one.
+ * revoked, expired, key_usage, sender_mismatch, revocation_unknown; `reasons` lists every failing one.
+ * `reasonArgs` are positional and shared by every reason text: {0} the From address, {1} the
+ * revocation date (already formatted for the reader by the service).
  */
 export interface VerificationReport {
   valid: boolean;
   reason?: SignatureReason;
   reasons: SignatureReason[];
-  /** Arguments of the reason text (e.g. the From address for `signature.sender_mismatch`). */
+  /** Arguments of the reason texts: [0] the From address (`signature.sender_mismatch`), [1] the revocation date (`signature.revoked`). */
   reasonArgs: string[];
   /** A short technical detail for the report dialog and the logs (never secrets, never message content). */
   detail?: string;
@@ -75,10 +77,36 @@ export interface VerificationReport {
   /** The From address of the message and whether the certificate vouches for it. */
   from?: string;
   senderMatches?: boolean;
-  /** Revocation (CRL/OCSP) is not checked yet: always false, shown in the report. */
+  /**
+   * True only when the revocation status of every certificate below the trust anchor was read from
+   * a valid CRL (status 'good', 'revoked' or 'revoked_after_signing'); false when it could not be
+   * established ('unknown') or was not asked for ('not_checked'). A banner must not say "checked"
+   * unless this is true.
+   */
   revocationChecked: boolean;
+  /** What the CRLs said (server-extension/src/signing/crl.ts); absent from older services. */
+  revocationStatus?: RevocationStatus;
+  /** When revoked: the revocation date (the key's invalidity date when the CRL gives an earlier one), ISO 8601. */
+  revokedAt?: string;
+  /** When revoked: the CRL reason (RFC 5280 §5.3.1 name: 'keyCompromise', 'superseded'…), if the CRL gives one. */
+  revocationReason?: string;
+  /** When revoked: the subject of the revoked certificate (the signer's, or an intermediate CA's). */
+  revokedSubject?: string;
   checkedAt: string;
 }
+
+/**
+ * Revocation status of a signature's chain (RFC 5280 §6.3):
+ * - 'good': every certificate below the anchor is absent from a valid CRL of its issuer;
+ * - 'revoked': a certificate was revoked at or before the signing time (or, without a signing time,
+ *   before now): the signature is not valid (`signature.revoked`);
+ * - 'revoked_after_signing': revoked after the (claimed) signing time: the signature stays valid, the
+ *   report carries the date;
+ * - 'unknown': no valid CRL could be found for at least one certificate; valid or not depends on
+ *   the service's ESANTE_SIGNING_REVOCATION_UNKNOWN (`signature.revocation_unknown` when refused);
+ * - 'not_checked': the chain is not trusted (nothing worth checking) or revocation checking is off.
+ */
+export type RevocationStatus = 'good' | 'revoked' | 'revoked_after_signing' | 'unknown' | 'not_checked';
 
 /** Whether the caller can sign now, and with which certificate (GetSigningStatus). */
 export interface SigningStatus {
@@ -163,6 +191,10 @@ export const signingOperations = {
           from: { type: 'string', optional: true },
           senderMatches: { type: 'boolean', optional: true },
           revocationChecked: 'boolean',
+          revocationStatus: { type: 'string', optional: true, doc: "'good' | 'revoked' | 'revoked_after_signing' | 'unknown' | 'not_checked'" },
+          revokedAt: { type: 'dateTime', optional: true },
+          revocationReason: { type: 'string', optional: true, doc: 'RFC 5280 CRL reason name, e.g. keyCompromise' },
+          revokedSubject: { type: 'string', optional: true },
           checkedAt: 'dateTime',
         },
       },

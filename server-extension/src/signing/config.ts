@@ -13,7 +13,8 @@ import { createSmimeSigner, type CredentialSource } from './signer.ts';
 import { createSigningService, type SigningService } from './signing-service.ts';
 import { softTokenSource } from './soft-token.ts';
 import { ensureTestPki, type PkiUser, type TestPki } from './test-pki.ts';
-import { loadTrustAnchors, trustAnchorsFromPem, type TrustAnchors } from './verify.ts';
+import { loadTrustAnchors, trustAnchorsFromPem, type RevocationOptions, type TrustAnchors } from './verify.ts';
+import { CrlFetcher, createCrlChecker, type CrlLog } from './crl.ts';
 
 export const SIGNING_CONFIG_VARS = [
   { name: 'ESANTE_SIGNER', default: 'soft-token', description: 'Signer adapter: soft-token (embedded test PKI, PKCS#12) or csc (remote signing service, CSC API v2).' },
@@ -28,6 +29,12 @@ export const SIGNING_CONFIG_VARS = [
   { name: 'ESANTE_CSC_TOKEN_FILE', default: '', description: 'File holding an OAuth2 bearer token for the CSC API (re-read at each use, so it can be rotated).' },
   { name: 'ESANTE_CSC_TIMEOUT_MS', default: '10000', description: 'Timeout of each CSC call, in milliseconds.' },
   { name: 'ESANTE_SIGNING_TEST_USERS', default: '(the repo\'s sandbox/seed/users.json)', description: 'soft-token: JSON file whose users[] {givenName, sn, mail} get a test signing certificate at start.' },
+  { name: 'ESANTE_SIGNING_REVOCATION', default: 'crl', description: 'Revocation checking of signatures: crl (CRLs from ESANTE_SIGNING_CRL_DIR and the certificates\' distribution points) or off (reports say "not checked").' },
+  { name: 'ESANTE_SIGNING_CRL_DIR', default: '(soft-token: the test PKI\'s signing/pki/crl)', description: 'Directory of CRL files (DER or PEM, any name), re-read when they change: e.g. the LuxTrust CRLs downloaded by a cron job. Empty with csc = distribution points only.' },
+  { name: 'ESANTE_SIGNING_CRL_FETCH', default: 'on', description: 'on: fetch a missing or outdated CRL from the certificate\'s CRL Distribution Point (http/https, only for chains to a trust anchor) and cache it until its nextUpdate; off: local directory only.' },
+  { name: 'ESANTE_SIGNING_CRL_TIMEOUT_MS', default: '5000', description: 'Timeout of one CRL download, in milliseconds (100-60000).' },
+  { name: 'ESANTE_SIGNING_CRL_MAX_BYTES', default: '10485760', description: 'Largest CRL downloaded, in bytes; a bigger one is refused (status unknown).' },
+  { name: 'ESANTE_SIGNING_REVOCATION_UNKNOWN', default: 'accept', description: 'When no valid CRL can be found: accept (signature valid, the report says revocation not checked; Thunderbird\'s default) or reject (signature.revocation_unknown; ETSI EN 319 102-1 "indeterminate").' },
   { name: 'ESANTE_SIGNING_MAX_MESSAGE_BYTES', default: '10240000', description: 'Largest message SignMessage / VerifySignature accept, in bytes (Zimbra\'s default zimbraMtaMaxMessageSize). ESANTE_MAX_REQUEST_BYTES must allow its base64 (x 4/3) plus ~2 KB of envelope.' },
 ] as const satisfies readonly ConfigVar[];
 
@@ -38,6 +45,17 @@ export interface SigningConfig {
   trustAnchorsFile?: string;
   authMethod: { source: 'zimbra-attr' } | { source: 'header'; header: string; accountHeader?: string };
   csc?: { url: string; user?: string; passwordFile?: string; tokenFile?: string; timeoutMs: number };
+  revocation: RevocationConfig;
+}
+
+export interface RevocationConfig {
+  mode: 'crl' | 'off';
+  /** Explicit ESANTE_SIGNING_CRL_DIR; absent = the test PKI's crl/ with soft-token, none with csc. */
+  crlDir?: string;
+  fetch: boolean;
+  timeoutMs: number;
+  maxBytes: number;
+  unknown: 'accept' | 'reject';
 }
 
 /** Reads the signing variables; throws an Error listing every problem. */
@@ -57,7 +75,27 @@ export function loadSigningConfig(env: Env, dataDir: string, cwd = process.cwd()
       source === 'header'
         ? { source: 'header', header: str('ESANTE_AUTH_METHOD_HEADER') || 'X-Esante-Auth-Method', ...(str('ESANTE_AUTH_METHOD_ACCOUNT_HEADER') ? { accountHeader: str('ESANTE_AUTH_METHOD_ACCOUNT_HEADER') } : {}) }
         : { source: 'zimbra-attr' },
+    revocation: { mode: 'crl', fetch: true, timeoutMs: 5_000, maxBytes: 10 * 1024 * 1024, unknown: 'accept' },
   };
+  const mode = str('ESANTE_SIGNING_REVOCATION') || 'crl';
+  if (mode !== 'crl' && mode !== 'off') problems.push(`ESANTE_SIGNING_REVOCATION="${mode}" must be crl or off`);
+  const fetchFlag = str('ESANTE_SIGNING_CRL_FETCH') || 'on';
+  if (fetchFlag !== 'on' && fetchFlag !== 'off') problems.push(`ESANTE_SIGNING_CRL_FETCH="${fetchFlag}" must be on or off`);
+  const unknown = str('ESANTE_SIGNING_REVOCATION_UNKNOWN') || 'accept';
+  if (unknown !== 'accept' && unknown !== 'reject') problems.push(`ESANTE_SIGNING_REVOCATION_UNKNOWN="${unknown}" must be accept or reject`);
+  const int = (name: 'ESANTE_SIGNING_CRL_TIMEOUT_MS' | 'ESANTE_SIGNING_CRL_MAX_BYTES', fallback: number, min: number, max: number): number => {
+    const n = Number(str(name) || String(fallback));
+    if (!Number.isInteger(n) || n < min || n > max) problems.push(`${name} must be an integer between ${min} and ${max}`);
+    return n;
+  };
+  cfg.revocation = {
+    mode: mode === 'off' ? 'off' : 'crl',
+    fetch: fetchFlag !== 'off',
+    timeoutMs: int('ESANTE_SIGNING_CRL_TIMEOUT_MS', 5_000, 100, 60_000),
+    maxBytes: int('ESANTE_SIGNING_CRL_MAX_BYTES', 10 * 1024 * 1024, 1024, 512 * 1024 * 1024),
+    unknown: unknown === 'reject' ? 'reject' : 'accept',
+  };
+  if (str('ESANTE_SIGNING_CRL_DIR')) cfg.revocation.crlDir = path(str('ESANTE_SIGNING_CRL_DIR'));
   if (str('ESANTE_SIGNING_TRUST_ANCHORS')) cfg.trustAnchorsFile = path(str('ESANTE_SIGNING_TRUST_ANCHORS'));
   if (cfg.signer === 'csc') {
     const url = str('ESANTE_CSC_URL');
@@ -88,6 +126,8 @@ export interface SigningDeps {
   fetch?: typeof fetch;
   /** The service's clock (signing time, validity checks); the system clock by default. */
   now?: () => Date;
+  /** Where CRL problems (download failed, unreadable file) are logged. */
+  log?: CrlLog;
 }
 
 /** Builds the SigningService (and, in embedded mode, the test PKI it needs). */
@@ -96,7 +136,7 @@ export async function createSigningFromConfig(cfg: SigningConfig, deps: SigningD
   let anchors: TrustAnchors;
   let pki: TestPki | undefined;
   if (cfg.signer === 'soft-token') {
-    pki = await ensureTestPki(cfg.dataDir, deps.users, { masterKeyFile: cfg.masterKeyFile, ...(deps.keyring ? { keyring: deps.keyring } : {}) });
+    pki = await ensureTestPki(cfg.dataDir, deps.users, { masterKeyFile: cfg.masterKeyFile, ...(deps.keyring ? { keyring: deps.keyring } : {}), ...(deps.now ? { now: deps.now } : {}) });
     source = softTokenSource(pki);
     anchors = cfg.trustAnchorsFile ? loadTrustAnchors(cfg.trustAnchorsFile) : trustAnchorsFromPem(pki.rootCertPem);
   } else {
@@ -115,5 +155,20 @@ export async function createSigningFromConfig(cfg: SigningConfig, deps: SigningD
   const authMethods: AuthMethodPort =
     cfg.authMethod.source === 'header' ? headerAuthMethod({ header: cfg.authMethod.header, ...(cfg.authMethod.accountHeader ? { accountHeader: cfg.authMethod.accountHeader } : {}) }) : zimbraAttrAuthMethod();
   const clock = deps.now ? { now: deps.now } : {};
-  return { service: createSigningService({ signer: createSmimeSigner(source, clock), authMethods, trustAnchors: anchors, ...clock }), ...(pki ? { pki } : {}) };
+  const revocation = revocationFromConfig(cfg.revocation, pki, deps);
+  return {
+    service: createSigningService({ signer: createSmimeSigner(source, clock), authMethods, trustAnchors: anchors, ...clock, ...(revocation ? { revocation } : {}) }),
+    ...(pki ? { pki } : {}),
+  };
+}
+
+/** The CRL checker of the configuration (crl.ts), or undefined when revocation checking is off. */
+function revocationFromConfig(cfg: RevocationConfig, pki: TestPki | undefined, deps: SigningDeps): RevocationOptions | undefined {
+  if (cfg.mode === 'off') return undefined;
+  const dir = cfg.crlDir ?? pki?.crlDir;
+  const fetcher = cfg.fetch
+    ? new CrlFetcher({ timeoutMs: cfg.timeoutMs, maxBytes: cfg.maxBytes, ...(deps.fetch ? { fetch: deps.fetch } : {}), ...(deps.now ? { now: deps.now } : {}), ...(deps.log ? { log: deps.log } : {}) })
+    : undefined;
+  const checker = createCrlChecker({ ...(dir ? { dirs: [dir] } : {}), ...(fetcher ? { fetcher } : {}), ...(deps.log ? { log: deps.log } : {}) });
+  return { checker, unknown: cfg.unknown };
 }

@@ -12,6 +12,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Lang } from '../../../shared/i18n/lang.ts';
+import { formatRevocationDate } from '../../../shared/signing/reasons.ts';
+import type { VerificationReport } from '../../../shared/signing/types.ts';
 import { InvalidRequestError, RequestTooLargeError } from '../errors.ts';
 import type { Feature, FeatureContext } from '../feature.ts';
 import type { Caller } from '../auth/index.ts';
@@ -68,6 +70,20 @@ function positiveInt(value: string | undefined, fallback: number, name: string):
   return n;
 }
 
+/** How often the test PKI's CRLs are looked at (re-issued once half their 7 days have passed). */
+const CRL_REFRESH_MS = 6 * 3600_000;
+
+/**
+ * The revocation date in the reason texts ({1}, shared/signing/reasons.ts) as the reader reads it,
+ * in the caller's language and Luxembourg time; the report's `revokedAt` stays ISO 8601.
+ */
+export function localizeReport(report: VerificationReport, lang: Lang): VerificationReport {
+  if (report.reasonArgs.length < 2 || !report.revokedAt) return report;
+  const args = [...report.reasonArgs];
+  args[1] = formatRevocationDate(report.revokedAt, lang);
+  return { ...report, reasonArgs: args };
+}
+
 export async function createSigningFeature(ctx: FeatureContext): Promise<Feature> {
   const env = ctx.env;
   const cfg = loadSigningConfig(env, ctx.config.dataDir);
@@ -96,11 +112,23 @@ export async function createSigningFeature(ctx: FeatureContext): Promise<Feature
   // background so the service listens at once; the signing operations wait for it. Configuration
   // errors above still stop the start.
   let state: 'starting' | 'ready' | 'failed' = 'starting';
-  const ready = createSigningFromConfig(cfg, { users, now: () => ctx.clock.now(), ...(keyring ? { keyring } : {}) });
+  const ready = createSigningFromConfig(cfg, { users, now: () => ctx.clock.now(), log: ctx.log, ...(keyring ? { keyring } : {}) });
+  // The test PKI's CRLs are valid 7 days: re-issue them in time on a service that runs for weeks.
+  let crlTimer: NodeJS.Timeout | undefined;
   ready.then(
     ({ pki }) => {
       state = 'ready';
-      ctx.log.info({ signer: cfg.signer, authMethodSource: cfg.authMethod.source, ...(pki ? { testPki: pki.dir, testUsers: pki.mails().length } : {}) }, 'signing ready');
+      if (pki && cfg.revocation.mode === 'crl') {
+        crlTimer = setInterval(() => {
+          try {
+            if (pki.refreshCrls()) ctx.log.info('test PKI CRLs re-issued');
+          } catch (err) {
+            ctx.log.error({ err }, 'test PKI CRLs could not be re-issued');
+          }
+        }, CRL_REFRESH_MS);
+        crlTimer.unref();
+      }
+      ctx.log.info({ signer: cfg.signer, authMethodSource: cfg.authMethod.source, revocation: cfg.revocation.mode, revocationUnknown: cfg.revocation.unknown, ...(pki ? { testPki: pki.dir, testUsers: pki.mails().length } : {}) }, 'signing ready');
     },
     (err: unknown) => {
       state = 'failed';
@@ -125,6 +153,7 @@ export async function createSigningFeature(ctx: FeatureContext): Promise<Feature
     async stop() {
       // Let a PKI still being written finish before the process goes (no half-written files).
       await ready.catch(() => undefined);
+      if (crlTimer) clearInterval(crlTimer);
     },
     handlers: {
       GetSigningStatus: async (_req, { caller }) => (await signing()).status(who(caller)),
@@ -138,9 +167,9 @@ export async function createSigningFeature(ctx: FeatureContext): Promise<Feature
       },
 
       VerifySignature: async (req, { lang, log }) => {
-        const report = (await signing()).verify(decodeMessage(req.mime, maxBytes, lang));
-        log.info({ valid: report.valid, ...(report.reason ? { reason: report.reason } : {}) }, 'signature verified');
-        return { report };
+        const report = await (await signing()).verifyOnline(decodeMessage(req.mime, maxBytes, lang));
+        log.info({ valid: report.valid, revocation: report.revocationStatus, ...(report.reason ? { reason: report.reason } : {}) }, 'signature verified');
+        return { report: localizeReport(report, lang) };
       },
     },
   };

@@ -29,6 +29,18 @@ export const OID = {
   anyExtendedKeyUsage: '2.5.29.37.0',
   emailProtection: '1.3.6.1.5.5.7.3.4',
   emailAddress: '1.2.840.113549.1.9.1',
+  // CRLs (RFC 5280 §4.2.1.13, §5.2, §5.3)
+  authorityKeyIdentifier: '2.5.29.35',
+  crlDistributionPoints: '2.5.29.31',
+  crlNumber: '2.5.29.20',
+  deltaCrlIndicator: '2.5.29.27',
+  issuingDistributionPoint: '2.5.29.28',
+  freshestCrl: '2.5.29.46',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  crlReason: '2.5.29.21',
+  holdInstructionCode: '2.5.29.23',
+  invalidityDate: '2.5.29.24',
+  certificateIssuer: '2.5.29.29',
   aes256Cbc: '2.16.840.1.101.3.4.1.42',
   aes128Cbc: '2.16.840.1.101.3.4.1.2',
 } as const;

@@ -7,15 +7,17 @@ import type { SigningStatus, VerificationReport } from '../../../shared/signing/
 import type { AuthMethodCaller, AuthMethodPort } from './auth-method.ts';
 import { SigningError } from './errors.ts';
 import type { Signer } from './signer.ts';
-import { verifyMessage, type TrustAnchors } from './verify.ts';
+import { verifyMessage, verifyMessageOnline, type RevocationOptions, type TrustAnchors } from './verify.ts';
 import { formatName, summarize } from './x509.ts';
 
 export interface SigningService {
   status(caller: AuthMethodCaller): Promise<SigningStatus>;
   /** Signs as the caller; throws SigningError (sign.card_required in a non-card session). */
   sign(caller: AuthMethodCaller, mime: Buffer): Promise<Buffer>;
-  /** Never throws: a bad signature is a report. */
+  /** Never throws: a bad signature is a report. Revocation from the CRLs at hand only (no network). */
   verify(rawMime: Buffer): VerificationReport;
+  /** Like verify, after fetching missing CRLs from the chain's distribution points (what VerifySignature uses). */
+  verifyOnline(rawMime: Buffer): Promise<VerificationReport>;
 }
 
 export interface SigningServiceDeps {
@@ -23,6 +25,8 @@ export interface SigningServiceDeps {
   authMethods: AuthMethodPort;
   trustAnchors: TrustAnchors;
   now?: () => Date;
+  /** CRL checking (crl.ts); absent = revocation not checked. */
+  revocation?: RevocationOptions;
 }
 
 const DAY = 86_400_000;
@@ -61,7 +65,10 @@ export function createSigningService(deps: SigningServiceDeps): SigningService {
       return deps.signer.sign(mime, { mail: caller.name });
     },
     verify(rawMime) {
-      return verifyMessage(rawMime, deps.trustAnchors, { now: now() });
+      return verifyMessage(rawMime, deps.trustAnchors, { now: now(), ...(deps.revocation ? { revocation: deps.revocation } : {}) });
+    },
+    verifyOnline(rawMime) {
+      return verifyMessageOnline(rawMime, deps.trustAnchors, { now: now(), ...(deps.revocation ? { revocation: deps.revocation } : {}) });
     },
   };
 }

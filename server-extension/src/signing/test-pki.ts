@@ -12,6 +12,12 @@
  *   pki/root.pem             test root certificate (the default trust anchor)
  *   pki/intermediate.pem     test signing CA certificate
  *   pki/users/<mail>.pem     a user's certificate; pki/users/<mail>.p12 key + chain, PIN-protected
+ *   pki/crl/root.crl         CRLs (DER) of the two test CAs, re-issued at each start and when half
+ *   pki/crl/intermediate.crl their validity has passed (refreshCrls); the default ESANTE_SIGNING_CRL_DIR
+ *   pki/revocations.json     what the CRLs list, and the last CRL number
+ *   pki/revoked/<mail>.pem   the REVOKED test card of the first seeded user ("carte perdue": an older
+ *                            certificate with the same name and mail, revoked keyCompromise), its key
+ *                            sealed in pins.json: signing with it shows a revoked signature
  * Data dirs made before the keyring (CA keys in pki/<name>-key.pem, PKCS#8 encrypted under
  * master.key) are converted at start when master.key is still there.
  */
@@ -20,6 +26,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, w
 import { join } from 'node:path';
 import forge from 'node-forge';
 import { MasterKey, MasterKeyring } from '../keys/index.ts';
+import { decodeCrl, issueCrl, type CrlRevocation } from './crl.ts';
+import { certificatesFromPem, serialHex } from './x509.ts';
 import { PinVault, keyringFromBytes, loadOrCreateMasterKey, newPin } from './pin-vault.ts';
 
 export const TEST_ROOT_NAME = 'eSanté TEST Root CA — NOT FOR PRODUCTION';
@@ -151,8 +159,24 @@ export function toPkcs12(keyed: KeyedCertificate, chainPems: readonly string[], 
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }
 
+/** The revoked test card: a certificate of a seeded user that the test intermediate CA has revoked. */
+export interface RevokedCard {
+  mail: string;
+  certPem: string;
+  /** Unencrypted PKCS#8 PEM: keep in memory only. */
+  keyPem: string;
+  /** The intermediate, to put in the signature (the root is the recipients' trust anchor). */
+  chainPems: string[];
+  revokedAt: Date;
+}
+
+/** How long a test CRL is valid; it is re-issued once half of that has passed. */
+export const TEST_CRL_VALIDITY_MS = 7 * DAY;
+
 export interface TestPki {
   readonly dir: string;
+  /** The CRLs of the test CAs (DER files): the default local CRL directory. */
+  readonly crlDir: string;
   /** The test root: the default trust anchor (`openssl cms -verify -CAfile <rootCertPath>`). */
   readonly rootCertPath: string;
   readonly rootCertPem: string;
@@ -163,6 +187,19 @@ export interface TestPki {
   p12(mail: string): Buffer | undefined;
   /** The PIN of a user's PKCS#12. A secret: for the soft token and the CSC stand-in only. */
   pin(mail: string): string | undefined;
+  /** The revoked test card (first seeded user), with its key: to make signatures that must show as revoked. */
+  revokedCard(): RevokedCard | undefined;
+  /**
+   * Re-issues the CRLs when missing, when half their validity has passed, or with `force`.
+   * Returns true when it wrote new ones. The signing feature calls it periodically.
+   */
+  refreshCrls(opts?: { now?: Date; force?: boolean }): boolean;
+}
+
+/** pki/revocations.json: what the test CAs have revoked, and the last CRL number issued. */
+interface RevocationState {
+  crlNumber: number;
+  revoked: Array<{ ca: 'root' | 'intermediate'; serial: string; revocationDate: string; reason?: 'keyCompromise' | 'superseded'; mail?: string }>;
 }
 
 function writeAtomic(file: string, data: string | Buffer, mode = 0o644): void {
@@ -185,12 +222,17 @@ function safeFileName(mail: string): string {
 export async function ensureTestPki(
   dataDir: string,
   users: readonly PkiUser[],
-  opts: { keyring?: MasterKeyring; masterKeyFile?: string } = {},
+  opts: { keyring?: MasterKeyring; masterKeyFile?: string; now?: () => Date } = {},
 ): Promise<TestPki> {
+  const clock = opts.now ?? (() => new Date());
   const base = join(dataDir, 'signing');
   const pkiDir = join(base, 'pki');
   const usersDir = join(pkiDir, 'users');
+  const crlDir = join(pkiDir, 'crl');
+  const revokedDir = join(pkiDir, 'revoked');
   mkdirSync(usersDir, { recursive: true, mode: 0o700 });
+  mkdirSync(crlDir, { recursive: true, mode: 0o755 });
+  mkdirSync(revokedDir, { recursive: true, mode: 0o700 });
   // With the service's keyring, the old separate key is only read (to convert), never created.
   const legacyFile = opts.masterKeyFile ?? join(base, 'master.key');
   const legacyKey = opts.keyring ? (existsSync(legacyFile) ? loadOrCreateMasterKey(legacyFile) : undefined) : loadOrCreateMasterKey(legacyFile);
@@ -254,11 +296,88 @@ export async function ensureTestPki(
     writeAtomic(join(usersDir, `${name}.pem`), issued.certPem);
   }
 
+  // The revoked test card: an older card of the first seeded user, reported lost (keyCompromise).
+  const statePath = join(pkiDir, 'revocations.json');
+  const readState = (): RevocationState => (existsSync(statePath) ? (JSON.parse(readFileSync(statePath, 'utf8')) as RevocationState) : { crlNumber: 0, revoked: [] });
+  const state = readState();
+  if (fresh && state.revoked.length) {
+    state.revoked = []; // new CAs: what the old ones revoked means nothing now
+    writeAtomic(statePath, `${JSON.stringify(state, null, 2)}\n`);
+  }
+  const hasSecret = (name: string): boolean => {
+    const b = vault.secret(name);
+    b?.fill(0);
+    return b !== undefined;
+  };
+  const revokedOwner = users[0] ? safeFileName(users[0].mail) : undefined;
+  const revokedCertFile = (mail: string): string => join(revokedDir, `${mail}.pem`);
+  if (revokedOwner && (fresh || !existsSync(revokedCertFile(revokedOwner)) || !hasSecret(`revoked-key:${revokedOwner}`))) {
+    const owner = users[0]!;
+    const issued = await issueSigningCertificate(inter, owner);
+    const der = createPrivateKey(issued.keyPem).export({ type: 'pkcs8', format: 'der' });
+    vault.setSecret(`revoked-key:${revokedOwner}`, der);
+    der.fill(0);
+    writeAtomic(revokedCertFile(revokedOwner), issued.certPem);
+    // A minute in the past: any signature made with this card from now on is after its revocation.
+    const revokedAt = new Date(Math.floor((clock().getTime() - 60_000) / 1000) * 1000);
+    const serial = serialHex(certificatesFromPem(issued.certPem)[0]!);
+    state.revoked.push({ ca: 'intermediate', serial, revocationDate: revokedAt.toISOString(), reason: 'keyCompromise', mail: revokedOwner });
+    state.crlNumber++;
+    writeAtomic(statePath, `${JSON.stringify(state, null, 2)}\n`);
+    rmSync(join(crlDir, 'intermediate.crl'), { force: true }); // listed at the refresh below
+  }
+
+  const refreshCrls = (o: { now?: Date; force?: boolean } = {}): boolean => {
+    const now = o.now ?? clock();
+    const st = readState();
+    let wrote = false;
+    for (const name of ['root', 'intermediate'] as const) {
+      const file = join(crlDir, `${name}.crl`);
+      if (!o.force && existsSync(file)) {
+        try {
+          const crl = decodeCrl(readFileSync(file));
+          // Still more than half its validity ahead: keep it.
+          if (crl.nextUpdate && crl.nextUpdate.getTime() - now.getTime() > TEST_CRL_VALIDITY_MS / 2) continue;
+        } catch {
+          // unreadable: issue a new one
+        }
+      }
+      const ca = loadCa(name);
+      if (!ca) throw new Error(`test PKI: the ${name} CA key is missing`);
+      st.crlNumber++;
+      const revoked: CrlRevocation[] = st.revoked
+        .filter((r) => r.ca === name)
+        .map((r) => ({ serial: r.serial, revocationDate: new Date(r.revocationDate), ...(r.reason ? { reason: r.reason } : {}) }));
+      // thisUpdate a little in the past so that a verifier whose clock is slightly behind accepts it.
+      const crl = issueCrl(ca, revoked, { thisUpdate: new Date(now.getTime() - 5 * 60_000), nextUpdate: new Date(now.getTime() + TEST_CRL_VALIDITY_MS), crlNumber: st.crlNumber });
+      writeAtomic(file, crl);
+      wrote = true;
+    }
+    if (wrote) writeAtomic(statePath, `${JSON.stringify(st, null, 2)}\n`);
+    return wrote;
+  };
+  refreshCrls({ force: fresh });
+
   const rootCertPem = root.certPem;
   const intermediateCertPem = inter.certPem;
   const read = (file: string): Buffer | undefined => (existsSync(file) ? readFileSync(file) : undefined);
   return {
     dir: base,
+    crlDir,
+    refreshCrls,
+    revokedCard: () => {
+      if (!revokedOwner) return undefined;
+      const entry = readState().revoked.find((r) => r.mail === revokedOwner);
+      const certPem = read(revokedCertFile(revokedOwner))?.toString('utf8');
+      const sealed = vault.secret(`revoked-key:${revokedOwner}`);
+      if (!entry || !certPem || !sealed) return undefined;
+      try {
+        const keyPem = createPrivateKey({ key: sealed, format: 'der', type: 'pkcs8' }).export({ type: 'pkcs8', format: 'pem' }) as string;
+        return { mail: revokedOwner, certPem, keyPem, chainPems: [readFileSync(join(pkiDir, 'intermediate.pem'), 'utf8')], revokedAt: new Date(entry.revocationDate) };
+      } finally {
+        sealed.fill(0);
+      }
+    },
     rootCertPath: join(pkiDir, 'root.pem'),
     rootCertPem,
     intermediateCertPem,

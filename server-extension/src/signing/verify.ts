@@ -4,13 +4,17 @@
  * address match). Never throws: any failure is a "not valid" report with a reason code from
  * shared/signing/reasons.ts.
  *
- * Not done (and said in the report or README): revocation (CRL/OCSP), RSASSA-PSS, several signers
- * (the first is checked).
+ * Revocation (RFC 5280 §6.3) through CRLs when a RevocationChecker is given (crl.ts): synchronously
+ * from the CRLs at hand (verifyMessage), or after fetching missing ones from the certificates'
+ * distribution points (verifyMessageOnline).
+ *
+ * Not done (and said in the report or README): OCSP, RSASSA-PSS, several signers (the first is checked).
  */
 import { constants, createHash, verify as cryptoVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SignatureReason } from '../../../shared/signing/reasons.ts';
 import type { VerificationReport } from '../../../shared/signing/types.ts';
+import type { CertRevocation, RevocationChecker } from './crl.ts';
 import { CmsError, findSignerCertificate, parseSignedData, type ParsedSignedData, type ParsedSignerInfo } from './cms.ts';
 import { addressOf, field, parseContentType, parseEntity, splitMultipart, toCrlf, type Entity } from './mime.ts';
 import { DIGESTS, OID } from './oids.ts';
@@ -37,12 +41,24 @@ export interface VerifyOptions {
   now?: Date;
   /** Claimed signing times further than this in the future are not believed (clock skew), ms. */
   maxClockSkewMs?: number;
+  /** Revocation checking; absent = not checked (report: revocationStatus 'not_checked'). */
+  revocation?: RevocationOptions;
+}
+
+export interface RevocationOptions {
+  checker: RevocationChecker;
+  /**
+   * What a status nobody could establish (no usable CRL) means: 'accept' keeps the signature valid
+   * (the report says revocation was not checked), 'reject' makes it `signature.revocation_unknown`.
+   */
+  unknown: 'accept' | 'reject';
 }
 
 /** Checks in priority order: the report's `reason` is the first one failing. */
 const PRIORITY: SignatureReason[] = [
   'signature.none', 'signature.malformed', 'signature.unsupported', 'signature.tampered', 'signature.invalid',
-  'signature.untrusted', 'signature.expired', 'signature.key_usage', 'signature.sender_mismatch',
+  'signature.untrusted', 'signature.revoked', 'signature.expired', 'signature.key_usage', 'signature.sender_mismatch',
+  'signature.revocation_unknown',
 ];
 
 const SIGNATURE_ALGORITHMS: Readonly<Record<string, { kind: 'rsa' | 'ec'; name: string; hash?: string }>> = {
@@ -59,6 +75,9 @@ const SIGNATURE_ALGORITHMS: Readonly<Record<string, { kind: 'rsa' | 'ec'; name: 
 class Report {
   readonly r: VerificationReport;
   readonly failed = new Set<SignatureReason>();
+  /** Each certificate below the trust anchor with its issuer (set once the chain is trusted). */
+  revocationTargets?: Array<readonly [ParsedCertificate, ParsedCertificate]>;
+  signingTime?: Date;
   constructor(now: Date) {
     this.r = { valid: false, reasons: [], reasonArgs: [], chain: [], trusted: false, keyUsage: [], extKeyUsage: [], revocationChecked: false, checkedAt: now.toISOString() };
   }
@@ -71,22 +90,98 @@ class Report {
     this.r.reasons = reasons;
     this.r.valid = reasons.length === 0;
     if (reasons[0]) this.r.reason = reasons[0];
-    if (reasons[0] === 'signature.sender_mismatch') this.r.reasonArgs = [this.r.from ?? ''];
+    // Positional arguments shared by every reason text: {0} the From address, {1} the revocation date.
+    if (this.failed.has('signature.revoked')) this.r.reasonArgs = [this.r.from ?? '', this.r.revokedAt ?? ''];
+    else if (this.failed.has('signature.sender_mismatch')) this.r.reasonArgs = [this.r.from ?? ''];
     return this.r;
   }
 }
 
-/** Verifies a raw message. Never throws. */
+/** Verifies a raw message; revocation from the CRLs at hand only (no network). Never throws. */
 export function verifyMessage(rawMime: Buffer, anchors: TrustAnchors, opts: VerifyOptions = {}): VerificationReport {
   const now = opts.now ?? new Date();
+  const rep = runChecks(rawMime, anchors, now, opts);
+  applyRevocation(rep, now, opts.revocation);
+  return rep.done();
+}
+
+/**
+ * Verifies a raw message, first fetching the CRLs the chain's distribution points name when none at
+ * hand is usable (only for a trusted chain whose signature value verifies). Never throws.
+ */
+export async function verifyMessageOnline(rawMime: Buffer, anchors: TrustAnchors, opts: VerifyOptions = {}): Promise<VerificationReport> {
+  const now = opts.now ?? new Date();
+  const rep = runChecks(rawMime, anchors, now, opts);
+  if (opts.revocation && rep.revocationTargets?.length && rep.r.signatureValueOk) {
+    try {
+      await opts.revocation.checker.prepare(rep.revocationTargets, now);
+    } catch {
+      // prepare never throws by contract; a broken fetcher only leaves the status unknown.
+    }
+  }
+  applyRevocation(rep, now, opts.revocation);
+  return rep.done();
+}
+
+function runChecks(rawMime: Buffer, anchors: TrustAnchors, now: Date, opts: VerifyOptions): Report {
   const rep = new Report(now);
   try {
     verifyInto(rep, rawMime, anchors, now, opts.maxClockSkewMs ?? 5 * 60_000);
   } catch (e) {
     // Anything unexpected in a hostile message is a malformed signature, not a crash.
     rep.fail('signature.malformed', e instanceof Error ? `${e.name}: ${e.message}` : 'unexpected error');
+    delete rep.revocationTargets;
   }
-  return rep.done();
+  return rep;
+}
+
+/**
+ * RFC 5280 §6.3 for each certificate below the anchor. A certificate revoked at or before the
+ * signing time (the signer's claim; now when there is none) makes the signature invalid; revoked
+ * after it, the signature stays valid and the report carries the date (a signature made before the
+ * card was revoked keeps its value). The earliest problem wins: revoked, then unknown, then
+ * revoked after signing.
+ */
+function applyRevocation(rep: Report, now: Date, opts: RevocationOptions | undefined): void {
+  const r = rep.r;
+  const targets = rep.revocationTargets;
+  if (!opts || !targets) {
+    r.revocationStatus = 'not_checked';
+    return;
+  }
+  const results = targets.map(([cert, issuer]) => {
+    let res: CertRevocation;
+    try {
+      res = opts.checker.statusOf(cert, issuer, now);
+    } catch (e) {
+      res = { status: 'unknown', problems: [(e as Error).message] };
+    }
+    return { cert, res };
+  });
+  const at = (rep.signingTime ?? now).getTime();
+  const revoked = results.filter((x) => x.res.status === 'revoked');
+  const before = revoked.find((x) => x.res.revokedAt!.getTime() <= at);
+  const after = revoked.find((x) => x.res.revokedAt!.getTime() > at);
+  const shown = before ?? after;
+  if (shown) {
+    r.revokedAt = shown.res.revokedAt!.toISOString();
+    r.revokedSubject = formatName(shown.cert.subject);
+    if (shown.res.reason) r.revocationReason = shown.res.reason;
+  }
+  const unknown = results.filter((x) => x.res.status === 'unknown');
+  if (before) {
+    r.revocationStatus = 'revoked';
+    r.revocationChecked = true;
+    rep.fail('signature.revoked');
+  } else if (unknown.length) {
+    r.revocationStatus = 'unknown';
+    r.revocationChecked = false;
+    if (!r.detail) r.detail = `revocation not checked: ${unknown.flatMap((x) => x.res.problems).join('; ')}`;
+    if (opts.unknown === 'reject') rep.fail('signature.revocation_unknown');
+  } else {
+    r.revocationStatus = after ? 'revoked_after_signing' : 'good';
+    r.revocationChecked = true;
+  }
 }
 
 function verifyInto(rep: Report, rawMime: Buffer, anchors: TrustAnchors, now: Date, skew: number): void {
@@ -179,7 +274,10 @@ function checkSigner(
   const sigAlg = SIGNATURE_ALGORITHMS[si.signatureAlgorithmOid];
   if (!sigAlg) return rep.fail('signature.unsupported', `signature algorithm ${si.signatureAlgorithmOid}`);
   r.signatureAlgorithm = sigAlg.name;
-  if (si.signingTime) r.signingTime = si.signingTime.toISOString();
+  if (si.signingTime) {
+    r.signingTime = si.signingTime.toISOString();
+    rep.signingTime = si.signingTime;
+  }
 
   const signer = findSignerCertificate(si, sd.certificates);
   if (signer) {
@@ -226,8 +324,11 @@ function checkSigner(
   const chain = buildChain(signer, sd.certificates, anchors);
   r.chain = chain.path.map(summarize);
   r.trusted = chain.anchor !== undefined;
-  if (chain.anchor) r.trustAnchor = formatName(chain.anchor.subject);
-  else rep.fail('signature.untrusted', chain.problem);
+  if (chain.anchor) {
+    r.trustAnchor = formatName(chain.anchor.subject);
+    // Revocation is checked for every certificate below the anchor (the anchor itself is trusted as configured).
+    rep.revocationTargets = chain.path.slice(0, -1).map((c, i) => [c, chain.path[i + 1]!] as const);
+  } else rep.fail('signature.untrusted', chain.problem);
 
   // 4. Validity dates of every certificate of the path, at the claimed signing time and now.
   const path = chain.path.length ? chain.path : [signer];

@@ -36,6 +36,12 @@ export interface ParsedCertificate {
   pathLen: number | null;
   /** SubjectKeyIdentifier (RFC 5280 §4.2.1.2), used when a CMS signer is named by it. */
   subjectKeyIdentifier: Buffer | null;
+  /**
+   * http(s) URLs of the CRL Distribution Points (RFC 5280 §4.2.1.13) that cover every reason and
+   * whose CRL is issued by the certificate's issuer itself (no `reasons`, no `cRLIssuer`): the only
+   * ones crl.ts may use. ldap: and other schemes are left out.
+   */
+  crlDistributionPoints: string[];
   /** Critical extensions this code does not process: such a certificate must be refused (RFC 5280 §4.2). */
   unknownCritical: string[];
   x509: X509Certificate;
@@ -46,6 +52,7 @@ const PROCESSED_EXTENSIONS = new Set<string>([
   OID.keyUsage, OID.extKeyUsage, OID.subjectAltName, OID.basicConstraints, OID.subjectKeyIdentifier,
   '2.5.29.35', // authorityKeyIdentifier
   '2.5.29.32', // certificatePolicies
+  OID.crlDistributionPoints, // read for crl.ts (RFC 5280 §4.2.1.13: SHOULD be non-critical)
 ]);
 
 export function parseCertificate(der: Buffer): ParsedCertificate {
@@ -79,6 +86,7 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
     isCa: false,
     pathLen: null,
     subjectKeyIdentifier: null,
+    crlDistributionPoints: [],
     unknownCritical: [],
     x509: new X509Certificate(der),
   };
@@ -102,6 +110,8 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
       for (const gn of children(value)) if (gn.tag === 0x81) out.mails.push(gn.value.toString('latin1').toLowerCase());
     } else if (id === OID.subjectKeyIdentifier) {
       out.subjectKeyIdentifier = Buffer.from(expect(value, 0x04, 'subjectKeyIdentifier').value);
+    } else if (id === OID.crlDistributionPoints) {
+      out.crlDistributionPoints = distributionPointUrls(value);
     } else if (id === OID.basicConstraints) {
       for (const c of children(value)) {
         if (c.tag === 0x01) out.isCa = c.value[0] !== 0;
@@ -113,7 +123,33 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
   return out;
 }
 
-function parseName(name: Tlv): NameAttr[] {
+/**
+ * CRLDistributionPoints ::= SEQUENCE OF DistributionPoint { distributionPoint [0] DistributionPointName
+ * OPTIONAL, reasons [1] OPTIONAL, cRLIssuer [2] OPTIONAL }; DistributionPointName ::= CHOICE {
+ * fullName [0] GeneralNames, ... }; a URL is GeneralName uniformResourceIdentifier [6] IA5String.
+ */
+function distributionPointUrls(value: Tlv): string[] {
+  const urls: string[] = [];
+  for (const dp of children(expect(value, 0x30, 'CRLDistributionPoints'))) {
+    const parts = children(expect(dp, 0x30, 'DistributionPoint'));
+    // A partitioned (reasons) or indirect (cRLIssuer) point does not cover the certificate alone.
+    if (parts.some((p) => p.tag === 0xa1 || p.tag === 0x81 || p.tag === 0xa2)) continue;
+    urls.push(...generalNameUrls(parts.find((p) => p.tag === 0xa0)));
+  }
+  return urls;
+}
+
+/** The http(s) URIs of a DistributionPointName's fullName (also used for a CRL's IssuingDistributionPoint). */
+export function generalNameUrls(dpName: Tlv | undefined): string[] {
+  const fullName = dpName ? children(dpName).find((n) => n.tag === 0xa0) : undefined;
+  if (!fullName) return [];
+  return children(fullName)
+    .filter((gn) => gn.tag === 0x86)
+    .map((gn) => gn.value.toString('latin1'))
+    .filter((u) => /^https?:\/\//i.test(u));
+}
+
+export function parseName(name: Tlv): NameAttr[] {
   const out: NameAttr[] = [];
   for (const rdn of children(name)) {
     for (const atv of children(expect(rdn, 0x31, 'RDN'))) {
@@ -138,7 +174,12 @@ export function nameAttr(attrs: readonly NameAttr[], shortName: string): string 
 }
 
 export function serialHex(c: ParsedCertificate): string {
-  let s = c.serial.toString('hex').toUpperCase();
+  return serialBytesHex(c.serial);
+}
+
+/** An INTEGER's content octets as upper-case hex without leading zero bytes (how serials are compared). */
+export function serialBytesHex(serial: Buffer): string {
+  let s = serial.toString('hex').toUpperCase();
   while (s.length > 2 && s.startsWith('00')) s = s.slice(2);
   return s;
 }

@@ -14,7 +14,7 @@ import { SOAP_NAMESPACE, SOAP_PATH } from '../shared/paths.ts';
 import { callService } from '../shared/soap/client.ts';
 import type { XmlDocumentLike } from '../shared/soap/codec.ts';
 import { loginAs } from '../sandbox/server/testing.ts';
-import { E2E_PORT, E2E_SMTP_PORT } from './playwright.config.ts';
+import { E2E_DATA_DIR, E2E_PORT, E2E_SMTP_PORT } from './playwright.config.ts';
 import { login as baseLogin, loginInNewContext as baseLoginInNewContext, openZimletPanel, SANDBOX_PASSWORD, USERS } from './support/session.ts';
 
 const marie = USERS.find((u) => u.mail === 'marie.schmit@esante.lu')!;
@@ -122,7 +122,7 @@ test('a card session signs and sends; the recipient sees the signed banner and o
   await expect(report.locator('[data-field=chain-item]')).toHaveCount(3);
   await expect(report.locator('[data-field=key-usage]')).toContainText('digitalSignature');
   await expect(report.locator('[data-field=digest]')).toContainText('sha-256');
-  await expect(report.locator('[data-field=revocation]')).toHaveText('Oui');
+  await expect(report.locator('[data-field=revocation]')).toHaveText('vérifiée : certificat non révoqué');
   await lucPage.keyboard.press('Escape');
   await expect(report).toBeHidden();
   await expect(banner.getByRole('button', { name: 'Cliquez ici pour voir le rapport' })).toBeFocused();
@@ -167,6 +167,28 @@ test('a message altered after signing shows the invalid banner with the reason',
   await expect(report.locator('[data-field=result]')).toHaveText('Signature non valide');
   await expect(report.locator('[data-field=content-changed]')).toHaveText('Oui');
   await expect(report.locator('[data-reason="signature.tampered"]')).toBeVisible();
+  await lucPage.context().close();
+});
+
+test('a message signed with a revoked card shows the invalid banner with the revocation date', async ({ browser }) => {
+  // The sandbox tool delivers a message signed with the test PKI's revoked card (an older card of
+  // Marie Schmit, revoked as compromised) over the suite's SMTP, as a relay would.
+  const { execFileSync } = await import('node:child_process');
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'server-extension/src/signing/revoked-sample.ts', luc.mail], {
+    env: { ...process.env, ESANTE_DATA_DIR: E2E_DATA_DIR, SANDBOX_SMTP_PORT: String(E2E_SMTP_PORT) },
+    encoding: 'utf8',
+  });
+  expect(out).toContain(`sent to ${luc.mail}`);
+  const lucPage = await loginInNewContext(browser, luc.mail, 'card');
+  await openInInbox(lucPage, 'Message signé avec une carte révoquée (test)');
+  const banner = lucPage.locator('#zm-msg-view esante-signature-banner');
+  await expect(banner.locator('[data-state=invalid]')).toBeVisible({ timeout: 15_000 });
+  await expect(banner.locator('[role=alert]')).toContainText('a été révoqué le');
+  await banner.getByRole('button', { name: 'Cliquez ici pour voir le rapport' }).click();
+  const report = banner.locator('dialog[open]');
+  await expect(report.locator('[data-reason="signature.revoked"]')).toBeVisible();
+  await expect(report.locator('[data-field=revocation]')).toHaveAttribute('data-status', 'revoked');
+  await expect(report.locator('[data-field=revocation]')).toContainText('avant la signature');
   await lucPage.context().close();
 });
 

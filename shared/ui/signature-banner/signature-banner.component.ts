@@ -14,7 +14,7 @@
 import { html, nothing, css, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import { DEFAULT_LANG } from '../../i18n/lang.ts';
-import { isSignatureReason, signatureReasonText } from '../../signing/reasons.ts';
+import { isSignatureReason, revocationStatusText, signatureReasonText } from '../../signing/reasons.ts';
 import type { CertificateSummary } from '../../signing/types.ts';
 import { EsanteElement } from '../base-element.ts';
 import { bannerModel, formatDate, formatTime, type SignatureReport } from './signature-banner.model.ts';
@@ -186,7 +186,9 @@ export class EsanteSignatureBanner extends EsanteElement {
           <dt>${this.msg('sigbanner_content_changed')}</dt>
           <dd data-field="content-changed">${this.yesNo(r.contentChanged, false)}</dd>
           <dt>${this.msg('sigbanner_revocation')}</dt>
-          <dd data-field="revocation">${r.revocationChecked ? this.msg('sigbanner_yes') : this.msg('sigbanner_revocation_unchecked')}</dd>
+          <dd data-field="revocation" data-status=${r.revocationStatus ?? 'not_checked'}>
+            ${r.revocationStatus ? revocationStatusText(r.revocationStatus, r.revokedAt, this.host?.lang ?? DEFAULT_LANG) : r.revocationChecked ? this.msg('sigbanner_yes') : this.msg('sigbanner_revocation_unchecked')}
+          </dd>
           ${r.detail
             ? html`<dt>${this.msg('sigbanner_detail')}</dt>
                 <dd class="mono">${r.detail}</dd>`

@@ -10,7 +10,7 @@ import DOMPurify from 'dompurify';
 import { containerDigest, dataKeyFromBase64, openContainer, readHeader, ContainerError } from '../../shared/container/container.ts';
 import { errorText, isErrorCode } from '../../shared/errors.ts';
 import { format, pickLang, type Lang } from '../../shared/i18n/lang.ts';
-import { parseMime, toDisplay, type DisplayMessage } from '../../shared/messages/mime.ts';
+import { mailboxAddress, parseMime, toDisplay, type DisplayMessage } from '../../shared/messages/mime.ts';
 import { PORTAL_CSRF_HEADER, type PortalErrorBody, type PortalRelease } from '../../shared/messages/portal-api.ts';
 import { PORTAL_TEXTS, type PortalTextKey } from './i18n.ts';
 
@@ -118,8 +118,11 @@ function showMessage(target: HTMLElement, view: DisplayMessage, released: Releas
     banners.append(el('p', { class: 'banner level', 'data-testid': 'portal-banner-level' }, t('banner_level', released.sender.displayName ?? released.sender.mail, released.sender.level)));
   }
   const headers = el('dl', { class: 'headers' });
-  for (const [label, value] of [[t('from'), view.from], [t('to'), view.to], [t('cc'), view.cc], [t('date'), view.date], [t('subject'), view.subject]] as const) {
-    if (value) headers.append(el('dt', {}, label), el('dd', {}, value));
+  // "De" is who the key service knows sent it; a different From written inside the message is shown apart.
+  const sender = released.sender.displayName ? `${released.sender.displayName} <${released.sender.mail}>` : released.sender.mail;
+  const claimed = mailboxAddress(view.from) !== released.sender.mail.toLowerCase() ? view.from || '—' : '';
+  for (const [label, value] of [[t('from'), sender], [t('from_claimed'), claimed], [t('to'), view.to], [t('cc'), view.cc], [t('date'), view.date], [t('subject'), view.subject]] as const) {
+    if (value) headers.append(el('dt', label === t('from_claimed') ? { class: 'warn' } : {}, label), el('dd', label === t('from_claimed') ? { class: 'warn', 'data-testid': 'portal-from-claimed' } : {}, value));
   }
   let body: HTMLElement;
   if (view.html !== undefined) {
@@ -165,7 +168,9 @@ function openSection(): HTMLElement {
         const opened = await openContainer(bytes, async (h) => {
           released = await call<Released>('/release', { messageId: h.messageId });
           // The file must be the very one the sender uploaded (a recipient could re-seal another).
-          if (released.containerDigest && released.containerDigest !== (await containerDigest(bytes))) throw new PortalError(t('digest_mismatch'));
+          // The service releases keys to recipients only once the sender confirmed the upload, with its digest.
+          if (!released.containerDigest || released.containerDigest !== (await containerDigest(bytes))) throw new PortalError(t('digest_mismatch'));
+          if (released.sender.mail.toLowerCase() !== h.sender.toLowerCase()) throw new PortalError(t('digest_mismatch'));
           return dataKeyFromBase64(released.dataKey);
         });
         showMessage(result, toDisplay(parseMime(opened.mime)), released!);

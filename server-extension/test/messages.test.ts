@@ -148,6 +148,22 @@ describe('encrypted messages: key service, notifications, portal', () => {
     }
   });
 
+  test('until the sender confirms, recipients are refused (no read notice); the sender may open and confirm', async () => {
+    const reg = await callAs(env.url, marie, 'RegisterSecureMessage', { to: [LUC], cc: [], subject: 'Jamais confirmé' });
+    secrets.push(reg.dataKey);
+    const container = await sealContainer({ messageId: reg.messageId, keyService: reg.keyService, sender: MARIE, mime: MIME, key: dataKeyFromBase64(reg.dataKey) });
+    await assert.rejects(callAs(env.url, luc, 'ReleaseMessageKey', { messageId: reg.messageId }), (e: unknown) => e instanceof ServiceFault && e.code === 'message.not_sent');
+    const denied = await store.audit.list({ subject: reg.messageId, actor: LUC, action: 'key.release', limit: 5 });
+    assert.deepEqual(denied.map((e) => [e.outcome, e.detail?.['reason']]), [['denied', 'not_sent']]);
+    assert.deepEqual(await store.notifications.forMessage(reg.messageId), [], 'no read notice for a message never sent');
+    // The sender's own copy: the key without a digest, which is how the zimlet knows to confirm again.
+    const own = await callAs(env.url, marie, 'ReleaseMessageKey', { messageId: reg.messageId });
+    assert.equal(own.containerDigest, undefined);
+    await callAs(env.url, marie, 'ConfirmSecureMessageSent', { messageId: reg.messageId, containerDigest: await containerDigest(container), size: container.length });
+    const released = await callAs(env.url, luc, 'ReleaseMessageKey', { messageId: reg.messageId });
+    assert.equal(released.containerDigest, await containerDigest(container));
+  });
+
   test('notifications: transmission and read once each, deadline once per unopened recipient, in the sender’s language', async () => {
     await runScheduler();
     const before = smtp.to(MARIE).length;

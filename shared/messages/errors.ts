@@ -35,6 +35,11 @@ export const messageErrorTexts = {
     de: 'Nur der Absender dieser gesicherten Nachricht kann diesen Vorgang ausführen.',
     en: 'Only the sender of this secure message can do this.',
   },
+  'message.not_sent': {
+    fr: 'L’envoi de ce message sécurisé n’a pas été confirmé par son émetteur : il ne peut pas encore être ouvert. Demandez à l’émetteur d’ouvrir sa copie dans « Envoyés ».',
+    de: 'Der Versand dieser gesicherten Nachricht wurde vom Absender nicht bestätigt: Sie kann noch nicht geöffnet werden. Bitten Sie den Absender, seine Kopie unter „Gesendet“ zu öffnen.',
+    en: 'The sender has not confirmed sending this secure message, so it cannot be opened yet. Ask the sender to open their copy in "Sent".',
+  },
   'message.already_sent': {
     fr: 'Ce message sécurisé a déjà été confirmé comme envoyé avec un autre fichier.',
     de: 'Diese gesicherte Nachricht wurde bereits mit einer anderen Datei als gesendet bestätigt.',

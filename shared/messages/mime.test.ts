@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeQuotedPrintable, decodeWords, parseHeaderParams, parseMime, textOf, toDisplay } from './mime.ts';
+import { decodeQuotedPrintable, decodeWords, mailboxAddress, parseHeaderParams, parseMime, textOf, toDisplay } from './mime.ts';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const crlf = (lines: string[]) => enc(lines.join('\r\n'));
@@ -144,5 +144,17 @@ describe('parseMime / toDisplay', () => {
     let depth = 0;
     for (let e = root; e.parts[0]; e = e.parts[0]) depth++;
     assert.ok(depth <= 21, `depth ${depth}`);
+  });
+});
+
+describe('mailboxAddress', () => {
+  test('takes the address inside angle brackets, else a bare address, lower-cased', () => {
+    assert.equal(mailboxAddress('Dr Marie Schmit <Marie.Schmit@esante.lu>'), 'marie.schmit@esante.lu');
+    assert.equal(mailboxAddress('"Schmit, Marie" <marie.schmit@esante.lu>'), 'marie.schmit@esante.lu');
+    assert.equal(mailboxAddress('luc.hoffmann@esante.lu'), 'luc.hoffmann@esante.lu');
+    // A display name that looks like an address does not win over the real one.
+    assert.equal(mailboxAddress('"chef@esante.lu" <mallory@example.org>'), 'mallory@example.org');
+    assert.equal(mailboxAddress('Nobody'), '');
+    assert.equal(mailboxAddress(''), '');
   });
 });

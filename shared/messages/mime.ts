@@ -459,6 +459,17 @@ function fallbackName(e: MimeEntity, n: number): string {
  * multipart/mixed the first body part and every other part as an attachment; multipart/signed shows
  * its first part (the second is the signature, not an attachment).
  */
+/**
+ * The address of a From-like header value ("Name <a@b>" or "a@b"), lower-cased; '' when none. Used to
+ * compare the From a sender wrote inside an encrypted message with the key service's record of who
+ * sent it (the only one the reader can trust).
+ */
+export function mailboxAddress(value: string): string {
+  const angle = /<\s*([^<>\s]+@[^<>\s]+)\s*>/.exec(value);
+  const bare = angle ? angle[1]! : /[^\s<>",;:]+@[^\s<>",;:]+/.exec(value)?.[0] ?? '';
+  return bare.toLowerCase();
+}
+
 export function toDisplay(root: MimeEntity): DisplayMessage {
   const out: DisplayMessage = {
     subject: decodeWords(headerValue(root, 'subject') ?? ''),

@@ -195,10 +195,17 @@ export class KeyService {
       await this.#audit(caller.address, 'key.release', message.id, 'denied', { reason: 'not_recipient', channel: caller.channel });
       throw new CodedError('message.not_recipient');
     }
+    // Until the sender confirmed the upload there is no digest to bind the file to, and any
+    // recipient holding the key could re-seal other content under this header: recipients wait.
+    // The sender may open it (their Sent copy), which is how the zimlet confirms again.
+    if (!isSender && message.sentAt === null) {
+      await this.#audit(caller.address, 'key.release', message.id, 'denied', { reason: 'not_sent', channel: caller.channel });
+      throw new CodedError('message.not_sent');
+    }
     const now = this.#d.clock.now().getTime();
     let first = false;
     // Already opened (as read just now): no write needed; otherwise the atomic UPDATE decides who was first.
-    if (recipient && recipient.firstOpenedAt === null) {
+    if (recipient && message.sentAt !== null && recipient.firstOpenedAt === null) {
       first = await store.messages.recordFirstOpen(message.id, recipient.address, now);
       if (first && message.notifyRead) {
         await store.notifications.enqueue({

@@ -52,6 +52,7 @@ button:focus-visible, a:focus-visible, input:focus-visible { outline: 3px solid 
 .banner.level { background: #eaf7ea; border-left-color: #2e7d32; }
 dl.headers { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
 dl.headers dt { font-weight: 600; }
+dl.headers .warn { color: #a40000; }
 iframe.body { width: 100%; min-height: 24rem; border: 1px solid #d0d7de; background: #fff; }
 pre.body { white-space: pre-wrap; word-wrap: break-word; background: #fff; border: 1px solid #d0d7de; padding: .8rem; }
 `;

@@ -94,6 +94,9 @@ export function onMessageView(deps: MessageHooksDeps, msg: unknown, _oldMsg: unk
         return new Uint8Array(await res.arrayBuffer());
       },
       releaseKey: (messageId) => callService('ReleaseMessageKey', { messageId }, { ...opts(), signal }),
+      confirmSent: async (messageId, containerDigest, size) => {
+        await callService('ConfirmSecureMessageSent', { messageId, containerDigest, size }, { ...opts(), signal });
+      },
     });
   el.describeError = (err) => (err instanceof DownloadError ? host.msg('read_error_download') : failureText(host, err));
   el.verify = async (mime) => (await callService('VerifySignature', { mime: bytesToBase64(mime) }, opts())).report;

@@ -48,6 +48,28 @@ describe('openSecureMessage', () => {
     await assert.rejects(openSecureMessage({ download: async () => bytes, releaseKey: async () => released({}, undefined) }), { code: 'container.tampered' });
   });
 
+  test('the sender opening an unconfirmed message confirms it again with the digest of that very file', async () => {
+    const bytes = await sealed();
+    const confirmed: Array<[string, string, number]> = [];
+    const opened = await openSecureMessage({
+      download: async () => bytes,
+      releaseKey: async () => released({}, undefined),
+      confirmSent: async (id, digest, size) => {
+        confirmed.push([id, digest, size]);
+      },
+    });
+    assert.deepEqual(confirmed, [['m1', await containerDigest(bytes), bytes.length]]);
+    assert.equal(opened.display.text, 'Tout va bien.');
+    // A refused confirmation (e.g. another file was confirmed meanwhile) stops the opening.
+    const refusal = Object.assign(new Error('already sent'), { code: 'message.already_sent' });
+    await assert.rejects(
+      openSecureMessage({ download: async () => bytes, releaseKey: async () => released({}, undefined), confirmSent: () => Promise.reject(refusal) }),
+      { code: 'message.already_sent' },
+    );
+    // With a digest on record nothing is confirmed again.
+    await openSecureMessage({ download: async () => bytes, releaseKey: async () => released({}, await containerDigest(bytes)), confirmSent: async () => assert.fail('confirmed again') });
+  });
+
   test('refuses a header sender that differs from the key service record', async () => {
     const bytes = await sealed('mallory@esante.lu');
     await assert.rejects(openSecureMessage({ download: async () => bytes, releaseKey: async () => released({}, undefined) }), { code: 'container.tampered' });

@@ -19,6 +19,13 @@ export interface OpenDeps {
   /** The container's bytes (from Zimbra's attachment URL). */
   download(): Promise<Uint8Array>;
   releaseKey(messageId: string): Promise<Released>;
+  /**
+   * ConfirmSecureMessageSent. Called only when the key service has no digest for the message, which
+   * it answers to the sender alone: the sender's confirmation failed after the cover mail left
+   * (compose.ts `compose_error_confirm`), so opening their own copy confirms it again with the
+   * digest of that very file, and the recipients can then open it.
+   */
+  confirmSent?(messageId: string, containerDigest: string, size: number): Promise<void>;
 }
 
 export interface OpenedMessage {
@@ -47,9 +54,14 @@ export async function openSecureMessage(deps: OpenDeps): Promise<OpenedMessage> 
   let released: Released | undefined;
   const opened = await openContainer(bytes, async (h) => {
     released = await deps.releaseKey(h.messageId);
+    const digest = await containerDigest(bytes);
+    if (!released.containerDigest && deps.confirmSent) {
+      await deps.confirmSent(h.messageId, digest, bytes.length);
+      released = { ...released, containerDigest: digest };
+    }
     // The key service records the digest of the file the sender uploaded: any other file under the
     // same header (a recipient has the key and could reseal) is refused before decrypting.
-    if (!released.containerDigest || released.containerDigest !== (await containerDigest(bytes))) {
+    if (!released.containerDigest || released.containerDigest !== digest) {
       throw new ContainerError('container.tampered', 'container digest differs from the one the sender registered');
     }
     if (released.sender.mail.toLowerCase() !== h.sender.toLowerCase()) {
@@ -59,6 +71,15 @@ export async function openSecureMessage(deps: OpenDeps): Promise<OpenedMessage> 
   });
   const r = released!;
   return { header, sender: r.sender, sentAt: r.sentAt, mime: opened.mime, display: toDisplay(parseMime(opened.mime)) };
+}
+
+/**
+ * "De :" of a decrypted message: who the key service knows sent it, never the From written inside
+ * the message (the sender controls that one; the view shows it apart when it differs).
+ */
+export function senderLine(sender: { displayName?: string | undefined; mail: string }): string {
+  const name = (sender.displayName ?? '').trim();
+  return name ? `${name} <${sender.mail}>` : sender.mail;
 }
 
 /** "L'émetteur de ce message, NOM, est authentifié…": the display name upper-cased as in guide p.12. */

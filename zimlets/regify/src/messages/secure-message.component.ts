@@ -20,7 +20,7 @@ import createDOMPurify from 'dompurify';
 import { css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
-import type { MimeAttachment } from '../../../../shared/messages/mime.ts';
+import { mailboxAddress, type MimeAttachment } from '../../../../shared/messages/mime.ts';
 import type { ResponseOf } from '../../../../shared/soap/operations.ts';
 import { EsanteElement } from '../../../../shared/ui/base-element.ts';
 import '../../../../shared/ui/banners/banner.ts';
@@ -28,7 +28,7 @@ import '../../../../shared/ui/signature-banner/signature-banner.ts';
 import type { VerificationReport as SignatureReport } from '../../../../shared/signing/types.ts';
 /** The report as it comes over the wire (VerifySignature). */
 type VerificationReport = ResponseOf<'VerifySignature'>['report'];
-import { bannerName, type OpenedMessage } from './open-secure.ts';
+import { bannerName, senderLine, type OpenedMessage } from './open-secure.ts';
 
 export type SecureMessageStatus = ResponseOf<'GetSecureMessageStatus'>;
 
@@ -88,6 +88,9 @@ export class RegifySecureMessage extends EsanteElement {
       .meta dd {
         display: inline;
         margin: 0 var(--esante-space-3) 0 var(--esante-space-1);
+      }
+      .meta .warn {
+        color: var(--esante-color-error);
       }
       #content {
         border-top: 1px solid var(--esante-color-border);
@@ -308,7 +311,10 @@ export class RegifySecureMessage extends EsanteElement {
         : nothing}
       ${d.signed ? this.renderSignature() : nothing}
       <dl class="meta">
-        <dt>${this.msg('read_from')}</dt><dd>${d.from}</dd>
+        <dt>${this.msg('read_from')}</dt><dd data-field="from">${senderLine(opened.sender)}</dd>
+        ${mailboxAddress(d.from) !== opened.sender.mail.toLowerCase()
+          ? html`<dt class="warn">${this.msg('read_from_claimed')}</dt><dd class="warn" data-field="from-claimed">${d.from || '—'}</dd>`
+          : nothing}
         ${d.to ? html`<dt>${this.msg('read_to')}</dt><dd>${d.to}</dd>` : nothing}
         ${d.cc ? html`<dt>${this.msg('read_cc')}</dt><dd>${d.cc}</dd>` : nothing}
         ${opened.sentAt ? html`<dt>${this.msg('read_sent_at')}</dt><dd>${this.formatDateTime(opened.sentAt)}</dd>` : nothing}

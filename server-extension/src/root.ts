@@ -123,7 +123,15 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     return { status: ok ? 'ok' : 'degraded', version: VERSION, store: ok };
   };
   const routes = built.flatMap((f) => f.routes ?? []);
-  const http = new HttpServer({ soap, health, routes, maxRequestBytes: config.maxRequestBytes, shutdownTimeoutMs: config.shutdownTimeoutMs, log });
+  const http = new HttpServer({
+    soap,
+    health,
+    routes,
+    maxRequestBytes: config.maxRequestBytes,
+    shutdownTimeoutMs: config.shutdownTimeoutMs,
+    log,
+    authenticate: (credentials) => authenticator.authenticate(credentials),
+  });
 
   let url: string | undefined;
   let stopping: Promise<void> | undefined;

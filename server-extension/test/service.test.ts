@@ -90,11 +90,12 @@ describe('service over the sandbox', () => {
   });
 
   test('malformed XML, XXE, billion laughs, too large, unknown operation: each its Fault, and the service still answers', async () => {
-    const malformed = await postSoap(env.url, '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><GetServ');
+    // Signed-in callers: an anonymous request is refused before its body is even read (next test).
+    const malformed = await postSoap(env.url, '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body><GetServ', { login: marie });
     assert.equal(malformed.faultCode, 'request.malformed');
     assert.equal(malformed.status, 400);
 
-    const notSoap = await postSoap(env.url, '<hello/>');
+    const notSoap = await postSoap(env.url, '<hello/>', { login: marie });
     assert.equal(notSoap.faultCode, 'request.malformed');
 
     const xxe = await postSoap(
@@ -110,10 +111,11 @@ describe('service over the sandbox', () => {
       env.url,
       `<?xml version="1.0"?><!DOCTYPE l [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>` +
         envelope(`<GetServiceInfoRequest xmlns="${SOAP_NAMESPACE}">&b;</GetServiceInfoRequest>`),
+      { login: marie },
     );
     assert.equal(laughs.faultCode, 'request.malformed');
 
-    const big = await postSoap(env.url, envelope(`<GetServiceInfoRequest xmlns="${SOAP_NAMESPACE}">${'x'.repeat(64 * 1024)}</GetServiceInfoRequest>`));
+    const big = await postSoap(env.url, envelope(`<GetServiceInfoRequest xmlns="${SOAP_NAMESPACE}">${'x'.repeat(64 * 1024)}</GetServiceInfoRequest>`), { login: marie });
     assert.equal(big.status, 413);
     assert.equal(big.faultCode, 'request.too_large');
     assert.equal(big.faultString, errorText('request.too_large', 'fr', 4096));
@@ -124,6 +126,35 @@ describe('service over the sandbox', () => {
 
     const info = await callAs(env.url, marie, 'GetServiceInfo', {});
     assert.equal(info.account.name, 'marie.schmit@esante.lu');
+  });
+
+  test('an anonymous request is refused before its body is read: no XML work for unauthenticated callers', async () => {
+    // Malformed, entity-laden or huge: without a Zimbra session the answer is auth.required, at once.
+    for (const xml of ['<soap:Envelope><soap:Body><GetServ', `<!DOCTYPE l [<!ENTITY a "a">]><x>&a;</x>`, envelope(`<DropTablesRequest xmlns="${SOAP_NAMESPACE}"/>`)]) {
+      const r = await postSoap(env.url, xml);
+      assert.equal(r.faultCode, 'auth.required', xml);
+      assert.equal(r.status, 401);
+    }
+    let sent = 0;
+    const chunk = new TextEncoder().encode('<a>'.repeat(4096));
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += chunk.length;
+        if (sent > 12 * 1024 * 1024) controller.close();
+        else controller.enqueue(chunk);
+      },
+    });
+    const res = await fetch(`${env.url}${SOAP_PATH}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/xml', 'X-Zimbra-Csrf-Token': 'forged' },
+      body,
+      duplex: 'half',
+    } as RequestInit & { duplex: 'half' }).catch((e: unknown) => e as Error);
+    if (res instanceof Response) {
+      assert.equal(res.status, 401);
+      assert.match(await res.text(), /code="auth\.required"/);
+    }
+    assert.ok(sent < 12 * 1024 * 1024, `sent ${sent} bytes`);
   });
 
   test('a streamed (chunked) body over the limit is cut off without being read whole', async () => {
@@ -139,7 +170,7 @@ describe('service over the sandbox', () => {
     });
     const res = await fetch(`${env.url}${SOAP_PATH}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'text/xml' },
+      headers: { 'Content-Type': 'text/xml', Cookie: `ZM_AUTH_TOKEN=${marie.authToken}`, 'X-Zimbra-Csrf-Token': marie.csrfToken },
       body,
       duplex: 'half',
     } as RequestInit & { duplex: 'half' }).catch((e: unknown) => e as Error);

@@ -12,7 +12,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { pickLang } from '../../../shared/i18n/lang.ts';
 import { AUTH_COOKIE, CSRF_HEADER, HEALTH_PATH, SERVICE_BASE_PATH, SOAP_PATH } from '../../../shared/paths.ts';
-import { readCookie } from '../auth/index.ts';
+import { readCookie, type Credentials } from '../auth/index.ts';
 import { MalformedRequestError, RequestTooLargeError } from '../errors.ts';
 import type { HttpRoute } from '../feature.ts';
 import type { Logger } from '../log.ts';
@@ -33,6 +33,13 @@ export interface HttpServerDeps {
   maxRequestBytes: number;
   shutdownTimeoutMs: number;
   log: Logger;
+  /**
+   * Proves the caller from the request's headers BEFORE its body is read. Every SOAP operation needs
+   * a Zimbra session, so an anonymous request is refused without reading (let alone parsing) up to
+   * maxRequestBytes of XML: otherwise anyone could keep the service busy for seconds per request
+   * (security review finding 1). The result is cached, so the endpoint's own check costs nothing.
+   */
+  authenticate?: (credentials: Credentials) => Promise<unknown>;
 }
 
 const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8';
@@ -198,9 +205,30 @@ export class HttpServer {
     }
   }
 
+  /** Answer now and drop the connection: the rest of the body is discarded, never stored. */
+  #dropUnreadBody(req: IncomingMessage, res: ServerResponse): void {
+    res.setHeader('Connection', 'close');
+    res.once('finish', () => {
+      req.resume();
+      setTimeout(() => req.socket.destroy(), 1_000).unref();
+    });
+  }
+
   async #soap(req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger): Promise<string | undefined> {
     const acceptLanguage = header(req, 'accept-language');
     const lang = pickLang(acceptLanguage);
+    const credentials = { authToken: readCookie(header(req, 'cookie'), AUTH_COOKIE), csrfToken: header(req, CSRF_HEADER) };
+    if (this.#deps.authenticate) {
+      try {
+        await this.#deps.authenticate(credentials);
+      } catch (e) {
+        const f = toFault(e, lang, log);
+        this.#dropUnreadBody(req, res);
+        res.writeHead(f.httpStatus, { 'Content-Type': SOAP_CONTENT_TYPE });
+        res.end(f.xml);
+        return f.code;
+      }
+    }
     let xml: string;
     try {
       const encoding = (header(req, 'content-encoding') ?? 'identity').toLowerCase();
@@ -214,14 +242,7 @@ export class HttpServer {
       }
     } catch (e) {
       const f = toFault(e, lang, log);
-      if (e instanceof RequestTooLargeError) {
-        // Answer now and drop the connection: the rest of the body is discarded, never stored.
-        res.setHeader('Connection', 'close');
-        res.once('finish', () => {
-          req.resume();
-          setTimeout(() => req.socket.destroy(), 1_000).unref();
-        });
-      }
+      if (e instanceof RequestTooLargeError) this.#dropUnreadBody(req, res);
       res.writeHead(f.httpStatus, { 'Content-Type': SOAP_CONTENT_TYPE });
       res.end(f.xml);
       return f.code;
@@ -231,7 +252,7 @@ export class HttpServer {
     res.once('close', () => clientGone.abort());
     const answer = await this.#deps.soap.handle({
       xml,
-      credentials: { authToken: readCookie(header(req, 'cookie'), AUTH_COOKIE), csrfToken: header(req, CSRF_HEADER) },
+      credentials,
       acceptLanguage,
       requestId,
       log,

@@ -4,7 +4,7 @@
 // /service/extension/esante/ to the service, as Zimbra's nginx does in production.
 //   --no-build  reuse dist/ as it is      --fresh  start from empty data (e2e)
 import { spawn, spawnSync } from 'node:child_process';
-import { rmSync, mkdirSync } from 'node:fs';
+import { rmSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -23,6 +23,16 @@ env.ESANTE_SERVICE_URL ??= `http://127.0.0.1:${env.ESANTE_PORT}`;
 
 if (flags.has('--fresh')) rmSync(resolve(root, env.ESANTE_DATA_DIR), { recursive: true, force: true });
 mkdirSync(resolve(root, env.SANDBOX_DATA_DIR), { recursive: true });
+
+// First login from the stand-in portal (/idp/) creates mailboxes with the sandbox's Zimbra admin
+// account (server-extension/src/provisioning/); its password goes to a file, never into the environment.
+if (!env.ESANTE_ZIMBRA_ADMIN_USER) {
+  const seed = JSON.parse(readFileSync(resolve(root, 'sandbox/seed/users.json'), 'utf8'));
+  const passwordFile = resolve(root, env.ESANTE_DATA_DIR, 'zimbra-admin.password');
+  writeFileSync(passwordFile, `${seed.password}\n`, { mode: 0o600 });
+  env.ESANTE_ZIMBRA_ADMIN_USER = seed.admin.mail;
+  env.ESANTE_ZIMBRA_ADMIN_PASSWORD_FILE = passwordFile;
+}
 
 if (!flags.has('--no-build')) {
   const b = spawnSync('npm', ['run', '--silent', 'build'], { cwd: root, stdio: 'inherit', env });
@@ -63,6 +73,7 @@ for (let i = 0; i < 120 && !stopping; i++) {
     if (r.ok) {
       console.log(`\neSanté secure messaging is running: open ${url}`);
       console.log('Log in as marie.schmit@esante.lu (or any user of sandbox/seed/users.json), password Sandbox-2026!');
+      console.log(`First login from the eSanté portal (stand-in; creates prenom.nom@esante.lu): open ${url}idp/`);
       break;
     }
   } catch {

@@ -7,6 +7,7 @@
 import { accountErrorTexts } from './accounts/errors.ts';
 import { type Lang, format } from './i18n/lang.ts';
 import { messageErrorTexts } from './messages/errors.ts';
+import { provisioningErrorTexts } from './provisioning/errors.ts';
 
 const coreErrorTexts = {
   'auth.required': {
@@ -117,6 +118,7 @@ export const errorTexts = {
   ...coreErrorTexts,
   ...accountErrorTexts,
   ...messageErrorTexts,
+  ...provisioningErrorTexts,
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type ErrorCode = keyof typeof errorTexts;

@@ -13,6 +13,7 @@
  *   GET /service/home/~/?id=&part=            one attachment
  *   GET /service/zimlet/...                   deployed zimlets and Zimlets-nodev_all.js
  *   GET /sandbox/outbox?to=                   sandbox-only: mail sent to the outside world (JSON)
+ *   GET /idp/, POST /idp/sso                  sandbox-only: the stand-in eSanté portal (../idp/portal.ts)
  *   POST /sandbox/zimlets/reload              sandbox-only: re-read the zimlet zips
  */
 import { simpleParser } from 'mailparser';
@@ -37,6 +38,7 @@ import { HttpError, sendJson, sendText } from './http-util.ts';
 import { WebApp } from './web.ts';
 import { handleContentGet, handleHomePart, handleUpload } from './files.ts';
 import { handlePreauth } from './preauth.ts';
+import { IdpPortal } from '../idp/portal.ts';
 
 export interface SandboxOptions {
   /** HTTP port; 0 = a free one. Default 8080. */
@@ -55,6 +57,8 @@ export interface SandboxOptions {
   preauthKey?: string;
   /** Log to stderr. Default false. */
   log?: boolean;
+  /** Directory seed the stand-in portal lists (the service's ESANTE_DIRECTORY_SEED); default the embedded one. */
+  directorySeedFile?: string;
 }
 
 export interface RunningSandbox {
@@ -118,6 +122,14 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   };
   const admin = adminHandlers(deps);
   const web = new WebApp(deps);
+  // The stand-in portal; its SAML key is made at first use in <dataDir>/idp/, where the service's
+  // embedded default (ESANTE_SSO_IDP_CERT_FILE) reads the certificate.
+  const idp = new IdpPortal({
+    dataDir: opts.dataDir,
+    baseUrl: () => baseUrl,
+    hasMailbox: (mail) => store.accountByName(mail) !== undefined,
+    ...(opts.directorySeedFile ? { seedFile: opts.directorySeedFile } : {}),
+  });
 
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -134,6 +146,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     if (path.startsWith('/service/home/')) return handleHomePart(deps, url, req, res);
     if (path.startsWith('/service/zimlet/')) return zimlets.serve(path, req, res, deps);
     if (path === '/sandbox/outbox' && req.method === 'GET') return sandboxOutbox(deps, url, res);
+    if (path === '/idp' || path.startsWith('/idp/')) return idp.handle(url, req, res);
     if (path === '/sandbox/zimlets/reload' && req.method === 'POST') {
       await zimlets.reload();
       return sendJson(res, 200, { zimlets: zimlets.list().map((z) => ({ name: z.name, version: z.version })), errors: zimlets.errors });

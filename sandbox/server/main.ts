@@ -26,6 +26,8 @@ const sandbox = await startSandbox({
   serviceUrl: process.env['ESANTE_SERVICE_URL'] || 'http://127.0.0.1:7080',
   zimletsDir: process.env['SANDBOX_ZIMLETS_DIR'] || 'dist/zimlets',
   ...(process.env['SANDBOX_PREAUTH_KEY'] ? { preauthKey: process.env['SANDBOX_PREAUTH_KEY'] } : {}),
+  // The stand-in portal lists the same directory as the service.
+  ...(process.env['ESANTE_DIRECTORY_SEED'] ? { directorySeedFile: process.env['ESANTE_DIRECTORY_SEED'] } : {}),
   log: true,
 });
 process.stdout.write(`sandbox: ${sandbox.url} (SMTP 127.0.0.1:${sandbox.smtpPort})\n`);

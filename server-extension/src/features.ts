@@ -7,6 +7,7 @@ import { CONFIG_VARS, type ConfigVar } from './config.ts';
 import { createDirectoryFeature, directoryConfigVars } from './directory/feature.ts';
 import type { FeatureFactory } from './feature.ts';
 import { createMessagesFeature, messagesConfigVars } from './messages/feature.ts';
+import { createProvisioningFeature, provisioningConfigVars } from './provisioning/feature.ts';
 import { SIGNING_CONFIG_VARS } from './signing/config.ts';
 import { createSigningFeature } from './signing/feature.ts';
 
@@ -15,6 +16,7 @@ export const FEATURE_FACTORIES: readonly FeatureFactory[] = [
   createAccountsFeature,
   createMessagesFeature,
   createSigningFeature,
+  createProvisioningFeature,
 ];
 
 /** Every environment variable the service reads, core first. */
@@ -24,4 +26,5 @@ export const ALL_CONFIG_VARS: readonly ConfigVar[] = [
   ...accountsConfigVars,
   ...messagesConfigVars,
   ...SIGNING_CONFIG_VARS,
+  ...provisioningConfigVars,
 ];

@@ -10,6 +10,7 @@ import pg from 'pg';
 import { SqlAuditRepository } from './audit.ts';
 import { SqlEncryptionAccountRepository } from './accounts.ts';
 import { SqlNotificationJobRepository, SqlPortalRepository, SqlSecureMessageRepository } from './messages.ts';
+import { SqlSsoRepository } from './sso.ts';
 import { StoreUnavailableError } from './errors.ts';
 import { SCHEMA_MIGRATIONS_DDL, checksum, pendingMigrations, type AppliedMigration } from './migrations/index.ts';
 import { int, type SqlClient, type SqlRow, type SqlValue } from './sql.ts';
@@ -91,6 +92,7 @@ class PostgresStore implements Store {
   readonly messages: SqlSecureMessageRepository;
   readonly notifications: SqlNotificationJobRepository;
   readonly portal: SqlPortalRepository;
+  readonly sso: SqlSsoRepository;
   readonly #pool: pg.Pool;
   readonly #now: () => number;
   #closed = false;
@@ -104,6 +106,7 @@ class PostgresStore implements Store {
     this.messages = new SqlSecureMessageRepository(client);
     this.notifications = new SqlNotificationJobRepository(client);
     this.portal = new SqlPortalRepository(client);
+    this.sso = new SqlSsoRepository(client, now);
   }
 
   async migrate(): Promise<void> {

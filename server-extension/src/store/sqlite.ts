@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { SqlAuditRepository } from './audit.ts';
 import { SqlEncryptionAccountRepository } from './accounts.ts';
 import { SqlNotificationJobRepository, SqlPortalRepository, SqlSecureMessageRepository } from './messages.ts';
+import { SqlSsoRepository } from './sso.ts';
 import { StoreUnavailableError } from './errors.ts';
 import { SCHEMA_MIGRATIONS_DDL, checksum, pendingMigrations, type AppliedMigration } from './migrations/index.ts';
 import { int, type SqlClient, type SqlRow, type SqlValue } from './sql.ts';
@@ -75,6 +76,7 @@ class SqliteStore implements Store {
   readonly messages: SqlSecureMessageRepository;
   readonly notifications: SqlNotificationJobRepository;
   readonly portal: SqlPortalRepository;
+  readonly sso: SqlSsoRepository;
   readonly #db: Database.Database;
   readonly #now: () => number;
 
@@ -87,6 +89,7 @@ class SqliteStore implements Store {
     this.messages = new SqlSecureMessageRepository(client);
     this.notifications = new SqlNotificationJobRepository(client);
     this.portal = new SqlPortalRepository(client);
+    this.sso = new SqlSsoRepository(client, now);
   }
 
   async migrate(): Promise<void> {

@@ -237,6 +237,35 @@ export interface Store {
   readonly notifications: NotificationJobRepository;
   /** E-mail proof codes and sessions of the recipients' portal. */
   readonly portal: PortalRepository;
+  /** First login through the eSanté portal: used assertions, mailbox of each directory entry (sso.ts). */
+  readonly sso: SsoRepository;
+}
+
+/** The mailbox address chosen for a directory entry at its first login. */
+export interface MailboxBinding {
+  professionalId: string;
+  mail: string;
+  createdAt: string;
+}
+
+export interface SsoRepository {
+  /**
+   * Records a SAML assertion as used (`key` = issuer + ID) until `expiresAt`. True the first time;
+   * false when it was already used, whichever instance used it (one atomic INSERT).
+   */
+  useAssertion(key: string, expiresAt: InstantInput): Promise<boolean>;
+  /** Deletes the records of assertions that expired before `before`; returns how many. */
+  forgetExpiredAssertions(before: InstantInput): Promise<number>;
+  /** The mailbox of a directory entry, if one was chosen. */
+  mailboxOf(professionalId: string): Promise<MailboxBinding | null>;
+  /** Which directory entry holds an address (case-insensitive), if any. */
+  ownerOf(mail: string): Promise<MailboxBinding | null>;
+  /**
+   * Gives `mail` to `professionalId` unless the entry already has a mailbox or the address is
+   * already someone's. Returns the binding that holds: the entry's own (possibly another address
+   * chosen earlier or concurrently), or the address's holder. Never overwrites.
+   */
+  bindMailbox(professionalId: string, mail: string): Promise<MailboxBinding>;
 }
 
 export type StoreConfig =

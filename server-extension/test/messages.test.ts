@@ -12,6 +12,7 @@ import { ContainerError, containerDigest, dataKeyFromBase64, openContainer, seal
 import { SERVICE_BASE_PATH } from '../../shared/paths.ts';
 import { ServiceFault } from '../../shared/soap/client.ts';
 import { UNLOCK_CODE_PURPOSE, ownerOf } from '../src/accounts/service.ts';
+import { hashPassword } from '../src/accounts/password-hash.ts';
 import { addNewMasterKeyToFile, openSecretText, readKeyringFile, sealSecret, unwrapDataKey, wrappedKeyId } from '../src/keys/index.ts';
 import { runRotationCommand } from '../src/rotate-master-key.ts';
 import { openStore, type Store } from '../src/store/index.ts';
@@ -352,5 +353,273 @@ describe('encrypted messages: key service, notifications, portal', () => {
     const logs = env.lines.join('\n');
     for (const s of secrets) assert.ok(!logs.includes(s), 'a secret leaked into the logs');
     assert.match(logs, /test clock and scheduler routes are exposed/);
+  });
+});
+
+/**
+ * The security review of 29 Nov 2026 (.tmp/security-review.md), findings #2–#6, #8 and #10: each test
+ * reproduces a finding against the real service and fails without its fix. Clients are told apart by
+ * X-Forwarded-For (the test connects from 127.0.0.1, a trusted proxy by default, as nginx would).
+ */
+describe('portal hardening: lockout, enumeration, rate limits, sessions, audit', () => {
+  let env: TestEnv;
+  let store: Store;
+  let storeDir: string;
+  let smtp: MailCatcher;
+  let luc: LoginResult;
+  const OWNER = 'owner@example.org';
+  const OWNER_PW = 'Owner-Str0ng_Pass!26';
+  const LOCKED = 'locked.owner@example.org';
+  const LUC_PW = 'Luc-Str0ng_Pass!2026';
+  const LUC_PW2 = 'Luc-Neues_Pass!2027';
+  const secrets = [OWNER_PW, LUC_PW, LUC_PW2];
+
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${env.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Esante-Portal': '1', ...headers }, body: JSON.stringify(body) });
+  const from = (ip: string) => ({ 'X-Forwarded-For': ip });
+  const login = (email: string, password: string, ip: string) => post(`${PORTAL}/api/login`, { email, password }, from(ip));
+  const askCode = (email: string, ip: string) => post(`${PORTAL}/api/register/code`, { email }, from(ip));
+  const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+  const advance = (ms: number) => post(`${SERVICE_BASE_PATH}/test/clock`, { advanceMs: ms });
+  const sessionOf = (res: Response) => (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+  const sessionStatus = async (cookie: string) => (await fetch(`${env.url}${PORTAL}/api/session`, { headers: { Cookie: cookie } })).status;
+  const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)![1]!;
+
+  before(async () => {
+    smtp = await startMailCatcher();
+    storeDir = await mkdtemp(join(tmpdir(), 'esante-portal-'));
+    store = await openStore({ kind: 'sqlite', path: join(storeDir, 'esante.sqlite') });
+    await store.migrate();
+    for (const email of [OWNER, LOCKED]) {
+      await store.accounts.create({ email, fullName: 'Outside Owner', identityLevel: 0, passwordHash: await hashPassword(OWNER_PW, 14) });
+    }
+    const featureEnv = { ESANTE_SMTP_URL: smtp.url, ESANTE_TEST_CLOCK: '1', ESANTE_SCHEDULER_INTERVAL_MS: '0', ESANTE_ACCOUNT_SCRYPT_LOG2N: '14', ESANTE_DATA_DIR: join(storeDir, 'data') };
+    env = await startTestEnv(featureEnv, { store, env: featureEnv });
+    luc = await loginAs(env.sandboxUrl, LUC, SEED_PASSWORD);
+  });
+  after(async () => {
+    await env?.close();
+    await store?.close();
+    await smtp?.stop();
+    await rm(storeDir, { recursive: true, force: true });
+  });
+
+  test('#8: a password change and a lock in the webmail end the portal sessions; a locked account cannot use one', async () => {
+    await callAs(env.url, luc, 'CreateEncryptionAccount', { fullName: 'Luc Hoffmann', password: LUC_PW, confirmation: LUC_PW });
+    const first = sessionOf(await login(LUC, LUC_PW, '192.0.2.20'));
+    assert.equal(await sessionStatus(first), 200);
+    await callAs(env.url, luc, 'ChangeEncryptionPassword', { password: LUC_PW2, confirmation: LUC_PW2 });
+    assert.equal(await sessionStatus(first), 401, 'the password changed: the old session is over');
+
+    const second = sessionOf(await login(LUC, LUC_PW2, '192.0.2.20'));
+    assert.equal(await sessionStatus(second), 200);
+    for (let i = 0; i < 5; i++) {
+      await assert.rejects(callAs(env.url, luc, 'UnlockEncryptionAccount', { unlockCode: 'ZZZZ-ZZZZ-ZZZZ' }), (e: unknown) => e instanceof ServiceFault && e.code === 'account.unlock_code_invalid');
+    }
+    assert.equal(await sessionStatus(second), 401, 'locked: the session is over');
+    assert.equal((await login(LUC, LUC_PW2, '192.0.2.21')).status, 401, 'locked: no new session either');
+    // The way out is in the webmail, where the owner has the unlock code.
+    const { unlockCode } = await callAs(env.url, luc, 'RevealUnlockCode', {});
+    secrets.push(unlockCode);
+    await callAs(env.url, luc, 'UnlockEncryptionAccount', { unlockCode });
+    const third = sessionOf(await login(LUC, LUC_PW2, '192.0.2.22'));
+    assert.equal(await sessionStatus(third), 200);
+    secrets.push(first.split('=')[1]!, second.split('=')[1]!, third.split('=')[1]!);
+
+    // A lock that reached the store some other way (another instance, a race): the session is refused and deleted.
+    await store.accounts.lockUntil(LUC, new Date(Date.now() + 10 * DAY));
+    const released = await post(`${PORTAL}/api/release`, { messageId: 'AAAAAAAAAAAAAAAAAAAAAAAA' }, { Cookie: third });
+    assert.equal(released.status, 401);
+    assert.equal(await errorCode(released), 'portal.session_required');
+    await store.accounts.resetFailedAttempts(LUC);
+    assert.equal(await sessionStatus(third), 401, 'the refused session was deleted, not just refused once');
+  });
+
+  test('#2: failed log-ins slow that client down (back-off from the 4th), never lock the account; the owner still gets in', async () => {
+    const ip = '198.51.100.7';
+    for (let i = 0; i < 4; i++) {
+      const r = await login(OWNER, `Wrong-Guess-${i}!x`, ip);
+      assert.equal(r.status, 401);
+      assert.equal(await errorCode(r), 'portal.login_failed');
+    }
+    const slowed = await login(OWNER, OWNER_PW, ip);
+    assert.equal(slowed.status, 429);
+    assert.equal(slowed.headers.get('retry-after'), '2');
+    assert.equal(await errorCode(slowed), 'portal.rate_limited');
+    const account = (await store.accounts.get(OWNER))!;
+    assert.equal(account.failedAttempts, 0, 'anonymous failures do not count towards the account lock');
+    assert.equal(account.lockedUntil, null);
+    // Another client (the real owner) is not held up by the guesser's back-off.
+    assert.equal((await login(OWNER, OWNER_PW, '198.51.100.8')).status, 200);
+    // The back-off is temporary: after it, the guesser's client may try again.
+    await advance(2_001);
+    assert.equal((await login(OWNER, OWNER_PW, ip)).status, 200);
+  });
+
+  test('#3: no account, wrong password and locked give the same answers, statuses and time class', async () => {
+    await store.accounts.lockUntil(LOCKED, new Date(Date.now() + 10 * DAY));
+    const answers = async (email: string, password: string, ip: string) => {
+      const r = await login(email, password, ip);
+      return { status: r.status, body: await r.json() };
+    };
+    const none = await answers('nobody.here@example.org', 'Wrong-Guess-1!x', '198.51.100.20');
+    assert.equal(none.status, 401);
+    assert.deepEqual(await answers(OWNER, 'Wrong-Guess-1!x', '198.51.100.21'), none);
+    assert.deepEqual(await answers(LOCKED, 'Wrong-Guess-1!x', '198.51.100.22'), none);
+    assert.deepEqual(await answers(LOCKED, OWNER_PW, '198.51.100.23'), none, 'locked: the right password gets the same answer');
+    // Time class: a locked account pays the same hash as an unknown address (was 17 ms vs 1.2 s).
+    const timed = async (email: string, ip: string) => {
+      const t0 = performance.now();
+      await login(email, 'Wrong-Guess-2!x', ip);
+      return performance.now() - t0;
+    };
+    const lockedTimes: number[] = [];
+    const noneTimes: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      lockedTimes.push(await timed(LOCKED, `198.51.100.${30 + i}`));
+      noneTimes.push(await timed(`nobody${i}@example.org`, `198.51.100.${40 + i}`));
+    }
+    assert.ok(Math.min(...lockedTimes) >= 0.4 * Math.min(...noneTimes), `locked ${lockedTimes.map(Math.round)} ms vs none ${noneTimes.map(Math.round)} ms`);
+    const denied = await store.audit.list({ action: 'portal.login', subject: LOCKED, limit: 20 });
+    assert.ok(denied.length >= 5 && denied.every((e) => e.outcome === 'denied' && e.detail?.['reason'] === 'locked'), 'the real reason is in the audit');
+  });
+
+  test('#3/#4: code requests: one a minute and five a day per address, account or not; "account exists" mails too', async () => {
+    for (const address of [OWNER, 'fresh.person@example.org']) {
+      assert.equal((await askCode(address, '203.0.113.1')).status, 202);
+      const again = await askCode(address, '203.0.113.2');
+      assert.equal(again.status, 429, address);
+      assert.equal(await errorCode(again), 'portal.code_too_soon');
+      assert.ok(Number(again.headers.get('retry-after')) > 0 && Number(again.headers.get('retry-after')) <= 60);
+    }
+    assert.equal(smtp.to(OWNER).length, 1, 'one "account exists" mail, not one per request');
+    for (let i = 0; i < 4; i++) {
+      await advance(61_000);
+      assert.equal((await askCode(OWNER, '203.0.113.1')).status, 202);
+    }
+    await advance(61_000);
+    const capped = await askCode(OWNER, '203.0.113.3');
+    assert.equal(capped.status, 429);
+    assert.equal(await errorCode(capped), 'portal.rate_limited');
+    assert.ok(Number(capped.headers.get('retry-after')) > 3600);
+    assert.equal(smtp.to(OWNER).length, 5);
+    await advance(DAY);
+    assert.equal((await askCode(OWNER, '203.0.113.3')).status, 202);
+  });
+
+  test('#4: at most 20 code requests an hour per client; another client is not affected', async () => {
+    for (let i = 0; i < 20; i++) assert.equal((await askCode(`client${i}@example.org`, '203.0.113.50')).status, 202);
+    const refused = await askCode('client20@example.org', '203.0.113.50');
+    assert.equal(refused.status, 429);
+    assert.equal(smtp.to('client20@example.org').length, 0, 'a refusal mails nothing');
+    assert.equal((await askCode('client20@example.org', '203.0.113.51')).status, 202);
+  });
+
+  test('#6: ten code tries per address a day, whatever the code; the code is deleted after its fifth try', async () => {
+    const address = 'victim@example.org';
+    const password = 'Victim-Str0ng_Pass!';
+    const form = { email: address, fullName: 'Victim Person', password, confirmation: password };
+    const register = (code: string) => post(`${PORTAL}/api/register`, { ...form, code }, from('203.0.113.60'));
+    let mails = 0;
+    const newCode = async () => {
+      await advance(61_000);
+      assert.equal((await askCode(address, '203.0.113.60')).status, 202);
+      return codeIn((await smtp.waitFor(address, ++mails))[mails - 1]!.text);
+    };
+    for (let round = 0; round < 2; round++) {
+      const code = await newCode();
+      const wrong = code === '000000' ? '111111' : '000000';
+      for (let i = 0; i < 5; i++) assert.equal(await errorCode(await register(wrong)), 'portal.code_invalid');
+      assert.equal(await store.portal.getCode(address), null, 'no try left: the code is gone');
+    }
+    const third = await newCode();
+    const refused = await register(third);
+    assert.equal(refused.status, 429, 'a fresh code does not buy new tries');
+    assert.equal(await errorCode(refused), 'portal.rate_limited');
+    assert.equal(await store.accounts.get(address), null);
+    await advance(DAY);
+    const ok = await register(await newCode());
+    assert.equal(ok.status, 200);
+    secrets.push(third, sessionOf(ok).split('=')[1]!);
+  });
+
+  test('#5: short passwords are refused before hashing; at most 60 log-ins per client in 10 minutes', async () => {
+    const ip = '192.0.2.9';
+    const short = await login(OWNER, 'short', ip);
+    assert.equal(short.status, 401);
+    assert.equal(await errorCode(short), 'portal.login_failed');
+    const [row] = await store.audit.list({ action: 'portal.login', subject: OWNER, limit: 1 });
+    assert.equal(row?.detail?.['reason'], 'short_password');
+    for (let i = 1; i < 60; i++) assert.equal((await login(`someone${i}@example.org`, 'short', ip)).status, 401);
+    const refused = await login(OWNER, OWNER_PW, ip);
+    assert.equal(refused.status, 429);
+    assert.ok(Number(refused.headers.get('retry-after')) > 0);
+    assert.equal((await login(OWNER, OWNER_PW, '192.0.2.10')).status, 200);
+  });
+
+  test('#10: every portal outcome is audited, with the address in its key form and the client IP', async () => {
+    const mixed = await login('Owner@Example.ORG', OWNER_PW, '192.0.2.77');
+    assert.equal(mixed.status, 200);
+    assert.equal((await post(`${PORTAL}/api/logout`, {}, { Cookie: sessionOf(mixed), ...from('192.0.2.77') })).status, 200);
+    const trail = await store.audit.list({ actor: OWNER, limit: 200 });
+    const [loggedIn] = trail.filter((e) => e.action === 'portal.login' && e.outcome === 'allowed');
+    assert.equal(loggedIn?.detail?.['ip'], '192.0.2.77');
+    assert.equal(trail.find((e) => e.action === 'portal.logout')?.detail?.['ip'], '192.0.2.77');
+    const reasons = new Set(trail.filter((e) => e.action === 'portal.login' && e.outcome === 'denied').map((e) => e.detail?.['reason']));
+    for (const r of ['wrong_password', 'backoff', 'short_password']) assert.ok(reasons.has(r), r);
+    assert.ok((await store.audit.list({ action: 'portal.register', actor: 'victim@example.org', limit: 50 })).some((e) => e.outcome === 'allowed'));
+    assert.ok((await store.audit.list({ action: 'portal.login', actor: 'nobody.here@example.org', limit: 5 })).some((e) => e.detail?.['reason'] === 'no_account'));
+    // A run of refusals by one limit is audited once, not once per request.
+    const limited = await store.audit.list({ action: 'portal.rate_limited', limit: 50 });
+    assert.equal(limited.filter((e) => e.detail?.['limit'] === 'code.client').length, 1);
+    assert.ok(limited.every((e) => e.actor === e.actor.toLowerCase()));
+  });
+
+  test('no password, code or session token in the logs', () => {
+    const logs = env.lines.join('\n');
+    for (const s of secrets) assert.ok(!logs.includes(s), 'a secret leaked into the logs');
+  });
+});
+
+describe('portal: global caps (all clients together, shared by instances)', () => {
+  let env: TestEnv;
+  let smtp: MailCatcher;
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    fetch(`${env.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Esante-Portal': '1', ...headers }, body: JSON.stringify(body) });
+
+  before(async () => {
+    smtp = await startMailCatcher();
+    const featureEnv = {
+      ESANTE_SMTP_URL: smtp.url,
+      ESANTE_SCHEDULER_INTERVAL_MS: '0',
+      ESANTE_ACCOUNT_SCRYPT_LOG2N: '14',
+      ESANTE_PORTAL_LOGINS_PER_MINUTE: '3',
+      ESANTE_PORTAL_CODES_PER_HOUR: '2',
+      ESANTE_TRUSTED_PROXIES: 'none',
+    };
+    env = await startTestEnv(featureEnv, { env: featureEnv });
+  });
+  after(async () => {
+    await env?.close();
+    await smtp?.stop();
+  });
+
+  test('past the global caps every client gets 429 with Retry-After, whatever X-Forwarded-For says', async () => {
+    for (const [i, ip] of ['203.0.113.1', '203.0.113.2'].entries()) {
+      const r = await post(`${PORTAL}/api/register/code`, { email: `global${i}@example.org` }, { 'X-Forwarded-For': ip });
+      assert.equal(r.status, 202, await r.text());
+    }
+    const codes = await post(`${PORTAL}/api/register/code`, { email: 'global2@example.org' }, { 'X-Forwarded-For': '203.0.113.3' });
+    assert.equal(codes.status, 429);
+    assert.ok(Number(codes.headers.get('retry-after')) > 0);
+    assert.equal(smtp.to('global2@example.org').length, 0);
+    for (let i = 0; i < 3; i++) {
+      assert.equal((await post(`${PORTAL}/api/login`, { email: `g${i}@example.org`, password: 'Wrong-Guess-1!x' }, { 'X-Forwarded-For': `203.0.113.${10 + i}` })).status, 401);
+    }
+    const logins = await post(`${PORTAL}/api/login`, { email: 'g3@example.org', password: 'Wrong-Guess-1!x' });
+    assert.equal(logins.status, 429);
+    const retry = Number(logins.headers.get('retry-after'));
+    assert.ok(retry > 0 && retry <= 60);
+    assert.match(((await logins.json()) as { error: { message: string } }).error.message, /Trop de tentatives/);
   });
 });

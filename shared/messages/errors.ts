@@ -50,10 +50,17 @@ export const messageErrorTexts = {
     de: 'Bitte melden Sie sich am Portal an.',
     en: 'Please log in to the portal.',
   },
+  // One text for no account, wrong password and a locked account (no enumeration). Only users of the
+  // eSanté webmail can have a locked account (wrong unlock codes there), so the way out names it.
   'portal.login_failed': {
-    fr: 'Adresse e-mail ou mot de passe incorrect.',
-    de: 'E-Mail-Adresse oder Passwort falsch.',
-    en: 'Incorrect e-mail address or password.',
+    fr: 'Adresse e-mail ou mot de passe incorrect. Si vous utilisez la messagerie eSanté et que votre compte de chiffrement y est bloqué, débloquez-le d’abord depuis la messagerie.',
+    de: 'E-Mail-Adresse oder Passwort falsch. Wenn Sie den eSanté-Webmail nutzen und Ihr Verschlüsselungskonto dort gesperrt ist, entsperren Sie es zuerst im Webmail.',
+    en: 'Incorrect e-mail address or password. If you use the eSanté webmail and your encryption account is locked there, unlock it from the webmail first.',
+  },
+  'portal.rate_limited': {
+    fr: 'Trop de tentatives. Par sécurité, veuillez réessayer dans {0} minute(s).',
+    de: 'Zu viele Versuche. Aus Sicherheitsgründen versuchen Sie es bitte in {0} Minute(n) erneut.',
+    en: 'Too many attempts. For your security, please try again in {0} minute(s).',
   },
   'portal.code_invalid': {
     fr: 'Le code de confirmation est incorrect ou a expiré. Demandez un nouveau code.',

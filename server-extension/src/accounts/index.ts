@@ -4,8 +4,9 @@
  *   const accounts = createAccountsService({ store: ctx.store, keyring: () => ring, clock: ctx.clock, log: ctx.log,
  *                                            settings: readAccountsSettings(ctx.env, ctx.config) });
  *   await accounts.createAccount({ email: proved, fullName, password, confirmation, identityLevel: 0 });
- *   const r = await accounts.verifyPassword(proved, password);   // counts failures, locks (see service.ts)
+ *   const r = await accounts.verifyPassword(proved, password, { countFailures: true });  // owner proved: counts, locks
  *   if (r.kind !== 'Ok') throw accounts.errorOf(r);
+ *   await accounts.verifyPassword(address, password, { countFailures: false });  // anonymous (portal): never locks
  *
  * `hashPassword` / `verifyPasswordHash` are the bare scrypt functions (password-hash.ts).
  */
@@ -16,6 +17,7 @@ export {
   checkNewPassword,
   generateUnlockCode,
   normaliseUnlockCode,
+  ownerOf,
   regifyUserOf,
   UNLOCK_CODE_PURPOSE,
   type AccountsServiceDeps,

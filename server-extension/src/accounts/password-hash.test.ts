@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { hashPassword, SCRYPT_MIN_LOG2N, verifyPasswordHash } from './password-hash.ts';
+import { ServiceUnavailableError } from '../errors.ts';
+import { hashPassword, SCRYPT_MIN_LOG2N, setHashLimitsForTests, verifyPasswordHash } from './password-hash.ts';
 
 // The lowest cost the module accepts keeps these tests fast; the format carries the cost.
 const LN = SCRYPT_MIN_LOG2N;
@@ -38,5 +39,26 @@ describe('scrypt password hashes', () => {
   test('costs outside the documented bounds are refused', async () => {
     await assert.rejects(hashPassword('x', 10), RangeError);
     await assert.rejects(hashPassword('x', 21), RangeError);
+  });
+
+  test('a full queue refuses at once with service.unavailable (503) instead of waiting; the queue drains', async () => {
+    setHashLimitsForTests({ concurrent: 1, queued: 2 });
+    try {
+      const started = Date.now();
+      const results = await Promise.allSettled([1, 2, 3, 4, 5].map((i) => hashPassword(`Queue-Pass-${i}!`, LN)));
+      assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected']);
+      for (const r of results.slice(3)) {
+        const reason = (r as PromiseRejectedResult).reason as ServiceUnavailableError;
+        assert.ok(reason instanceof ServiceUnavailableError);
+        assert.equal(reason.code, 'service.unavailable');
+        assert.equal(reason.httpStatus, 503);
+      }
+      assert.ok(Date.now() - started < 30_000);
+      // Once drained, hashing works again, and the slots were all given back.
+      const again = await Promise.all([hashPassword('After-Drain-1!', LN), hashPassword('After-Drain-2!', LN), hashPassword('After-Drain-3!', LN)]);
+      assert.equal(again.length, 3);
+    } finally {
+      setHashLimitsForTests();
+    }
   });
 });

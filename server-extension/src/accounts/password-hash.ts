@@ -11,9 +11,13 @@
  * Format (one ASCII string, like PHC strings): `scrypt$ln=17,r=8,p=1$<salt base64url>$<key base64url>`
  *
  * Comparison is constant-time (timingSafeEqual). At most MAX_CONCURRENT hashes run at once: each
- * takes 128 MiB, and a burst of log-ins must not exhaust the memory of a shared machine.
+ * takes 128 MiB, and a burst of log-ins must not exhaust the memory of a shared machine. At most
+ * MAX_QUEUED more wait for a slot; beyond that a hash is refused at once with `service.unavailable`
+ * (HTTP 503): an anonymous flood of portal log-ins must get a quick refusal, not make everyone wait
+ * for minutes behind it (security review #5). The portal's rate limits sit in front of this.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { ServiceUnavailableError } from '../errors.ts';
 
 export const SCRYPT_DEFAULT_LOG2N = 17;
 export const SCRYPT_MIN_LOG2N = 14;
@@ -23,19 +27,37 @@ const P = 1;
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 const MAX_CONCURRENT = 2;
+/** 16 waiting × ~0.5–1.2 s / 2 slots: nobody waits more than about 10 s for a slot. */
+const MAX_QUEUED = 16;
 const FORMAT = /^scrypt\$ln=(\d{1,2}),r=(\d{1,2}),p=(\d{1,2})\$([A-Za-z0-9_-]{16,64})\$([A-Za-z0-9_-]{32,128})$/;
 
+const limits = { concurrent: MAX_CONCURRENT, queued: MAX_QUEUED };
 let running = 0;
 const waiting: Array<() => void> = [];
 
+/** TESTS ONLY: smaller limits, to fill the queue without hundreds of hashes; no argument restores the defaults. */
+export function setHashLimitsForTests(next: { concurrent: number; queued: number } = { concurrent: MAX_CONCURRENT, queued: MAX_QUEUED }): void {
+  limits.concurrent = next.concurrent;
+  limits.queued = next.queued;
+}
+
 async function limited<T>(work: () => Promise<T>): Promise<T> {
-  if (running >= MAX_CONCURRENT) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
+  if (running >= limits.concurrent) {
+    if (waiting.length >= limits.queued) {
+      throw new ServiceUnavailableError({ message: `password hashing saturated (${running} running, ${waiting.length} waiting)` });
+    }
+    // The finishing hash hands its slot over directly (running is not decremented for it), so a
+    // newcomer arriving in between cannot overtake the queue.
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  } else {
+    running++;
+  }
   try {
     return await work();
   } finally {
-    running--;
-    waiting.shift()?.();
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
   }
 }
 

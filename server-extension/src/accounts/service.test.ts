@@ -7,6 +7,10 @@ import { openStore, type Store } from '../store/index.ts';
 import { AccountsService, generateUnlockCode, normaliseUnlockCode, regifyUserOf } from './service.ts';
 
 const STRONG = 'Vert-Moselle-2026!';
+/** A caller Zimbra proved to be the owner: failures count towards the lock. */
+const COUNTED = { countFailures: true };
+/** The anonymous portal: failures never touch the account's lockout state. */
+const ANONYMOUS = { countFailures: false };
 const lines: string[] = [];
 const log = createLogger({
   level: 'debug',
@@ -64,14 +68,14 @@ describe('AccountsService', () => {
   test('wrong passwords lock after maxAttempts; locked means refused even with the right password; the lock expires', async () => {
     const s = svc();
     await s.createAccount({ email: 'lock@esante.lu', fullName: 'Lock Test', password: STRONG, identityLevel: 0 });
-    assert.deepEqual(await s.verifyPassword('lock@esante.lu', 'Wrong-Pass-1!'), { kind: 'WrongPassword', attemptsLeft: 2 });
-    assert.deepEqual(await s.verifyPassword('lock@esante.lu', 'Wrong-Pass-2!'), { kind: 'WrongPassword', attemptsLeft: 1 });
-    const locked = await s.verifyPassword('lock@esante.lu', 'Wrong-Pass-3!');
+    assert.deepEqual(await s.verifyPassword('lock@esante.lu', 'Wrong-Pass-1!', COUNTED), { kind: 'WrongPassword', attemptsLeft: 2 });
+    assert.deepEqual(await s.verifyPassword('lock@esante.lu', 'Wrong-Pass-2!', COUNTED), { kind: 'WrongPassword', attemptsLeft: 1 });
+    const locked = await s.verifyPassword('lock@esante.lu', 'Wrong-Pass-3!', COUNTED);
     assert.equal(locked.kind, 'Locked');
     assert.equal((locked as { until: string }).until, '2026-11-29T08:10:00.000Z');
-    assert.equal((await s.verifyPassword('lock@esante.lu', STRONG)).kind, 'Locked');
+    assert.equal((await s.verifyPassword('lock@esante.lu', STRONG, COUNTED)).kind, 'Locked');
     now = new Date('2026-11-29T08:10:01Z');
-    const ok = await s.verifyPassword('lock@esante.lu', STRONG);
+    const ok = await s.verifyPassword('lock@esante.lu', STRONG, COUNTED);
     assert.equal(ok.kind, 'Ok');
     assert.equal((ok as { account: { failedAttempts: number; lockedUntil: unknown } }).account.failedAttempts, 0);
     assert.equal((await store.accounts.get('lock@esante.lu'))!.lockedUntil, null);
@@ -80,19 +84,66 @@ describe('AccountsService', () => {
   test('the unlock code lifts a lock; a wrong code is refused and counted', async () => {
     const s = svc();
     await s.createAccount({ email: 'unlock@esante.lu', fullName: 'Unlock Test', password: STRONG, identityLevel: 0 });
-    for (let i = 0; i < 3; i++) await s.verifyPassword('unlock@esante.lu', 'Nope-Nope-9!');
-    assert.equal((await s.verifyPassword('unlock@esante.lu', STRONG)).kind, 'Locked');
+    for (let i = 0; i < 3; i++) await s.verifyPassword('unlock@esante.lu', 'Nope-Nope-9!', COUNTED);
+    assert.equal((await s.verifyPassword('unlock@esante.lu', STRONG, COUNTED)).kind, 'Locked');
     await assert.rejects(s.unlock('unlock@esante.lu', 'AAAA-AAAA-AAAA'), { code: 'account.unlock_code_invalid' });
     assert.equal((await store.accounts.get('unlock@esante.lu'))!.failedAttempts, 4);
     const code = await s.revealUnlockCode('unlock@esante.lu');
     // Typed by hand: lower case, no dashes, spaces.
     const account = await s.unlock('unlock@esante.lu', ` ${code.replace(/-/g, '').toLowerCase()} `);
     assert.equal(account.lockedUntil, null);
-    assert.equal((await s.verifyPassword('unlock@esante.lu', STRONG)).kind, 'Ok');
+    assert.equal((await s.verifyPassword('unlock@esante.lu', STRONG, COUNTED)).kind, 'Ok');
+  });
+
+  test('anonymous checks (portal) never lock, never reset, and report a lock set elsewhere (review #2)', async () => {
+    const s = svc();
+    await s.createAccount({ email: 'anon@esante.lu', fullName: 'Anon Test', password: STRONG, identityLevel: 0 });
+    for (let i = 0; i < 6; i++) assert.deepEqual(await s.verifyPassword('anon@esante.lu', `Wrong-Pass-${i}!`, ANONYMOUS), { kind: 'WrongPassword' });
+    const untouched = (await store.accounts.get('anon@esante.lu'))!;
+    assert.equal(untouched.failedAttempts, 0);
+    assert.equal(untouched.lockedUntil, null);
+    assert.equal((await s.verifyPassword('anon@esante.lu', STRONG, ANONYMOUS)).kind, 'Ok');
+    // A lock set by the owner's own failures (zimlet) is honoured, and an anonymous success does not lift it.
+    for (let i = 0; i < 3; i++) await s.verifyPassword('anon@esante.lu', 'Nope-Nope-9!', COUNTED);
+    assert.equal((await s.verifyPassword('anon@esante.lu', STRONG, ANONYMOUS)).kind, 'Locked');
+    assert.ok(s.isLocked((await store.accounts.get('anon@esante.lu'))!));
+  });
+
+  test('an expired lock counts for nothing: one wrong secret after it does not lock again (review #2)', async () => {
+    const s = svc();
+    await s.createAccount({ email: 'expiry@esante.lu', fullName: 'Expiry Test', password: STRONG, identityLevel: 0 });
+    for (let i = 0; i < 3; i++) await s.verifyPassword('expiry@esante.lu', 'Nope-Nope-9!', COUNTED);
+    now = new Date('2026-11-29T08:10:01Z');
+    assert.deepEqual(await s.verifyPassword('expiry@esante.lu', 'Nope-Nope-9!', COUNTED), { kind: 'WrongPassword', attemptsLeft: 2 });
+    // Same for a wrong unlock code after the expiry.
+    await assert.rejects(s.unlock('expiry@esante.lu', 'AAAA-AAAA-AAAA'), { code: 'account.unlock_code_invalid' });
+    const account = (await store.accounts.get('expiry@esante.lu'))!;
+    assert.equal(account.failedAttempts, 2);
+    assert.equal(s.isLocked(account), false);
+  });
+
+  test('a lock and a password change end the address’s portal sessions, and only its own (review #8)', async () => {
+    const s = svc();
+    await s.createAccount({ email: 'sessions@esante.lu', fullName: 'Sessions Test', password: STRONG, identityLevel: 0 });
+    const t = now.getTime();
+    await store.portal.createSession('s'.repeat(43), 'Sessions@esante.lu', t, t + 1_800_000);
+    await store.portal.createSession('o'.repeat(43), 'other@esante.lu', t, t + 1_800_000);
+    for (let i = 0; i < 2; i++) await s.verifyPassword('sessions@esante.lu', 'Nope-Nope-9!', COUNTED);
+    assert.equal(await store.portal.getSession('s'.repeat(43), t), 'sessions@esante.lu', 'not locked yet: the session stays');
+    await s.verifyPassword('sessions@esante.lu', 'Nope-Nope-9!', COUNTED);
+    assert.equal(await store.portal.getSession('s'.repeat(43), t), null, 'locked: the session is gone');
+    assert.equal(await store.portal.getSession('o'.repeat(43), t), 'other@esante.lu');
+    const code = await s.revealUnlockCode('sessions@esante.lu');
+    await s.unlock('sessions@esante.lu', code);
+    await store.portal.createSession('t'.repeat(43), 'sessions@esante.lu', t, t + 1_800_000);
+    await s.changePassword('sessions@esante.lu', 'Neues-Passwort-88?', 'Neues-Passwort-88?');
+    assert.equal(await store.portal.getSession('t'.repeat(43), t), null, 'password changed: the session is gone');
+    assert.equal(await store.portal.getSession('o'.repeat(43), t), 'other@esante.lu');
   });
 
   test('an unknown address is NoAccount (after the same work as a real check)', async () => {
-    assert.deepEqual(await svc().verifyPassword('nobody@esante.lu', STRONG), { kind: 'NoAccount' });
+    assert.deepEqual(await svc().verifyPassword('nobody@esante.lu', STRONG, COUNTED), { kind: 'NoAccount' });
+    assert.deepEqual(await svc().verifyPassword('nobody@esante.lu', STRONG, ANONYMOUS), { kind: 'NoAccount' });
   });
 
   test('options are checked (1–365 days) and saved; a bad value changes nothing', async () => {
@@ -111,8 +162,8 @@ describe('AccountsService', () => {
     await s.createAccount({ email: 'change@esante.lu', fullName: 'Change Test', password: STRONG, identityLevel: 0 });
     await assert.rejects(s.changePassword('change@esante.lu', 'short', 'short'), { code: 'password.too_short' });
     await s.changePassword('change@esante.lu', 'Neues-Passwort-88?', 'Neues-Passwort-88?');
-    assert.equal((await s.verifyPassword('change@esante.lu', STRONG)).kind, 'WrongPassword');
-    assert.equal((await s.verifyPassword('change@esante.lu', 'Neues-Passwort-88?')).kind, 'Ok');
+    assert.equal((await s.verifyPassword('change@esante.lu', STRONG, COUNTED)).kind, 'WrongPassword');
+    assert.equal((await s.verifyPassword('change@esante.lu', 'Neues-Passwort-88?', COUNTED)).kind, 'Ok');
     await assert.rejects(s.changePassword('none@esante.lu', STRONG, STRONG), { code: 'account.not_found' });
   });
 

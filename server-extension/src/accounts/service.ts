@@ -8,10 +8,18 @@
  * service master key (keys/wrap.ts, purpose 'unlock-code', owner = the address) and only opened for
  * RevealUnlockCode or to check an unlock. Neither is ever put in a log line, an error or an audit detail.
  *
- * Lockout: each wrong password adds one to `failedAttempts` (atomically in the store); when the count
- * reaches `maxAttempts` the account is locked for `lockMinutes`. While locked, passwords are not even
- * checked. After the lock expires the count is kept, so each further wrong password locks again at once;
- * a right password, or the unlock code, resets the count and lifts the lock.
+ * Lockout (README "Lockout"): each wrong secret from a caller Zimbra has proved to be the owner (a wrong
+ * unlock code in the zimlet, or `verifyPassword` with `countFailures`) adds one to `failedAttempts`
+ * (atomically in the store); when the count reaches `maxAttempts` the account is locked for
+ * `lockMinutes`, and the address's portal sessions end. A lock that has expired counts for nothing:
+ * the next failure starts again from 1. A right password (counted check), or the unlock code, resets
+ * the count and lifts the lock.
+ *
+ * Anonymous callers (the recipients' portal) check passwords WITHOUT counting: anyone may type any
+ * address there, so a count there would let anyone lock anyone out (security review #2). The portal
+ * slows guessers with its own back-off per address and per client instead (messages/portal.ts). For
+ * them the check costs one hash whatever the outcome (Ok, wrong, locked, no account), so neither the
+ * answer nor its time tells who has an account or who is locked (#3).
  */
 import { randomBytes, timingSafeEqual, createHash } from 'node:crypto';
 import { assessPassword, PASSWORD_MAX_LENGTH } from '../../../shared/password/policy.ts';
@@ -42,7 +50,8 @@ const CODE_LENGTH = 12;
 
 export type VerifyPasswordResult =
   | { readonly kind: 'Ok'; readonly account: EncryptionAccount }
-  | { readonly kind: 'WrongPassword'; readonly attemptsLeft: number }
+  /** `attemptsLeft` only for counted checks (`countFailures`); anonymous checks never count. */
+  | { readonly kind: 'WrongPassword'; readonly attemptsLeft?: number }
   | { readonly kind: 'Locked'; readonly until: string }
   | { readonly kind: 'NoAccount' };
 
@@ -168,32 +177,52 @@ export class AccountsService {
   }
 
   /**
-   * Checks a password with the lockout rules (see the module comment). Never throws for a wrong
-   * password: the caller maps the result (`errorOf`) or, e.g. the portal, words it its own way.
+   * Checks a password. Never throws for a wrong password: the caller maps the result (`errorOf`) or,
+   * e.g. the portal, words it its own way.
+   *
+   * - `countFailures: true` (a caller proved to be the owner): the lockout rules of the module comment
+   *   apply; while locked nothing is checked.
+   * - `countFailures: false` (anonymous, the portal): the account's lockout state is neither changed
+   *   nor reset, and every outcome costs exactly one hash (a decoy one for NoAccount and Locked).
    */
-  async verifyPassword(email: string, password: string): Promise<VerifyPasswordResult> {
+  async verifyPassword(email: string, password: string, options: { countFailures: boolean }): Promise<VerifyPasswordResult> {
     const store = this.#deps.store();
     const account = await store.accounts.get(email);
     if (!account) {
       // Same work as a real check: the answer time must not tell who has an account.
-      this.#decoy ??= decoyHash(this.#deps.settings.scryptLog2n);
-      await verifyPasswordHash(password, await this.#decoy);
+      await this.#decoyCheck(password);
       return { kind: 'NoAccount' };
     }
-    if (this.isLocked(account)) return { kind: 'Locked', until: account.lockedUntil! };
+    if (this.isLocked(account)) {
+      if (!options.countFailures) await this.#decoyCheck(password);
+      return { kind: 'Locked', until: account.lockedUntil! };
+    }
     if (await verifyPasswordHash(password, account.passwordHash)) {
+      if (!options.countFailures) return { kind: 'Ok', account };
       const fresh = account.failedAttempts > 0 || account.lockedUntil !== null ? await store.accounts.resetFailedAttempts(email) : account;
       return { kind: 'Ok', account: fresh ?? account };
     }
-    return this.#failedAttempt(email, 'account.password.wrong');
+    if (!options.countFailures) return { kind: 'WrongPassword' };
+    return this.#failedAttempt(account, 'account.password.wrong');
+  }
+
+  async #decoyCheck(password: string): Promise<void> {
+    this.#decoy ??= decoyHash(this.#deps.settings.scryptLog2n).catch((err: unknown) => {
+      this.#decoy = undefined; // e.g. the hash queue was full: try again next time
+      throw err;
+    });
+    await verifyPasswordHash(password, await this.#decoy);
   }
 
   async changePassword(email: string, password: string, confirmation: string): Promise<EncryptionAccount> {
     const account = await this.#require(email);
     checkNewPassword(password, confirmation, [email, account.fullName]);
-    const updated = await this.#deps.store().accounts.setPasswordHash(email, await hashPassword(password, this.#deps.settings.scryptLog2n));
+    const store = this.#deps.store();
+    const updated = await store.accounts.setPasswordHash(email, await hashPassword(password, this.#deps.settings.scryptLog2n));
     if (!updated) throw new CodedError('account.not_found');
-    await this.#audit(email, 'account.password.change', email, 'allowed');
+    // Whoever logged in to the portal with the old password is logged out (security review #8).
+    const ended = await store.portal.deleteSessionsOf(email);
+    await this.#audit(email, 'account.password.change', email, 'allowed', { portalSessionsEnded: ended });
     return updated;
   }
 
@@ -227,7 +256,7 @@ export class AccountsService {
     expected.fill(0);
     given.fill(0);
     if (!same) {
-      await this.#failedAttempt(email, 'account.unlock.wrong_code');
+      await this.#failedAttempt(account, 'account.unlock.wrong_code');
       throw new CodedError('account.unlock_code_invalid');
     }
     const updated = await this.#deps.store().accounts.resetFailedAttempts(email);
@@ -244,20 +273,27 @@ export class AccountsService {
       case 'Locked':
         return new CodedError('account.locked', { args: [result.until] });
       case 'WrongPassword':
-        return new CodedError('account.wrong_password', { args: [result.attemptsLeft] });
+        return new CodedError('account.wrong_password', { args: [result.attemptsLeft ?? this.#deps.settings.maxAttempts] });
     }
   }
 
-  async #failedAttempt(email: string, action: string): Promise<Exclude<VerifyPasswordResult, { kind: 'Ok' | 'NoAccount' }>> {
+  async #failedAttempt(account: EncryptionAccount, action: string): Promise<Exclude<VerifyPasswordResult, { kind: 'Ok' | 'NoAccount' }>> {
     const store = this.#deps.store();
+    const email = account.email;
+    // A lock that has run out counts for nothing: start again from zero, so one wrong secret after
+    // the expiry does not lock again at once (security review #2). Two concurrent failures at that
+    // moment may both reset, which costs one count at most.
+    if (account.lockedUntil !== null && !this.isLocked(account)) await store.accounts.resetFailedAttempts(email);
     const after = await store.accounts.recordFailedAttempt(email);
     if (!after) throw new CodedError('account.not_found');
     const { maxAttempts, lockMinutes } = this.#deps.settings;
     if (after.failedAttempts >= maxAttempts) {
       const until = new Date(this.#deps.clock.now().getTime() + lockMinutes * 60_000);
       const locked = await store.accounts.lockUntil(email, until);
-      await this.#audit(email, action, email, 'denied', { failedAttempts: after.failedAttempts, locked: true });
-      this.#deps.log.warn({ account: email, failedAttempts: after.failedAttempts }, 'encryption account locked');
+      // A locked account has no portal session left (security review #8).
+      const ended = await store.portal.deleteSessionsOf(email);
+      await this.#audit(email, action, email, 'denied', { failedAttempts: after.failedAttempts, locked: true, portalSessionsEnded: ended });
+      this.#deps.log.warn({ account: ownerOf(email), failedAttempts: after.failedAttempts }, 'encryption account locked');
       return { kind: 'Locked', until: locked?.lockedUntil ?? until.toISOString() };
     }
     await this.#audit(email, action, email, 'denied', { failedAttempts: after.failedAttempts });

@@ -13,7 +13,7 @@ const GUIDE_SERVER = 'regify-integration.esante.lu';
 
 export const accountsConfigVars: readonly ConfigVar[] = [
   { name: 'ESANTE_ACCOUNT_DIRECTORY_LEVEL', default: '3', description: 'Identity level (Regify scale 0/1/3/5/7) of an encryption account created by a professional listed in the directory; others get 0.' },
-  { name: 'ESANTE_ACCOUNT_MAX_ATTEMPTS', default: '5', description: 'Wrong encryption-account passwords in a row before the account is locked (1–100).' },
+  { name: 'ESANTE_ACCOUNT_MAX_ATTEMPTS', default: '5', description: 'Wrong unlock codes (webmail) in a row before the encryption account is locked (1–100). Portal log-ins never lock: they back off (accounts/README.md).' },
   { name: 'ESANTE_ACCOUNT_LOCK_MINUTES', default: '15', description: 'How long a locked encryption account stays locked, in minutes (1–10080); its unlock code lifts the lock at once.' },
   { name: 'ESANTE_ACCOUNT_SCRYPT_LOG2N', default: String(SCRYPT_DEFAULT_LOG2N), description: `scrypt cost exponent of new password hashes (N = 2^value, r = 8, p = 1; ${SCRYPT_MIN_LOG2N}–${SCRYPT_MAX_LOG2N}). Existing hashes keep their own.` },
   { name: 'ESANTE_ACCOUNT_IMAP_HOST', default: GUIDE_SERVER, description: 'IMAP server shown in the Regify Informations tab.' },

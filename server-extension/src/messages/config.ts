@@ -2,6 +2,7 @@
  * Settings of the messages feature (key service, notifications, scheduler, portal), read from the
  * environment once at start. Every variable is listed in `messagesConfigVars` (README table).
  */
+import { isIP } from 'node:net';
 import { ConfigError, envReader, type ConfigVar } from '../config.ts';
 
 export const messagesConfigVars: readonly ConfigVar[] = [
@@ -17,6 +18,9 @@ export const messagesConfigVars: readonly ConfigVar[] = [
   { name: 'ESANTE_TEST_CLOCK', default: '', description: 'TESTS ONLY: 1 exposes POST …/test/clock {advanceMs} and …/test/scheduler/run. Never in production (a warning is logged).' },
   { name: 'ESANTE_PORTAL_SESSION_MINUTES', default: '30', description: 'Lifetime of a portal session (outside recipients).' },
   { name: 'ESANTE_PORTAL_CODE_MINUTES', default: '15', description: 'Lifetime of a portal registration code mailed to prove an address.' },
+  { name: 'ESANTE_TRUSTED_PROXIES', default: '127.0.0.1,::1', description: 'Comma-separated IPs of the reverse proxies (Zimbra\'s nginx) whose X-Forwarded-For names the client; the portal rate-limits per client IP. none = the TCP peer is the client.' },
+  { name: 'ESANTE_PORTAL_LOGINS_PER_MINUTE', default: '120', description: 'Portal log-in attempts accepted per minute from all clients together (shared by all instances); beyond: 429 with Retry-After.' },
+  { name: 'ESANTE_PORTAL_CODES_PER_HOUR', default: '600', description: 'Portal code / "account exists" mails per hour for all addresses together (shared by all instances); beyond: 429 with Retry-After.' },
   { name: 'ESANTE_PORTAL_MAX_CONTAINER_BYTES', default: '52428800', description: 'Largest container the portal page accepts for opening in the browser.' },
 ];
 
@@ -31,6 +35,16 @@ export interface MessagesConfig {
   portalSessionMs: number;
   portalCodeMs: number;
   portalMaxContainerBytes: number;
+  /** Normalised IPs (no IPv4-mapped prefix) whose X-Forwarded-For is believed. */
+  trustedProxies: string[];
+  portalLoginsPerMinute: number;
+  portalCodesPerHour: number;
+}
+
+/** `::ffff:127.0.0.1` (an IPv4 peer on a dual-stack socket) is 127.0.0.1. */
+export function normaliseIp(ip: string): string {
+  const v = ip.trim().toLowerCase();
+  return v.startsWith('::ffff:') && isIP(v.slice(7)) === 4 ? v.slice(7) : v;
 }
 
 export function readMessagesConfig(env: Readonly<Record<string, string | undefined>>): MessagesConfig {
@@ -51,7 +65,16 @@ export function readMessagesConfig(env: Readonly<Record<string, string | undefin
     portalSessionMs: int('ESANTE_PORTAL_SESSION_MINUTES', 30, 1, 24 * 60) * 60_000,
     portalCodeMs: int('ESANTE_PORTAL_CODE_MINUTES', 15, 1, 24 * 60) * 60_000,
     portalMaxContainerBytes: int('ESANTE_PORTAL_MAX_CONTAINER_BYTES', 52_428_800, 1024, 2 ** 31),
+    trustedProxies: [],
+    portalLoginsPerMinute: int('ESANTE_PORTAL_LOGINS_PER_MINUTE', 120, 1, 100_000),
+    portalCodesPerHour: int('ESANTE_PORTAL_CODES_PER_HOUR', 600, 1, 1_000_000),
   };
+  const proxies = str('ESANTE_TRUSTED_PROXIES', '127.0.0.1,::1');
+  for (const entry of proxies === 'none' ? [] : proxies.split(',')) {
+    if (entry.trim() === '') continue;
+    if (isIP(entry.trim()) === 0) problems.push(`ESANTE_TRUSTED_PROXIES: ${entry.trim().slice(0, 60)} is not an IP address`);
+    else config.trustedProxies.push(normaliseIp(entry));
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

@@ -114,6 +114,8 @@ export function createMessagesFeature(ctx: FeatureContext, options: MessagesFeat
       sessionMs: settings.portalSessionMs,
       codeMs: settings.portalCodeMs,
       maxContainerBytes: settings.portalMaxContainerBytes,
+      trustedProxies: settings.trustedProxies,
+      limits: { loginsPerMinute: settings.portalLoginsPerMinute, codesPerHour: settings.portalCodesPerHour },
       script: () => (script ??= portalScript().catch((err: unknown) => {
         script = undefined;
         throw err;

@@ -15,21 +15,40 @@
  *   POST /api/release {messageId}                    → {dataKey, containerDigest?, sender…}
  *
  * Sessions: a random 256-bit token in an HttpOnly, SameSite=Strict cookie scoped to the portal path,
- * short-lived; only its SHA-256 is stored. CSRF: every POST must be `application/json` with the
- * `X-Esante-Portal: 1` header (neither can be sent cross-site without a CORS preflight, which we
- * never grant) and, when the browser sends an Origin, it must be the public origin.
+ * short-lived; only its SHA-256 is stored. A session ends at logout, at expiry, and when its account
+ * is locked or changes its password (checked on every use). CSRF: every POST must be
+ * `application/json` with the `X-Esante-Portal: 1` header (neither can be sent cross-site without a
+ * CORS preflight, which we never grant) and, when the browser sends an Origin, it must be the public
+ * origin.
+ *
+ * Abuse (security review #2–#6, #10): the routes are anonymous, so every one is rate-limited in the
+ * store (shared by all instances; counters in `portal_limits`, keyed by hashes, never by the address
+ * or IP in clear) — per client IP, per address, and globally — before it mails, hashes or audits.
+ * The client IP is the TCP peer, or, when the peer is a trusted proxy (ESANTE_TRUSTED_PROXIES, i.e.
+ * Zimbra's nginx with `proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for`), the rightmost
+ * X-Forwarded-For entry that is not a trusted proxy (what nginx's own realip module does with
+ * `real_ip_recursive on`). Limits, windows and the log-in back-off: the LIMITS table below and
+ * accounts/README.md "Lockout". A refusal answers 429 `portal.rate_limited` (or
+ * `portal.code_too_soon`) with Retry-After, and changes nothing else. Addresses with and without an
+ * account, and locked ones, get the same answers with the same status and the same cost (one
+ * scrypt hash per log-in that reaches the password check), so the portal does not tell who has an
+ * account. Every outcome is audited (`portal.*`, actor = the address lower-cased, `ip` in detail);
+ * a run of refusals by one limit is audited once per window.
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isIP } from 'node:net';
 import { PORTAL_COOKIE, PORTAL_CSRF_HEADER, PORTAL_PATH } from '../../../shared/messages/portal-api.ts';
 import type { Lang } from '../../../shared/i18n/lang.ts';
-import type { AccountsService } from '../accounts/index.ts';
-import { checkNewPassword } from '../accounts/index.ts';
+import { PASSWORD_MIN_LENGTH } from '../../../shared/password/policy.ts';
+import type { AccountsService, VerifyPasswordResult } from '../accounts/index.ts';
+import { checkNewPassword, ownerOf } from '../accounts/index.ts';
 import { CodedError, ServiceUnavailableError } from '../errors.ts';
 import type { Clock, HttpRoute } from '../feature.ts';
 import { openSecretText, sealSecret, type MasterKeyring } from '../keys/index.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
+import { normaliseIp } from './config.ts';
 import { HttpError, header, readJson, requestLang, sendError, sendJson } from './http.ts';
 import { isValidAddress, type KeyService } from './key-service.ts';
 import type { Mailer } from './mailer.ts';
@@ -37,9 +56,54 @@ import { portalCodeMail, portalPage } from './portal-page.ts';
 
 export { PORTAL_COOKIE, PORTAL_CSRF_HEADER, PORTAL_PATH };
 const CODE_PURPOSE = 'portal-code';
+/** Tries of one mailed code; the code is deleted after the last one. */
 const CODE_MAX_ATTEMPTS = 5;
-const CODE_RESEND_MS = 60_000;
 const BODY_MAX = 16 * 1024;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/**
+ * The fixed rate limits (the two global ones come from the configuration, see PortalLimits). Each is
+ * a counter in the store: at most `max` hits per `windowMs`, the window starting with its first hit.
+ */
+export const LIMITS = {
+  /** One code (or "account exists" mail) per address per minute, whether it has an account or not (#3, #4). */
+  codeResend: { windowMs: MINUTE, max: 1 },
+  /** At most 5 code mails per address per 24 h (#4, #6). */
+  codesPerAddress: { windowMs: DAY, max: 5 },
+  /** Code requests per client IP (#4). */
+  codesPerClient: { windowMs: HOUR, max: 20 },
+  /** Code tries per address over 24 h, kept when a new code is mailed (#6): 10 guesses a day, not 7,200. */
+  registerTriesPerAddress: { windowMs: DAY, max: 10 },
+  registerTriesPerClient: { windowMs: HOUR, max: 50 },
+  /** Log-in attempts per client IP, before any hash (#5). */
+  loginsPerClient: { windowMs: 10 * MINUTE, max: 60 },
+} as const;
+
+/**
+ * Back-off after failed log-ins (#2): failures are counted over 24 h per (address, client IP) and per
+ * address; past the free ones, each failure refuses further log-ins for BASE × 2^(n − free − 1),
+ * at most 15 minutes. Nothing is permanent and the account itself is never locked from here; a
+ * successful log-in clears both counters.
+ */
+export const LOGIN_BACKOFF = { windowMs: DAY, pairFree: 3, addressFree: 10, baseMs: 2_000, maxMs: 15 * MINUTE } as const;
+
+/** The global caps, shared by every instance (ESANTE_PORTAL_LOGINS_PER_MINUTE, ESANTE_PORTAL_CODES_PER_HOUR). */
+export interface PortalLimits {
+  loginsPerMinute: number;
+  codesPerHour: number;
+}
+
+/** A refusal by a rate limit: 429 with Retry-After (seconds) and the wait in minutes in the text. */
+class RateLimitedError extends HttpError {
+  constructor(
+    readonly retryAfterMs: number,
+    code: 'portal.rate_limited' | 'portal.code_too_soon' = 'portal.rate_limited',
+  ) {
+    super(429, code, [Math.max(1, Math.ceil(retryAfterMs / MINUTE))]);
+  }
+}
 
 export interface PortalDeps {
   store: () => Store;
@@ -53,12 +117,17 @@ export interface PortalDeps {
   sessionMs: number;
   codeMs: number;
   maxContainerBytes: number;
+  /** Normalised IPs of the reverse proxies whose X-Forwarded-For is believed (default: none). */
+  trustedProxies?: readonly string[];
+  limits?: PortalLimits;
   /** The bundled page script (portal/src/main.ts), built at start. */
   script: () => Promise<string>;
   style: string;
 }
 
 const hashToken = (token: string): string => createHash('sha256').update(token).digest('base64url');
+/** Rate-limit keys hold a hash of their subject, never an address or an IP in clear. */
+const limitKey = (kind: string, ...subject: string[]): string => `${kind}:${createHash('sha256').update(subject.join('\n')).digest('base64url')}`;
 const lower = (s: string): string => s.trim().normalize('NFC').toLowerCase();
 
 function str(body: Record<string, unknown>, name: string, max: number): string {
@@ -71,6 +140,23 @@ function email(body: Record<string, unknown>): string {
   const v = str(body, 'email', 254).trim().normalize('NFC');
   if (!isValidAddress(v)) throw new CodedError('message.invalid_address', { args: [v.slice(0, 100)] });
   return v;
+}
+
+/**
+ * The client's IP: the TCP peer, unless the peer is a trusted proxy; then the rightmost
+ * X-Forwarded-For entry that is not a trusted proxy (entries left of it were written by the client
+ * and prove nothing). Undefined when unknown.
+ */
+export function clientIp(req: IncomingMessage, trusted: ReadonlySet<string>): string | undefined {
+  const peer = req.socket.remoteAddress ? normaliseIp(req.socket.remoteAddress) : undefined;
+  if (!peer || !trusted.has(peer)) return peer;
+  const hops = (header(req, 'x-forwarded-for') ?? '').split(',').map((h) => normaliseIp(h)).filter((h) => h !== '');
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = hops[i]!;
+    if (isIP(hop) === 0) return peer;
+    if (!trusted.has(hop)) return hop;
+  }
+  return peer;
 }
 
 function cookieOf(req: IncomingMessage): string | undefined {
@@ -96,10 +182,57 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
     return { 'Set-Cookie': sessionCookie(token, Math.floor(d.sessionMs / 1000)) };
   }
 
-  async function sessionAddress(req: IncomingMessage): Promise<string> {
+  const trusted = new Set(d.trustedProxies ?? []);
+  const limits: PortalLimits = d.limits ?? { loginsPerMinute: 120, codesPerHour: 600 };
+  const now = (): number => d.clock.now().getTime();
+
+  /**
+   * Housekeeping: expired sessions, codes and rate-limit counters are deleted at most every 10
+   * minutes per instance, piggy-backed on a request (the portal has no timer of its own), so the
+   * tables anonymous callers write to stay bounded by the live windows.
+   */
+  let nextSweep = 0;
+  function sweep(log: Logger): void {
+    const at = now();
+    if (at < nextSweep) return;
+    nextSweep = at + 10 * MINUTE;
+    d.store().portal.deleteExpired(at).then(
+      (n) => (n > 0 ? log.debug({ deleted: n }, 'portal housekeeping') : undefined),
+      (err: unknown) => log.warn({ err }, 'portal housekeeping failed'),
+    );
+  }
+
+  /** One audit row per portal outcome; the actor is the address in its key form, with the client IP. */
+  async function audit(action: string, address: string | null, outcome: 'allowed' | 'denied', ip: string | undefined, detail: Record<string, string | number | boolean> = {}): Promise<void> {
+    const who = address === null ? 'anonymous' : ownerOf(address);
+    await d.store().audit.append({ at: d.clock.now(), actor: who, action, subject: who, outcome, detail: { ...detail, ...(ip ? { ip } : {}) } });
+  }
+
+  /**
+   * Counts one hit on a limit and refuses past its maximum. Only the first refusal of a window is
+   * audited, so a flood cannot grow the audit log without bound.
+   */
+  async function charge(key: string, limit: { windowMs: number; max: number }, name: string, address: string | null, ip: string | undefined, code?: 'portal.code_too_soon'): Promise<void> {
+    const at = now();
+    const state = await d.store().portal.hitLimit(key, at, limit.windowMs);
+    if (state.hits <= limit.max) return;
+    if (state.hits === limit.max + 1) await audit('portal.rate_limited', address, 'denied', ip, { limit: name });
+    throw new RateLimitedError(state.windowStartMs + limit.windowMs - at, code);
+  }
+
+  async function sessionAddress(req: IncomingMessage, ip: string | undefined): Promise<string> {
     const token = cookieOf(req);
-    const address = token ? await d.store().portal.getSession(hashToken(token), d.clock.now().getTime()) : null;
+    const store = d.store();
+    const address = token ? await store.portal.getSession(hashToken(token), now()) : null;
     if (!address) throw new HttpError(401, 'portal.session_required');
+    // Lock and password change delete the sessions; checking here as well closes the gap of a
+    // session created by a log-in that raced with the lock (#8).
+    const account = await store.accounts.get(address);
+    if (!account || d.accounts().isLocked(account)) {
+      await store.portal.deleteSessionsOf(address);
+      await audit('portal.session', address, 'denied', ip, { reason: account ? 'locked' : 'no_account' });
+      throw new HttpError(401, 'portal.session_required');
+    }
     return address;
   }
 
@@ -111,17 +244,23 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
     }
   }
 
-  async function requestCode(body: Record<string, unknown>, lang: Lang): Promise<void> {
+  async function requestCode(body: Record<string, unknown>, lang: Lang, ip: string | undefined): Promise<void> {
     const address = email(body);
+    const key = ownerOf(address);
+    // Client first (the caller's own budget), then the address, then everyone's: a client that
+    // exhausted its budget does not spend the others'. Every address is limited the same way,
+    // with or without an account (#3).
+    await charge(limitKey('code-client', ip ?? 'unknown'), LIMITS.codesPerClient, 'code.client', address, ip);
+    await charge(limitKey('code-resend', key), LIMITS.codeResend, 'code.resend', address, ip, 'portal.code_too_soon');
+    await charge(limitKey('code-address', key), LIMITS.codesPerAddress, 'code.address', address, ip);
+    await charge('code-global', { windowMs: HOUR, max: limits.codesPerHour }, 'code.global', address, ip);
     const store = d.store();
-    const now = d.clock.now().getTime();
-    const previous = await store.portal.getCode(address);
-    if (previous && now - Date.parse(previous.createdAt) < CODE_RESEND_MS) throw new HttpError(429, 'portal.code_too_soon');
+    const at = now();
     const exists = (await store.accounts.get(address)) !== null;
     let code: string | null = null;
     if (!exists) {
       code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-      await store.portal.putCode(address, sealSecret(d.keyring(), CODE_PURPOSE, lower(address), code), now, now + d.codeMs);
+      await store.portal.putCode(address, sealSecret(d.keyring(), CODE_PURPOSE, lower(address), code), at, at + d.codeMs);
     }
     // The same answer either way: the page never tells who already has an account; the mail does.
     try {
@@ -133,50 +272,90 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
       // The code stays stored; the user may ask again after a minute.
       throw new ServiceUnavailableError({ message: 'portal code mail not accepted by SMTP', cause });
     }
-    await store.audit.append({ at: new Date(now), actor: address, action: 'portal.code', subject: address, outcome: 'allowed', detail: { existing: exists } });
+    await audit('portal.code', address, 'allowed', ip, { existing: exists });
   }
 
-  async function register(body: Record<string, unknown>, res: ServerResponse): Promise<Record<string, string | string[]>> {
+  async function register(body: Record<string, unknown>, res: ServerResponse, ip: string | undefined): Promise<Record<string, string | string[]>> {
     const address = email(body);
+    const key = ownerOf(address);
+    await charge(limitKey('register-client', ip ?? 'unknown'), LIMITS.registerTriesPerClient, 'register.client', address, ip);
     const code = str(body, 'code', 12).replace(/\s+/g, '');
     const fullName = str(body, 'fullName', 256);
     const password = str(body, 'password', 1024);
     const confirmation = str(body, 'confirmation', 1024);
     // The password is checked before a code attempt is spent on it.
-    checkNewPassword(password, confirmation, [address, fullName]);
+    try {
+      checkNewPassword(password, confirmation, [address, fullName]);
+    } catch (err) {
+      await audit('portal.register', address, 'denied', ip, { reason: 'password' });
+      throw err;
+    }
+    // Tries per address over 24 h, whatever code they were for: a new code does not buy new tries (#6).
+    await charge(limitKey('register-address', key), LIMITS.registerTriesPerAddress, 'register.address', address, ip);
     const store = d.store();
     const stored = await store.portal.getCode(address);
-    const now = d.clock.now().getTime();
+    const at = now();
     const attempts = stored ? await store.portal.recordCodeAttempt(address) : 0;
     let ok = false;
-    if (stored && attempts <= CODE_MAX_ATTEMPTS && Date.parse(stored.expiresAt) > now && /^\d{6}$/.test(code)) {
+    if (stored && attempts <= CODE_MAX_ATTEMPTS && Date.parse(stored.expiresAt) > at && /^\d{6}$/.test(code)) {
       const expected = Buffer.from(openSecretText(d.keyring(), CODE_PURPOSE, lower(address), stored.codeSealed));
       const given = Buffer.from(code);
       ok = expected.length === given.length && timingSafeEqual(expected, given);
     }
     if (!ok) {
-      await store.audit.append({ at: new Date(now), actor: address, action: 'portal.register', subject: address, outcome: 'denied', detail: { reason: 'code', attempts } });
+      // After its last try the code is gone: it can be guessed no further (#6).
+      if (stored && attempts >= CODE_MAX_ATTEMPTS) await store.portal.deleteCode(address);
+      await audit('portal.register', address, 'denied', ip, { reason: stored ? 'code' : 'no_code', attempts });
       throw new HttpError(400, 'portal.code_invalid');
     }
     await d.accounts().createAccount({ email: address, fullName, password, confirmation, identityLevel: 0 });
     await store.portal.deleteCode(address);
+    await audit('portal.register', address, 'allowed', ip);
     return openSession(res, address);
   }
 
-  async function login(body: Record<string, unknown>, res: ServerResponse): Promise<Record<string, string | string[]>> {
+  /** Delay after the n-th failure of a counter with `free` free failures; 0 while still free. */
+  const backoffMs = (n: number, free: number): number =>
+    n <= free ? 0 : Math.min(LOGIN_BACKOFF.maxMs, LOGIN_BACKOFF.baseMs * 2 ** Math.min(30, n - free - 1));
+
+  async function login(body: Record<string, unknown>, res: ServerResponse, ip: string | undefined): Promise<Record<string, string | string[]>> {
     const address = email(body);
     const password = str(body, 'password', 1024);
-    const accounts = d.accounts();
-    const result = await accounts.verifyPassword(address, password);
+    const key = ownerOf(address);
+    const store = d.store();
+    await charge(limitKey('login-client', ip ?? 'unknown'), LIMITS.loginsPerClient, 'login.client', address, ip);
+    const pairKey = limitKey('login-fail-pair', key, ip ?? 'unknown');
+    const addressKey = limitKey('login-fail-address', key);
+    // The back-off of earlier failures: refused before any hash, for every address alike.
+    const at = now();
+    for (const k of [pairKey, addressKey]) {
+      const state = await store.portal.peekLimit(k, at, LOGIN_BACKOFF.windowMs);
+      if (state?.blockedUntilMs && state.blockedUntilMs > at) {
+        await audit('portal.login', address, 'denied', ip, { reason: 'backoff' });
+        throw new RateLimitedError(state.blockedUntilMs - at);
+      }
+    }
+    await charge('login-global', { windowMs: MINUTE, max: limits.loginsPerMinute }, 'login.global', address, ip);
+    // Shorter than any password the policy ever accepted: refused without a hash, the same way for
+    // every address (so it tells nothing), and counted as a failure (#5).
+    const result: VerifyPasswordResult | { kind: 'TooShort' } =
+      [...password].length < PASSWORD_MIN_LENGTH ? { kind: 'TooShort' } : await d.accounts().verifyPassword(address, password, { countFailures: false });
     if (result.kind === 'Ok') {
-      await d.store().audit.append({ at: d.clock.now(), actor: address, action: 'portal.login', subject: address, outcome: 'allowed' });
+      await store.portal.clearLimit(pairKey);
+      await store.portal.clearLimit(addressKey);
+      await audit('portal.login', address, 'allowed', ip);
       return openSession(res, address);
     }
-    if (result.kind === 'Locked') throw accounts.errorOf(result);
-    // No account and wrong password look the same: the portal does not tell who has an account.
-    if (result.kind === 'NoAccount') {
-      await d.store().audit.append({ at: d.clock.now(), actor: address, action: 'portal.login', subject: address, outcome: 'denied', detail: { reason: 'no_account' } });
-    }
+    const failedAt = now();
+    const pair = await store.portal.hitLimit(pairKey, failedAt, LOGIN_BACKOFF.windowMs);
+    const all = await store.portal.hitLimit(addressKey, failedAt, LOGIN_BACKOFF.windowMs);
+    const pairDelay = backoffMs(pair.hits, LOGIN_BACKOFF.pairFree);
+    const addressDelay = backoffMs(all.hits, LOGIN_BACKOFF.addressFree);
+    if (pairDelay > 0) await store.portal.blockLimit(pairKey, failedAt + pairDelay);
+    if (addressDelay > 0) await store.portal.blockLimit(addressKey, failedAt + addressDelay);
+    const reason = { NoAccount: 'no_account', WrongPassword: 'wrong_password', Locked: 'locked', TooShort: 'short_password' }[result.kind];
+    await audit('portal.login', address, 'denied', ip, { reason, failures: pair.hits, addressFailures: all.hits });
+    // One answer for all four: the portal does not tell who has an account, nor who is locked (#3).
     throw new HttpError(401, 'portal.login_failed');
   }
 
@@ -186,6 +365,7 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
       const url = new URL(req.url ?? '/', 'http://portal.invalid');
       const sub = url.pathname.slice(PORTAL_PATH.length).replace(/\/+$/, '') || '/';
       const lang = requestLang(req, url.searchParams.get('lang') ?? undefined);
+      const ip = clientIp(req, trusted);
       try {
         if (req.method === 'GET' && sub === '/') {
           res.writeHead(200, {
@@ -210,35 +390,40 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
           return;
         }
         if (req.method === 'GET' && sub === '/api/session') {
-          sendJson(res, 200, { email: await sessionAddress(req) });
+          sendJson(res, 200, { email: await sessionAddress(req, ip) });
           return;
         }
         if (req.method !== 'POST') throw new HttpError(404, 'request.unknown_operation', [sub]);
         checkCsrf(req);
+        sweep(log);
         const body = await readJson(req, BODY_MAX);
         switch (sub) {
           case '/api/register/code':
-            await requestCode(body, requestLang(req, typeof body['lang'] === 'string' ? body['lang'] : lang));
+            await requestCode(body, requestLang(req, typeof body['lang'] === 'string' ? body['lang'] : lang), ip);
             sendJson(res, 202, { sent: true });
             return;
           case '/api/register': {
-            const cookie = await register(body, res);
+            const cookie = await register(body, res, ip);
             sendJson(res, 200, { email: email(body) }, cookie);
             return;
           }
           case '/api/login': {
-            const cookie = await login(body, res);
+            const cookie = await login(body, res, ip);
             sendJson(res, 200, { email: email(body) }, cookie);
             return;
           }
           case '/api/logout': {
             const token = cookieOf(req);
-            if (token) await d.store().portal.deleteSession(hashToken(token));
+            if (token) {
+              const address = await d.store().portal.getSession(hashToken(token), now());
+              await d.store().portal.deleteSession(hashToken(token));
+              if (address) await audit('portal.logout', address, 'allowed', ip);
+            }
             sendJson(res, 200, { ok: true }, { 'Set-Cookie': sessionCookie('', 0) });
             return;
           }
           case '/api/release': {
-            const address = await sessionAddress(req);
+            const address = await sessionAddress(req, ip);
             const messageId = str(body, 'messageId', 64);
             sendJson(res, 200, await d.keys.release({ address, lang, channel: 'portal' }, messageId));
             return;
@@ -247,6 +432,7 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
             throw new HttpError(404, 'request.unknown_operation', [sub]);
         }
       } catch (err) {
+        if (err instanceof RateLimitedError && !res.headersSent) res.setHeader('Retry-After', String(Math.max(1, Math.ceil(err.retryAfterMs / 1000))));
         sendError(res, err, lang, log);
       }
     },

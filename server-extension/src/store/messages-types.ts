@@ -166,6 +166,14 @@ export interface PortalCode {
   createdAt: Instant;
 }
 
+/** A rate-limit counter of the portal (migration 0004): hits in the current window, and any back-off. */
+export interface PortalLimitState {
+  hits: number;
+  windowStartMs: number;
+  /** The portal's back-off after failed log-ins; null when none (or when the window started again). */
+  blockedUntilMs: number | null;
+}
+
 export interface PortalRepository {
   /** Replaces any previous code of the address (attempts back to 0). */
   putCode(email: string, codeSealed: string, nowMs: number, expiresAtMs: number): Promise<void>;
@@ -179,6 +187,20 @@ export interface PortalRepository {
   /** The session's address key, or null when unknown or expired at `nowMs`. */
   getSession(tokenHash: string, nowMs: number): Promise<string | null>;
   deleteSession(tokenHash: string): Promise<void>;
-  /** Housekeeping: drops expired sessions and codes; returns how many rows went. */
+  /** Ends every session of the address (a lock or a password change); returns how many went. */
+  deleteSessionsOf(email: string): Promise<number>;
+  /**
+   * Counts one hit on the counter `key` (atomic, shared by every instance): when its window started
+   * `windowMs` or more before `nowMs`, a new window starts at `nowMs` with 1 hit and no back-off.
+   * Keys are the caller's (`kind:opaque`, at most 200 characters of [A-Za-z0-9_:.-]).
+   */
+  hitLimit(key: string, nowMs: number, windowMs: number): Promise<PortalLimitState>;
+  /** The counter as it stands, or null when it has none or it expired (window and back-off both over). */
+  peekLimit(key: string, nowMs: number, windowMs: number): Promise<PortalLimitState | null>;
+  /** Sets the back-off to `untilMs` unless a later one is set; the row lives at least until then. */
+  blockLimit(key: string, untilMs: number): Promise<void>;
+  /** Forgets the counter (e.g. failed log-ins after a successful one). */
+  clearLimit(key: string): Promise<void>;
+  /** Housekeeping: drops expired sessions, codes and rate-limit counters; returns how many rows went. */
   deleteExpired(nowMs: number): Promise<number>;
 }

@@ -16,6 +16,7 @@ import type {
   NotificationKind,
   NotificationState,
   PortalCode,
+  PortalLimitState,
   PortalRepository,
   RecipientKind,
   SecureMessage,
@@ -314,6 +315,26 @@ export class SqlNotificationJobRepository implements NotificationJobRepository {
 // ---------------------------------------------------------------------------------------------
 
 const TOKEN_HASH = /^[A-Za-z0-9_-]{43}$/;
+const LIMIT_KEY = /^[A-Za-z0-9_:.-]{1,200}$/;
+/** 30 days: no portal counter needs a longer window. */
+const LIMIT_WINDOW_MAX_MS = 30 * 86_400_000;
+
+function limitKey(value: unknown): string {
+  if (typeof value !== 'string' || !LIMIT_KEY.test(value)) throw new StoreInputError('key', 'not a rate-limit key');
+  return value;
+}
+
+function windowMs(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > LIMIT_WINDOW_MAX_MS) {
+    throw new StoreInputError('windowMs', 'must be 1 ms to 30 days');
+  }
+  return value;
+}
+
+function toLimit(r: SqlRow): PortalLimitState {
+  const blocked = r['blocked_until_ms'];
+  return { hits: int(r['hits']), windowStartMs: int(r['window_start_ms']), blockedUntilMs: blocked === null || blocked === undefined ? null : int(blocked) };
+}
 
 function tokenHash(value: unknown): string {
   if (typeof value !== 'string' || !TOKEN_HASH.test(value)) throw new StoreInputError('tokenHash', 'not a SHA-256 in base64url');
@@ -386,10 +407,66 @@ export class SqlPortalRepository implements PortalRepository {
     await this.#sql.query('DELETE FROM portal_sessions WHERE token_hash = ?', [hash]);
   }
 
+  async deleteSessionsOf(email: string): Promise<number> {
+    const { key } = v.normaliseEmail(email);
+    const rows = await this.#sql.query('DELETE FROM portal_sessions WHERE email_key = ? RETURNING token_hash', [key]);
+    return rows.length;
+  }
+
+  async hitLimit(key: string, nowMs: number, window: number): Promise<PortalLimitState> {
+    const k = limitKey(key);
+    const now = ms(nowMs, 'nowMs');
+    const w = windowMs(window);
+    // One statement, so concurrent hits (several instances) never lose a count. In both dialects the
+    // SET expressions read the row as it was before the update, so every CASE tests the old window.
+    const stale = now - w;
+    const rows = await this.#sql.query(
+      `INSERT INTO portal_limits (limit_key, window_start_ms, hits, blocked_until_ms, expires_at_ms) VALUES (?, ?, 1, NULL, ?)
+       ON CONFLICT (limit_key) DO UPDATE SET
+         hits = CASE WHEN portal_limits.window_start_ms <= ? THEN 1 ELSE portal_limits.hits + 1 END,
+         blocked_until_ms = CASE WHEN portal_limits.window_start_ms <= ? THEN NULL ELSE portal_limits.blocked_until_ms END,
+         expires_at_ms = CASE WHEN portal_limits.window_start_ms <= ? THEN excluded.expires_at_ms ELSE portal_limits.expires_at_ms END,
+         window_start_ms = CASE WHEN portal_limits.window_start_ms <= ? THEN excluded.window_start_ms ELSE portal_limits.window_start_ms END
+       RETURNING hits, window_start_ms, blocked_until_ms`,
+      [k, now, now + w, stale, stale, stale, stale],
+    );
+    return toLimit(rows[0]!);
+  }
+
+  async peekLimit(key: string, nowMs: number, window: number): Promise<PortalLimitState | null> {
+    const k = limitKey(key);
+    const now = ms(nowMs, 'nowMs');
+    const w = windowMs(window);
+    const rows = await this.#sql.query('SELECT hits, window_start_ms, blocked_until_ms FROM portal_limits WHERE limit_key = ?', [k]);
+    const row = rows[0];
+    if (!row) return null;
+    const state = toLimit(row);
+    const windowOver = state.windowStartMs <= now - w;
+    const blockOver = state.blockedUntilMs === null || state.blockedUntilMs <= now;
+    if (windowOver && blockOver) return null;
+    return windowOver ? { hits: 0, windowStartMs: now, blockedUntilMs: state.blockedUntilMs } : state;
+  }
+
+  async blockLimit(key: string, untilMs: number): Promise<void> {
+    const until = ms(untilMs, 'untilMs');
+    await this.#sql.query(
+      `UPDATE portal_limits SET
+         blocked_until_ms = CASE WHEN blocked_until_ms IS NULL OR blocked_until_ms < ? THEN ? ELSE blocked_until_ms END,
+         expires_at_ms = CASE WHEN expires_at_ms < ? THEN ? ELSE expires_at_ms END
+       WHERE limit_key = ?`,
+      [until, until, until, until, limitKey(key)],
+    );
+  }
+
+  async clearLimit(key: string): Promise<void> {
+    await this.#sql.query('DELETE FROM portal_limits WHERE limit_key = ?', [limitKey(key)]);
+  }
+
   async deleteExpired(nowMs: number): Promise<number> {
     const now = ms(nowMs, 'nowMs');
     const a = await this.#sql.query('DELETE FROM portal_sessions WHERE expires_at_ms <= ? RETURNING token_hash', [now]);
     const b = await this.#sql.query('DELETE FROM portal_codes WHERE expires_at_ms <= ? RETURNING email_key', [now]);
-    return a.length + b.length;
+    const c = await this.#sql.query('DELETE FROM portal_limits WHERE expires_at_ms <= ? RETURNING limit_key', [now]);
+    return a.length + b.length + c.length;
   }
 }

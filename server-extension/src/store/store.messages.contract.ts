@@ -194,5 +194,48 @@ export function describeMessagesStoreContract(name: string, open: () => Promise<
         assert.equal(await s.portal.deleteExpired(T0 + 1000), 1);
         await assert.rejects(s.portal.createSession('short', 'a@b.lu', T0, T0 + 1), StoreInputError);
       }));
+
+    test('portal: a lock or a password change can end every session of one address, and only those', () =>
+      withStore(async (s) => {
+        await s.portal.createSession('a'.repeat(43), 'Out@Example.org', T0, T0 + 1000);
+        await s.portal.createSession('b'.repeat(43), 'out@example.org', T0, T0 + 1000);
+        await s.portal.createSession('c'.repeat(43), 'other@example.org', T0, T0 + 1000);
+        assert.equal(await s.portal.deleteSessionsOf('OUT@example.org'), 2);
+        assert.equal(await s.portal.getSession('a'.repeat(43), T0), null);
+        assert.equal(await s.portal.getSession('b'.repeat(43), T0), null);
+        assert.equal(await s.portal.getSession('c'.repeat(43), T0), 'other@example.org');
+        assert.equal(await s.portal.deleteSessionsOf('out@example.org'), 0);
+      }));
+
+    test('portal rate limits: concurrent hits all count, a window restarts after it ends, back-off only grows', () =>
+      withStore(async (s) => {
+        const key = 'login-fail:abc_DEF-123';
+        const W = 60_000;
+        assert.equal(await s.portal.peekLimit(key, T0, W), null);
+        const first = await s.portal.hitLimit(key, T0, W);
+        assert.deepEqual(first, { hits: 1, windowStartMs: T0, blockedUntilMs: null });
+        // Several instances hitting at once: no count is lost.
+        const counts = await Promise.all([1, 2, 3, 4].map((i) => s.portal.hitLimit(key, T0 + i, W)));
+        assert.deepEqual(counts.map((c) => c.hits).sort(), [2, 3, 4, 5]);
+        assert.ok(counts.every((c) => c.windowStartMs === T0), 'the window keeps its start');
+        await s.portal.blockLimit(key, T0 + 30_000);
+        await s.portal.blockLimit(key, T0 + 10_000); // an earlier back-off does not shorten the current one
+        assert.deepEqual(await s.portal.peekLimit(key, T0 + 100, W), { hits: 5, windowStartMs: T0, blockedUntilMs: T0 + 30_000 });
+        // The window ends: the next hit starts a new window with no back-off.
+        assert.equal(await s.portal.peekLimit(key, T0 + W, W), null);
+        assert.deepEqual(await s.portal.hitLimit(key, T0 + W, W), { hits: 1, windowStartMs: T0 + W, blockedUntilMs: null });
+        // A back-off longer than the window keeps the row alive (peek sees it) until it ends.
+        await s.portal.blockLimit(key, T0 + 3 * W);
+        assert.equal((await s.portal.peekLimit(key, T0 + 2 * W + 1, W))?.blockedUntilMs, T0 + 3 * W);
+        await s.portal.hitLimit('other:x', T0, W);
+        await s.portal.clearLimit('other:x');
+        assert.equal(await s.portal.peekLimit('other:x', T0, W), null);
+        // Housekeeping drops counters whose window and back-off are over, and nothing else.
+        await s.portal.hitLimit('short:y', T0, 1000);
+        assert.equal(await s.portal.deleteExpired(T0 + 2 * W), 1);
+        assert.equal(await s.portal.deleteExpired(T0 + 3 * W), 1);
+        await assert.rejects(s.portal.hitLimit('bad key with spaces', T0, W), StoreInputError);
+        await assert.rejects(s.portal.hitLimit(key, T0, 0), StoreInputError);
+      }));
   });
 }

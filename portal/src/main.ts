@@ -32,7 +32,14 @@ async function call<T>(path: string, body?: Record<string, unknown>): Promise<T>
     ...(body ? { body: JSON.stringify({ ...body, lang }) } : {}),
   });
   const json = (await res.json().catch(() => ({}))) as Partial<PortalErrorBody> & T;
-  if (!res.ok) throw new PortalError(json.error?.message ?? `HTTP ${res.status}`);
+  if (!res.ok) {
+    const message = json.error?.message ?? `HTTP ${res.status}`;
+    // The session ended under us (expired, logged out elsewhere, account locked): back to the log-in form, saying why.
+    if (json.error?.code === 'portal.session_required' && path !== '/session' && app.querySelector('[data-testid="portal-user"]')) {
+      render(null, message);
+    }
+    throw new PortalError(message);
+  }
   return json;
 }
 
@@ -184,9 +191,10 @@ function openSection(): HTMLElement {
   return el('section', { 'aria-labelledby': 'open-h' }, el('h2', { id: 'open-h' }, t('open_title')), form, result);
 }
 
-function render(email: string | null): void {
+function render(email: string | null, notice?: string): void {
   const intro = app.querySelector('p');
   const children: Node[] = intro ? [intro] : [];
+  if (notice) children.push(el('p', { class: 'error', role: 'alert', 'data-testid': 'portal-notice' }, notice));
   if (email) {
     const logout = el('button', { type: 'button' }, t('logout'));
     logout.addEventListener('click', () => void call('/logout', {}).finally(() => render(null)));

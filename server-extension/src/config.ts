@@ -31,7 +31,7 @@ export const CONFIG_VARS = [
   { name: 'ESANTE_SQLITE_PATH', default: '(ESANTE_DATA_DIR)/esante.sqlite', description: 'SQLite file when ESANTE_STORE=sqlite.' },
   { name: 'ESANTE_PG_URL', default: '', description: 'PostgreSQL connection URL when ESANTE_STORE=postgres (required then).' },
   { name: 'ESANTE_MAX_REQUEST_BYTES', default: '14680064', description: 'Largest SOAP request body accepted, in bytes (14 MiB: a 10 MB message in base64 for SignMessage / VerifySignature, plus the envelope).' },
-  { name: 'ESANTE_AUTH_CACHE_SECONDS', default: '30', description: 'How long a session proved by Zimbra is trusted without asking again (0 = never cache, max 300).' },
+  { name: 'ESANTE_AUTH_CACHE_SECONDS', default: '30', description: 'How long a session proved by Zimbra is trusted without asking again (0 = never cache, max 60): a Zimbra logout, lock or password change reaches the service within this time.' },
   { name: 'ESANTE_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'On SIGTERM/SIGINT, how long in-flight requests may finish before connections are closed.' },
   { name: 'ESANTE_LOG_LEVEL', default: 'info', description: 'Log level: fatal, error, warn, info, debug, trace or silent.' },
 ] as const satisfies readonly ConfigVar[];
@@ -175,7 +175,7 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     },
     store,
     maxRequestBytes: int('ESANTE_MAX_REQUEST_BYTES', 14 * 1024 * 1024, 1024, 512 * 1024 * 1024),
-    authCacheSeconds: int('ESANTE_AUTH_CACHE_SECONDS', 30, 0, 300),
+    authCacheSeconds: int('ESANTE_AUTH_CACHE_SECONDS', 30, 0, 60),
     shutdownTimeoutMs: int('ESANTE_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     logLevel,
   };

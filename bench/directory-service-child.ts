@@ -4,7 +4,7 @@
  * Starts the sandbox (Zimbra stand-in) and the service (the real composition root) with the ESANTE_*
  * variables it was given, logs in a seeded user, prints one JSON line
  *   {"url": service URL, "authToken", "csrfToken"}
- * and stops everything when its stdin closes (the parent exited or is done).
+ * on stdout (its logs go to stderr), and stops everything when its stdin closes (the parent exited or is done).
  */
 import { createLogger } from '../server-extension/src/log.ts';
 import { SEED_PASSWORD, loginAs, startTestEnv } from '../server-extension/test/support/service.ts';
@@ -12,8 +12,9 @@ import { SEED_PASSWORD, loginAs, startTestEnv } from '../server-extension/test/s
 async function main(): Promise<void> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (k.startsWith('ESANTE_') && v !== undefined) env[k] = v;
-  // A quiet logger: the bench measures the service, not its debug output.
-  const test = await startTestEnv(env, { log: createLogger({ level: 'warn' }), env });
+  // A quiet logger: the bench measures the service, not its debug output. Its warnings go to stderr
+  // (shown by the parent): stdout carries only the one line below.
+  const test = await startTestEnv(env, { log: createLogger({ level: 'warn', destination: process.stderr }), env });
   const login = await loginAs(test.sandboxUrl, 'marie.schmit@esante.lu', SEED_PASSWORD);
   process.stdout.write(`${JSON.stringify({ url: test.service.url, authToken: login.authToken, csrfToken: login.csrfToken })}\n`);
   const stop = () => void test.close().finally(() => process.exit(0));

@@ -208,7 +208,13 @@ export async function runDirectoryBench(options: BenchOptions = {}): Promise<{ r
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+/** True when the module at `moduleUrl` (its import.meta.url) is the script node was started with. */
+export function isMainModule(moduleUrl: string): boolean {
+  return !!process.argv[1] && resolve(process.argv[1]) === fileURLToPath(moduleUrl);
+}
+
+/** The command line shared by both directory benches: --count, --seed, --queries. */
+export function benchArgs(): { count: number; seed: string; queries: number } {
   const { values } = parseArgs({
     options: {
       count: { type: 'string', default: '100000' },
@@ -216,7 +222,11 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
       queries: { type: 'string', default: '200' },
     },
   });
-  runDirectoryBench({ count: Number(values.count), seed: values.seed, queries: Number(values.queries) })
+  return { count: Number(values.count), seed: values.seed, queries: Number(values.queries) };
+}
+
+if (isMainModule(import.meta.url)) {
+  runDirectoryBench(benchArgs())
     .then(({ targets }) => {
       process.exitCode = targets.every((t) => t.pass) ? 0 : 1;
     })

@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Fields } from '../../../shared/soap/schema.ts';
 import { InvalidRequestError } from '../errors.ts';
-import { decodeRequest, encodeResponse } from './validate.ts';
+import { decodeRequest, encodeResponseXml } from './validate.ts';
 
 const fields = {
   query: { type: 'string', max: 5 },
@@ -51,15 +51,29 @@ describe('decodeRequest', () => {
   });
 });
 
-describe('encodeResponse', () => {
+describe('encodeResponseXml', () => {
   const out = { total: 'int', ok: 'boolean', items: { list: true, fields: { id: 'string', note: { type: 'string', optional: true } } } } as const satisfies Fields;
   test('orders by declaration and writes scalars as text', () => {
-    const r = encodeResponse(out, { items: [{ note: 'n', id: '1' }], ok: false, total: 3 });
-    assert.deepEqual(Object.keys(r), ['total', 'ok', 'items']);
-    assert.deepEqual(r, { total: '3', ok: 'false', items: [{ id: '1', note: 'n' }] });
+    assert.equal(
+      encodeResponseXml(out, { items: [{ note: 'n', id: '1' }, { id: '2' }], ok: false, total: 3 }),
+      '<total>3</total><ok>false</ok><items><id>1</id><note>n</note></items><items><id>2</id></items>',
+    );
+  });
+  test('leaves out an empty list and absent optional fields', () => {
+    assert.equal(encodeResponseXml(out, { total: 0, ok: true, items: [] }), '<total>0</total><ok>true</ok>');
+  });
+  test('escapes text like soap@1.13, and a CDATA-looking string too', () => {
+    const text = { s: 'string' } as const satisfies Fields;
+    assert.equal(encodeResponseXml(text, { s: `a<b>&"'\t\r\nz` }), '<s>a&lt;b&gt;&amp;&quot;&apos;&#x9;&#xD;&#xA;z</s>');
+    assert.equal(encodeResponseXml(text, { s: '<![CDATA[</s><x/>]]>' }), '<s>&lt;![CDATA[&lt;/s&gt;&lt;x/&gt;]]&gt;</s>');
   });
   test('a handler breaking its schema is caught', () => {
-    assert.throws(() => encodeResponse(out, { total: '3', ok: true, items: [] }), /total must be an integer/);
-    assert.throws(() => encodeResponse(out, { ok: true, items: [] }), /total missing/);
+    assert.throws(() => encodeResponseXml(out, { total: '3', ok: true, items: [] }), /total must be an integer/);
+    assert.throws(() => encodeResponseXml(out, { total: 1.5, ok: true, items: [] }), /total must be an integer/);
+    assert.throws(() => encodeResponseXml(out, { ok: true, items: [] }), /total missing/);
+    assert.throws(() => encodeResponseXml(out, { total: 1, ok: 'yes', items: [] }), /ok must be a boolean/);
+    assert.throws(() => encodeResponseXml(out, { total: 1, ok: true, items: { id: '1' } }), /items must be a list/);
+    assert.throws(() => encodeResponseXml(out, { total: 1, ok: true, items: ['1'] }), /items must be an object/);
+    assert.throws(() => encodeResponseXml(out, { total: 1, ok: true, items: [{ id: 7 }] }), /items\.id must be a string/);
   });
 });

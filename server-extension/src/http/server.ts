@@ -248,15 +248,24 @@ export class HttpServer {
       return f.code;
     }
 
-    const clientGone = new AbortController();
-    res.once('close', () => clientGone.abort());
+    // One controller per call, aborted when the client goes away before the answer or at shutdown.
+    // Not AbortSignal.any(): on Node 20 every combined signal stays referenced by the long-lived
+    // shutdown signal (nodejs/node#55351), so memory would grow with each request.
+    const cancel = new AbortController();
+    const onShutdown = () => cancel.abort();
+    if (this.#shutdown.signal.aborted) cancel.abort();
+    else this.#shutdown.signal.addEventListener('abort', onShutdown, { once: true });
+    res.once('close', () => {
+      this.#shutdown.signal.removeEventListener('abort', onShutdown);
+      if (!res.writableFinished) cancel.abort();
+    });
     const answer = await this.#deps.soap.handle({
       xml,
       credentials,
       acceptLanguage,
       requestId,
       log,
-      signal: AbortSignal.any([clientGone.signal, this.#shutdown.signal]),
+      signal: cancel.signal,
     });
     res.writeHead(answer.status, { 'Content-Type': SOAP_CONTENT_TYPE });
     res.end(answer.body);

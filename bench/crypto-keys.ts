@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { openStore } from '../server-extension/src/store/index.ts';
 import { SEED_PASSWORD, callAs, loginAs, startTestEnv } from '../server-extension/test/support/service.ts';
+import { containerDigest, dataKeyFromBase64, sealContainer } from '../shared/container/container.ts';
 
 export interface KeyBenchOptions {
   clients?: number;
@@ -70,6 +71,16 @@ export async function runKeyReleaseBench(options: KeyBenchOptions = {}): Promise
     const marie = await loginAs(service.sandboxUrl, 'marie.schmit@esante.lu', SEED_PASSWORD);
     const luc = await loginAs(service.sandboxUrl, 'luc.hoffmann@esante.lu', SEED_PASSWORD);
     const reg = await callAs(service.url, marie, 'RegisterSecureMessage', { to: ['luc.hoffmann@esante.lu'], cc: [], subject: 'Bench' });
+    // Sent as the zimlet sends it: sealed, then confirmed with the container's digest (recipients get
+    // the key of confirmed messages only).
+    const container = await sealContainer({
+      messageId: reg.messageId,
+      keyService: reg.keyService,
+      sender: 'marie.schmit@esante.lu',
+      mime: new TextEncoder().encode('Subject: Bench\r\n\r\nbench'),
+      key: dataKeyFromBase64(reg.dataKey),
+    });
+    await callAs(service.url, marie, 'ConfirmSecureMessageSent', { messageId: reg.messageId, containerDigest: await containerDigest(container), size: container.length });
     const release = () => callAs(service.url, luc, 'ReleaseMessageKey', { messageId: reg.messageId });
     const info = () => callAs(service.url, luc, 'GetServiceInfo', {});
     // Warm-up: JIT, the auth cache, SQLite's page cache.

@@ -143,7 +143,7 @@ export class KeyService {
     }
   }
 
-  /** The message if the caller sent it; else audited and refused (not found and not yours look alike). */
+  /** The message if the caller sent it; else audited and refused (message ids carry 144 random bits, so telling "unknown" from "not yours" reveals nothing). */
   async #ownMessage(caller: KeyCaller, messageId: string, action: string): Promise<SecureMessage> {
     const message = await this.#d.store().messages.get(messageId);
     if (!message) {

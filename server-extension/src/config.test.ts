@@ -52,6 +52,11 @@ describe('loadConfig', () => {
     }
   });
 
+  test('a Zimbra session is trusted from the cache for at most 60 s (a logout must reach the service soon)', () => {
+    assert.equal(loadConfig({ ESANTE_AUTH_CACHE_SECONDS: '60' }).authCacheSeconds, 60);
+    assert.throws(() => loadConfig({ ESANTE_AUTH_CACHE_SECONDS: '61' }), /ESANTE_AUTH_CACHE_SECONDS/);
+  });
+
   test('postgres needs its URL', () => {
     assert.throws(() => loadConfig({ ESANTE_STORE: 'postgres' }), /ESANTE_PG_URL/);
   });

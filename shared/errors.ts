@@ -8,6 +8,7 @@ import { accountErrorTexts } from './accounts/errors.ts';
 import { type Lang, format } from './i18n/lang.ts';
 import { messageErrorTexts } from './messages/errors.ts';
 import { provisioningErrorTexts } from './provisioning/errors.ts';
+import { webexErrorTexts } from './webex/errors.ts';
 
 const coreErrorTexts = {
   'auth.required': {
@@ -119,6 +120,7 @@ export const errorTexts = {
   ...accountErrorTexts,
   ...messageErrorTexts,
   ...provisioningErrorTexts,
+  ...webexErrorTexts,
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type ErrorCode = keyof typeof errorTexts;

@@ -15,6 +15,7 @@
  *   GET /sandbox/outbox?to=                   sandbox-only: mail sent to the outside world (JSON)
  *   GET /idp/, POST /idp/sso                  sandbox-only: the stand-in eSanté portal (../idp/portal.ts)
  *   POST /sandbox/zimlets/reload              sandbox-only: re-read the zimlet zips
+ *   /sandbox/webex/v1/meetings…, /sandbox/webex/meet/…  sandbox-only: Webex Meetings REST API stand-in (../webex/)
  */
 import { simpleParser } from 'mailparser';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -39,6 +40,7 @@ import { WebApp } from './web.ts';
 import { handleContentGet, handleHomePart, handleUpload } from './files.ts';
 import { handlePreauth } from './preauth.ts';
 import { IdpPortal } from '../idp/portal.ts';
+import { WebexStandIn } from '../webex/standin.ts';
 
 export interface SandboxOptions {
   /** HTTP port; 0 = a free one. Default 8080. */
@@ -131,6 +133,12 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     ...(opts.directorySeedFile ? { seedFile: opts.directorySeedFile } : {}),
   });
 
+  // The Webex stand-in; its bearer token is written to <dataDir>/webex.token, where the service's
+  // embedded default (ESANTE_WEBEX_TOKEN_FILE) reads it.
+  const webexToken = store.meta('webex-token', () => Buffer.from(randomBytes(32).toString('hex'))).toString();
+  writeFileSync(join(opts.dataDir, 'webex.token'), `${webexToken}\n`, { mode: 0o600 });
+  const webex = new WebexStandIn({ token: webexToken, apiPath: '/sandbox/webex/v1', sitePath: '/sandbox/webex/meet', origin: () => baseUrl });
+
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const path = url.pathname;
@@ -147,6 +155,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     if (path.startsWith('/service/zimlet/')) return zimlets.serve(path, req, res, deps);
     if (path === '/sandbox/outbox' && req.method === 'GET') return sandboxOutbox(deps, url, res);
     if (path === '/idp' || path.startsWith('/idp/')) return idp.handle(url, req, res);
+    if (webex.owns(path)) return webex.handle(url, req, res);
     if (path === '/sandbox/zimlets/reload' && req.method === 'POST') {
       await zimlets.reload();
       return sendJson(res, 200, { zimlets: zimlets.list().map((z) => ({ name: z.name, version: z.version })), errors: zimlets.errors });

@@ -10,6 +10,7 @@ import { createMessagesFeature, messagesConfigVars } from './messages/feature.ts
 import { createProvisioningFeature, provisioningConfigVars } from './provisioning/feature.ts';
 import { SIGNING_CONFIG_VARS } from './signing/config.ts';
 import { createSigningFeature } from './signing/feature.ts';
+import { createWebexFeature, webexConfigVars } from './webex/feature.ts';
 
 export const FEATURE_FACTORIES: readonly FeatureFactory[] = [
   createDirectoryFeature,
@@ -17,6 +18,7 @@ export const FEATURE_FACTORIES: readonly FeatureFactory[] = [
   createMessagesFeature,
   createSigningFeature,
   createProvisioningFeature,
+  createWebexFeature,
 ];
 
 /** Every environment variable the service reads, core first. */
@@ -27,4 +29,5 @@ export const ALL_CONFIG_VARS: readonly ConfigVar[] = [
   ...messagesConfigVars,
   ...SIGNING_CONFIG_VARS,
   ...provisioningConfigVars,
+  ...webexConfigVars,
 ];

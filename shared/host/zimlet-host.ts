@@ -13,6 +13,8 @@ export interface ComposeRequest {
   cc?: string[];
   bcc?: string[];
   subject?: string;
+  /** Plain-text body the new message starts with (Zimbra's `extraBodyText`). */
+  body?: string;
 }
 
 export interface ZimletHost {

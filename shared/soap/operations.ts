@@ -7,6 +7,7 @@ import { accountOperations } from '../accounts/operations.ts';
 import { directoryOperations } from '../directory/types.ts';
 import { messageOperations } from '../messages/operations.ts';
 import { signingOperations } from '../signing/types.ts';
+import { webexOperations } from '../webex/operations.ts';
 import type { Infer, OperationSpec } from './schema.ts';
 
 const coreOperations = {
@@ -35,6 +36,7 @@ export const operations = {
   ...accountOperations,
   ...messageOperations,
   ...signingOperations,
+  ...webexOperations,
 } as const satisfies Record<string, OperationSpec>;
 
 export type Operations = typeof operations;

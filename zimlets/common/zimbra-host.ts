@@ -87,6 +87,8 @@ export class ZimbraZimletHost implements ZimletHost {
       ccOverride: joinAddresses(req.cc),
       bccOverride: joinAddresses(req.bcc),
       subjOverride: req.subject,
+      // ZmComposeController._setView puts extraBodyText at the start of the body (ZmComposeView._setBody).
+      ...(req.body ? { extraBodyText: req.body } : {}),
     });
   }
 

@@ -173,7 +173,7 @@ test('every panel item and every descriptor menu item opens its zimlet’s dialo
   assert.deepEqual(pageErrors, []);
 });
 
-// The panels still showing the service information (medical, webex: their features come later).
+// Every panel shows the service information ("À propos"). WebEx also loads its conference list first; this stub answers only GetServiceInfo, so that list shows its own error in its section, apart from this one.
 test('a panel click opens a dialog showing GetServiceInfo, fetched with the CSRF header', async () => {
   await openPanel('lu_esante_webex', 'lu_esante_webex_HandlerObject');
   const dialog = page.getByRole('dialog', { name: 'WebEx' });

@@ -5,7 +5,7 @@
  * (ESANTE_ZIMBRA_ADMIN_USER / _PASSWORD_FILE); without it the route answers "not configured".
  */
 import type { Feature, FeatureContext } from '../feature.ts';
-import { ZimbraMailboxAdmin, type MailboxAdmin } from './admin.ts';
+import type { MailboxAdmin } from './admin.ts';
 import { provisioningConfigVars, readProvisioningConfig } from './config.ts';
 import { FirstLogin } from './first-login.ts';
 import { ssoRoute } from './routes.ts';
@@ -14,10 +14,8 @@ export { provisioningConfigVars };
 
 export function createProvisioningFeature(ctx: FeatureContext, overrides: { admin?: MailboxAdmin } = {}): Feature {
   const config = readProvisioningConfig(ctx.env, ctx.config);
-  const { adminUser, adminPassword } = ctx.config.zimbra;
-  const admin =
-    overrides.admin ??
-    (adminUser && adminPassword ? new ZimbraMailboxAdmin(ctx.zimbra, () => ({ name: adminUser, password: adminPassword.reveal() })) : undefined);
+  // The root builds ctx.zimbraAdmin when the admin account is configured (ESANTE_ZIMBRA_ADMIN_USER).
+  const admin: MailboxAdmin | undefined = overrides.admin ?? ctx.zimbraAdmin;
   const firstLogin = new FirstLogin({ config, directory: ctx.directory, store: ctx.store, admin, clock: ctx.clock, log: ctx.log });
   return {
     // Not "provisioning": the root already reports that name when an admin account is configured.

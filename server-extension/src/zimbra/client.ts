@@ -247,6 +247,20 @@ export class ZimbraClient {
     if (!account) throw new InternalError({ message: 'CreateAccountResponse without account' });
     return account;
   }
+
+  /** ModifyAccountRequest {id, a:[{n,_content}]} (soap-admin.txt, admin/ModifyAccount.java); an empty value removes the attribute. */
+  async modifyAccount(adminToken: string, id: string, attrs: Record<string, string>): Promise<ZimbraAccount> {
+    const r = await this.request<{ account?: unknown }>({
+      name: 'ModifyAccount',
+      namespace: ZIMBRA_NS.admin,
+      body: { id, a: Object.entries(attrs).map(([n, v]) => ({ n, _content: v })) },
+      authToken: adminToken,
+      admin: true,
+    });
+    const account = accountOf(r.account);
+    if (!account) throw new InternalError({ message: 'ModifyAccountResponse without account' });
+    return account;
+  }
 }
 
 function accountOf(v: unknown): ZimbraAccount | null {
@@ -302,5 +316,9 @@ export class ZimbraAdmin {
 
   createAccount(name: string, attrs: Record<string, string>, password?: string): Promise<ZimbraAccount> {
     return this.#withToken((t) => this.client.createAccount(t, name, attrs, password));
+  }
+
+  modifyAccount(id: string, attrs: Record<string, string>): Promise<ZimbraAccount> {
+    return this.#withToken((t) => this.client.modifyAccount(t, id, attrs));
   }
 }

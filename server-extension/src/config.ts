@@ -109,22 +109,28 @@ export function envReader(env: Env) {
     }
     return Number(raw);
   };
-  return { problems, str, int };
+  /**
+   * An absolute http(s) URL, without its trailing slashes unless `keepSlash`. A bad value is a problem
+   * and the fallback stands in, so values derived from it do not report the same mistake again.
+   */
+  const url = (name: string, fallback: string, opts: { keepSlash?: boolean } = {}): string => {
+    let value = str(name, fallback);
+    try {
+      const u = new URL(value);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+    } catch {
+      problems.push(`${name}="${value}" must be an absolute http(s) URL`);
+      value = fallback;
+    }
+    return opts.keepSlash ? value : value.replace(/\/+$/, '');
+  };
+  /** A file or directory path, made absolute against `cwd`. */
+  const path = (name: string, fallback: string, cwd: string): string => resolve(cwd, str(name, fallback));
+  return { problems, str, int, url, path };
 }
 
 export function loadConfig(env: Env = process.env, cwd: string = process.cwd()): Config {
-  const { problems, str, int } = envReader(env);
-  const url = (name: ConfigVarName, fallback: string): string => {
-    const raw = str(name, fallback);
-    try {
-      const u = new URL(raw);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
-      return raw.replace(/\/+$/, '');
-    } catch {
-      problems.push(`${name}="${raw}" must be an absolute http(s) URL`);
-      return fallback;
-    }
-  };
+  const { problems, str, int, url } = envReader(env);
 
   const dataDir = resolve(cwd, str('ESANTE_DATA_DIR', '.data'));
   const zimbraUrl = url('ESANTE_ZIMBRA_URL', 'http://127.0.0.1:8080');

@@ -5,7 +5,7 @@
  * Zimbra's preauth key are files the sandbox writes into its data dir (`npm start` puts it at
  * `<ESANTE_DATA_DIR>/sandbox`), read when needed, so the service may start before the sandbox.
  */
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { AUTHN_CONTEXT, SANDBOX_IDP_ENTITY_ID, SSO_ACS_PATH, SSO_METADATA_PATH } from '../../../shared/provisioning/saml-profile.ts';
 import { ConfigError, envReader, type Config, type ConfigVar } from '../config.ts';
 
@@ -36,21 +36,8 @@ export interface ProvisioningConfig {
 }
 
 export function readProvisioningConfig(env: Readonly<Record<string, string | undefined>>, core: Config, cwd: string = process.cwd()): ProvisioningConfig {
-  const { problems, str, int } = envReader(env);
-  const file = (name: string, fallback: string): string => {
-    const p = str(name, fallback);
-    return isAbsolute(p) ? p : resolve(cwd, p);
-  };
-  const absoluteUrl = (name: string, fallback: string): string => {
-    const raw = str(name, fallback);
-    try {
-      const u = new URL(raw);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
-    } catch {
-      problems.push(`${name}="${raw}" must be an absolute http(s) URL`);
-    }
-    return raw;
-  };
+  const { problems, str, int, url, path } = envReader(env);
+  const file = (name: string, fallback: string): string => path(name, fallback, cwd);
   const idpEntityId = str('ESANTE_SSO_IDP_ENTITY_ID', SANDBOX_IDP_ENTITY_ID);
   const spEntityId = str('ESANTE_SSO_SP_ENTITY_ID', `${core.publicUrl}${SSO_METADATA_PATH}`);
   const cardContexts = str('ESANTE_SSO_CARD_CONTEXTS', AUTHN_CONTEXT.card)
@@ -67,7 +54,7 @@ export function readProvisioningConfig(env: Readonly<Record<string, string | und
     acsUrl: `${core.publicUrl}${SSO_ACS_PATH}`,
     clockSkewMs: int('ESANTE_SSO_CLOCK_SKEW_SECONDS', 60, 0, 300) * 1000,
     cardContexts,
-    portalUrl: absoluteUrl('ESANTE_SSO_PORTAL_URL', `${core.publicUrl}/idp/`),
+    portalUrl: url('ESANTE_SSO_PORTAL_URL', `${core.publicUrl}/idp/`, { keepSlash: true }),
     mailDomain,
     preauthKeyFile: file('ESANTE_PREAUTH_KEY_FILE', join(core.dataDir, 'sandbox', 'preauth.key')),
     zimbraPublicUrl: core.publicUrl,

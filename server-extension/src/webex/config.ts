@@ -7,7 +7,7 @@
  * file, and the organisation's Webex site (README.md in this folder).
  */
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { ConfigError, envReader, Secret, type Config, type ConfigVar } from '../config.ts';
 
 export const webexConfigVars: readonly ConfigVar[] = [
@@ -25,21 +25,10 @@ export interface WebexConfig {
 }
 
 export function readWebexConfig(env: Readonly<Record<string, string | undefined>>, core: Config, cwd: string = process.cwd()): WebexConfig {
-  const { problems, str, int } = envReader(env);
-  const url = (name: string, fallback: string): string => {
-    const raw = str(name, fallback);
-    try {
-      const u = new URL(raw);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
-    } catch {
-      problems.push(`${name}="${raw}" must be an absolute http(s) URL`);
-    }
-    return raw.replace(/\/+$/, '');
-  };
-  const tokenFile = str('ESANTE_WEBEX_TOKEN_FILE', join(core.dataDir, 'sandbox', 'webex.token'));
+  const { problems, int, url, path } = envReader(env);
   const config: WebexConfig = {
     apiUrl: url('ESANTE_WEBEX_API_URL', `${core.zimbra.url}/sandbox/webex/v1`),
-    tokenFile: isAbsolute(tokenFile) ? tokenFile : resolve(cwd, tokenFile),
+    tokenFile: path('ESANTE_WEBEX_TOKEN_FILE', join(core.dataDir, 'sandbox', 'webex.token'), cwd),
     siteUrl: url('ESANTE_WEBEX_SITE_URL', `${core.publicUrl}/sandbox/webex/meet`),
     timeoutMs: int('ESANTE_WEBEX_TIMEOUT_MS', 10_000, 100, 120_000),
   };

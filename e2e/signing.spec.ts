@@ -15,7 +15,7 @@ import { callService } from '../shared/soap/client.ts';
 import type { XmlDocumentLike } from '../shared/soap/codec.ts';
 import { loginAs } from '../sandbox/server/testing.ts';
 import { E2E_DATA_DIR, E2E_PORT, E2E_SMTP_PORT } from './playwright.config.ts';
-import { login as baseLogin, loginInNewContext as baseLoginInNewContext, openZimletPanel, SANDBOX_PASSWORD, USERS } from './support/session.ts';
+import { login as baseLogin, loginInNewContext as baseLoginInNewContext, openInInbox, openZimletPanel, SANDBOX_PASSWORD, USERS } from './support/session.ts';
 
 const marie = USERS.find((u) => u.mail === 'marie.schmit@esante.lu')!;
 const luc = USERS.find((u) => u.mail === 'luc.hoffmann@esante.lu')!;
@@ -60,16 +60,6 @@ async function chooseSign(page: Page): Promise<void> {
   await item.press('Enter');
 }
 
-/** Waits for a message with this subject in the Inbox and opens it. */
-async function openInInbox(page: Page, subject: string): Promise<void> {
-  const row = page.locator('#zm-msg-list [data-msg-id]', { hasText: subject });
-  await expect(async () => {
-    await page.locator('#zb__TV__CHECK_MAIL').click();
-    await expect(row).toBeVisible({ timeout: 1000 });
-  }).toPass({ timeout: 15_000 });
-  await row.click();
-  await expect(page.locator('#zm-msg-subject')).toHaveText(subject);
-}
 
 /** SignMessage called from a logged-in page, as a zimlet does (cookie + CSRF header). */
 async function signInPage(page: Page, mime: string): Promise<string> {

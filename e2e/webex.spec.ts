@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import nodemailer from 'nodemailer';
 import { toLuxembourgLocal } from '../shared/webex/rules.ts';
 import { E2E_SMTP_PORT } from './playwright.config.ts';
-import { login, openZimletPanel } from './support/session.ts';
+import { login, openInInbox, openZimletPanel } from './support/session.ts';
 
 test('schedule, list, invite by e-mail, join, cancel', async ({ page, context }) => {
   // A message from a colleague, copied to another: the doctor reads it, then plans a meeting about it.
@@ -22,13 +22,7 @@ test('schedule, list, invite by e-mail, join, cancel', async ({ page, context })
   });
   smtp.close();
   await login(page, 'marie.schmit@esante.lu');
-  const row = page.locator('#zm-msg-list [data-msg-id]', { hasText: subject });
-  await expect(async () => {
-    await page.locator('#zb__TV__CHECK_MAIL').click();
-    await expect(row).toBeVisible({ timeout: 1000 });
-  }).toPass({ timeout: 15_000 });
-  await row.click();
-  await expect(page.locator('#zm-msg-subject')).toHaveText(subject);
+  await openInInbox(page, subject);
 
   await openZimletPanel(page, 'lu_esante_webex');
   const panel = page.locator('dialog[open] esante-webex-panel');

@@ -63,3 +63,14 @@ export async function openZimletPanel(page: Page, zimlet: (typeof ZIMLETS)[numbe
   if (!(await item.isVisible())) await page.locator('#zm-zimlets-toggle').click();
   await item.click();
 }
+
+/** Waits for a message with this subject in the Inbox ("Vérifier le courrier" until it shows) and opens it. */
+export async function openInInbox(page: Page, subject: string): Promise<void> {
+  const row = page.locator('#zm-msg-list [data-msg-id]', { hasText: subject });
+  await expect(async () => {
+    await page.locator('#zb__TV__CHECK_MAIL').click();
+    await expect(row).toBeVisible({ timeout: 1000 });
+  }).toPass({ timeout: 15_000 });
+  await row.click();
+  await expect(page.locator('#zm-msg-subject')).toHaveText(subject);
+}

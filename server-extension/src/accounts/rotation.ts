@@ -40,14 +40,14 @@ export async function resealUnlockCodes(store: Store, keyring: MasterKeyring, on
   const report: ResealReport = { scanned: 0, rewrapped: 0, conflicts: 0 };
   for await (const page of pages(store, PAGE)) {
     report.scanned += page.length;
-    const todo = page.filter((c) => wrappedKeyId(text(c.sealed)) !== keyring.current.id);
-    const records: WrappedRecord[] = todo.map((c) => ({
+    const pending = page.filter((c) => wrappedKeyId(text(c.sealed)) !== keyring.current.id);
+    const records: WrappedRecord[] = pending.map((c) => ({
       context: { kind: 'secret', purpose: UNLOCK_CODE_PURPOSE, owner: ownerOf(c.email) },
       wrapped: text(c.sealed),
     }));
     let i = 0;
     for await (const r of rotateMasterKey(keyring, keyring.current, records)) {
-      const code = todo[i++]!;
+      const code = pending[i++]!;
       const saved = await store.accounts.replaceUnlockCodeSealed(code.email, code.sealed, Buffer.from(r.wrapped, 'ascii'));
       if (saved) report.rewrapped++;
       else report.conflicts++;

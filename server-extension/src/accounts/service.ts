@@ -45,7 +45,7 @@ export const UNLOCK_CODE_PURPOSE = 'unlock-code';
 const FULL_NAME_MAX = 256;
 /** Crockford's base32: no I, L, O, U, so a code read aloud or copied by hand is unambiguous. */
 const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-/** 12 symbols = 60 random bits, shown as XXXX-XXXX-XXXX. */
+/** 12 symbols = 60 random bits, shown in three groups of four (e.g. 7K3Q-M9XA-P2DW). */
 const CODE_LENGTH = 12;
 
 export type VerifyPasswordResult =
@@ -75,7 +75,7 @@ export interface NewAccountInput {
   identityLevel: IdentityLevel;
 }
 
-/** A random unlock code, `XXXX-XXXX-XXXX`. 32 divides 256, so `byte % 32` is unbiased. */
+/** A random unlock code in three groups of four symbols. 32 divides 256, so `byte % 32` is unbiased. */
 export function generateUnlockCode(): string {
   const bytes = randomBytes(CODE_LENGTH);
   const symbols = [...bytes].map((b) => CODE_ALPHABET[b % 32]!).join('');

@@ -30,14 +30,14 @@ export async function rewrapMessages(store: Store, keyring: MasterKeyring, onPro
     if (page.length === 0) break;
     after = page[page.length - 1]!.id;
     report.scanned += page.length;
-    const todo = page.filter((m) => wrappedKeyId(m.wrappedKey) !== keyring.current.id || wrappedKeyId(m.subjectSealed) !== keyring.current.id);
-    const records: WrappedRecord[] = todo.flatMap((m) => [
+    const pending = page.filter((m) => wrappedKeyId(m.wrappedKey) !== keyring.current.id || wrappedKeyId(m.subjectSealed) !== keyring.current.id);
+    const records: WrappedRecord[] = pending.flatMap((m) => [
       { context: { kind: 'data-key', messageId: m.id }, wrapped: m.wrappedKey },
       { context: { kind: 'secret', purpose: SUBJECT_PURPOSE, owner: m.id }, wrapped: m.subjectSealed },
     ]);
     const results = [];
     for await (const r of rotateMasterKey(keyring, keyring.current, records)) results.push(r);
-    for (const [i, m] of todo.entries()) {
+    for (const [i, m] of pending.entries()) {
       const key = results[2 * i]!;
       const subject = results[2 * i + 1]!;
       const saved = await store.messages.replaceWrapped(m, { wrappedKey: key.wrapped, subjectSealed: subject.wrapped });

@@ -11,6 +11,7 @@ import { DEFAULT_LANG } from '../../i18n/lang.ts';
 import type { ResponseOf } from '../../soap/operations.ts';
 import { EsanteElement } from '../base-element.ts';
 import { faultText } from '../fault-text.ts';
+import { LatestLoad } from '../latest-load.ts';
 import { definitionList, statusStyles } from '../tokens.ts';
 import { styles } from './service-info.styles.ts';
 
@@ -25,7 +26,7 @@ type View =
 export class EsanteServiceInfo extends EsanteElement {
   static override styles = [...EsanteElement.styles, definitionList, statusStyles, styles];
 
-  private abort: AbortController | undefined;
+  private readonly loading = new LatestLoad();
 
   @state() private accessor view: View = { state: 'loading' };
 
@@ -36,22 +37,17 @@ export class EsanteServiceInfo extends EsanteElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.abort?.abort();
+    this.loading.cancel();
   }
 
   /** (Re)loads the info; called each time the panel opens. Resolves when the view is updated. */
   async refresh(): Promise<void> {
-    this.abort?.abort();
-    const abort = new AbortController();
-    this.abort = abort;
     this.view = { state: 'loading' };
-    try {
-      if (!this.load) throw new Error('no loader set');
-      const info = await this.load(abort.signal);
-      if (!abort.signal.aborted) this.view = { state: 'ready', info };
-    } catch (err) {
-      if (!abort.signal.aborted) this.view = { state: 'error', message: this.describe(err) };
-    }
+    await this.loading.run(
+      this.load,
+      (info) => (this.view = { state: 'ready', info }),
+      (err) => (this.view = { state: 'error', message: this.describe(err) }),
+    );
     await this.updateComplete;
   }
 

@@ -15,6 +15,7 @@ import { EsanteElement } from '../../../../shared/ui/base-element.ts';
 import { type ServiceInfoLoader } from '../../../../shared/ui/service-info/service-info.ts';
 import { formatDate, type SignatureReport } from '../../../../shared/ui/signature-banner/signature-banner.ts';
 import { faultText } from '../../../../shared/ui/fault-text.ts';
+import { LatestLoad } from '../../../../shared/ui/latest-load.ts';
 import { definitionList, statusStyles } from '../../../../shared/ui/tokens.ts';
 
 export type SigningStatusView = ResponseOf<'GetSigningStatus'>;
@@ -60,11 +61,11 @@ export class EsanteSecurityPanel extends EsanteElement {
 
   @state() private accessor view: View = { state: 'loading' };
   @state() private accessor test: Test = { state: 'idle' };
-  private abort: AbortController | undefined;
+  private readonly loading = new LatestLoad();
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    this.abort?.abort();
+    this.loading.cancel();
   }
 
   /** Called by the dialog on every open: reloads the status. */
@@ -76,17 +77,12 @@ export class EsanteSecurityPanel extends EsanteElement {
   }
 
   async refresh(): Promise<void> {
-    this.abort?.abort();
-    const abort = new AbortController();
-    this.abort = abort;
     this.view = { state: 'loading' };
-    try {
-      if (!this.loadStatus) throw new Error('no loader');
-      const status = await this.loadStatus(abort.signal);
-      if (!abort.signal.aborted) this.view = { state: 'ready', status };
-    } catch (e) {
-      if (!abort.signal.aborted) this.view = { state: 'error', message: this.describe(e) };
-    }
+    await this.loading.run(
+      this.loadStatus,
+      (status) => (this.view = { state: 'ready', status }),
+      (e) => (this.view = { state: 'error', message: this.describe(e) }),
+    );
     await this.updateComplete;
   }
 

@@ -44,6 +44,9 @@ const styles = css`
   .icon {
     font-weight: bold;
   }
+  .note {
+    color: var(--esante-color-muted);
+  }
   button.link {
     background: none;
     border: none;
@@ -212,6 +215,7 @@ export class EsanteSignatureBanner extends EsanteElement {
       <div class="banner ${m.state}" data-state=${m.state} role=${m.state === 'valid' ? 'status' : 'alert'}>
         <span class="icon" aria-hidden="true">${m.state === 'valid' ? '✔' : '⚠'}</span>
         <span data-field="banner-text">${text}</span>
+        ${m.revocationNote ? html`<span data-field="revocation-note" class="note">(${this.msg('sigbanner_revocation')} : ${m.revocationNote})</span>` : nothing}
         <button type="button" class="link" aria-haspopup="dialog" @click=${() => this.openReport()}>${this.msg('sigbanner_open_report')}</button>
       </div>
       ${this.renderReport(r)}

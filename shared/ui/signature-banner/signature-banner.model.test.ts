@@ -19,11 +19,19 @@ const base: VerificationReport = {
 
 test('a valid signature gives the signer, and the date and time in the user’s language and time zone', () => {
   const m = bannerModel(base, 'fr', 'Europe/Luxembourg');
-  assert.deepEqual(m, { state: 'valid', name: 'Marie Schmit', date: '29/11/2026', time: '07:05', reasonText: '' });
+  assert.deepEqual(m, { state: 'valid', name: 'Marie Schmit', date: '29/11/2026', time: '07:05', reasonText: '', revocationNote: '' });
   assert.equal(formatDate(base.signingTime, 'de', 'Europe/Luxembourg'), '29.11.2026');
   assert.equal(formatTime('2026-07-01T12:30:00Z', 'en', 'Europe/Luxembourg'), '14:30');
   assert.equal(formatDate(undefined, 'fr'), '');
   assert.equal(formatTime('not a date', 'fr'), '');
+});
+
+test('a valid signature says when revocation could not be checked, or the card was revoked after signing', () => {
+  assert.equal(bannerModel({ ...base, revocationStatus: 'good', revocationChecked: true }, 'fr').revocationNote, '');
+  assert.equal(bannerModel({ ...base, revocationStatus: 'unknown' }, 'fr').revocationNote, 'non vérifiée : liste de révocation indisponible');
+  assert.equal(bannerModel({ ...base, revocationStatus: 'unknown' }, 'de').revocationNote, 'nicht geprüft: Sperrliste nicht verfügbar');
+  const after = bannerModel({ ...base, revocationStatus: 'revoked_after_signing', revocationChecked: true, revokedAt: '2026-11-29T09:30:00.000Z' }, 'fr', 'Europe/Luxembourg');
+  assert.match(after.revocationNote, /^certificat révoqué le 29\/11\/2026 à 10:30, après la signature/);
 });
 
 test('an invalid signature gives the first reason’s text with its arguments; an unknown code still warns', () => {

@@ -4,7 +4,7 @@
  * for a bad signature, the reason text (shared/signing/reasons.ts, fr/de/en).
  */
 import type { Lang } from '../../i18n/lang.ts';
-import { isSignatureReason, signatureReasonText } from '../../signing/reasons.ts';
+import { isSignatureReason, revocationStatusText, signatureReasonText } from '../../signing/reasons.ts';
 import type { ResponseOf } from '../../soap/operations.ts';
 
 /**
@@ -25,6 +25,12 @@ export interface BannerModel {
   time: string;
   /** For an invalid signature: the first reason's text, translated. */
   reasonText: string;
+  /**
+   * For a valid signature whose revocation could not be checked, or whose certificate was revoked
+   * after signing: that status, translated (shared/signing/reasons.ts), shown with the banner so it
+   * never reads as fully checked. '' otherwise.
+   */
+  revocationNote: string;
 }
 
 /** A date as the user reads it, e.g. "29/11/2026" (fr), "29.11.2026" (de). */
@@ -42,8 +48,12 @@ export function formatTime(iso: string | undefined, lang: Lang, timeZone?: strin
 export function bannerModel(report: SignatureReport, lang: Lang, timeZone?: string): BannerModel {
   const name = report.signer?.name || report.signer?.mail || '';
   const base = { name, date: formatDate(report.signingTime, lang, timeZone), time: formatTime(report.signingTime, lang, timeZone) };
-  if (report.valid) return { state: 'valid', ...base, reasonText: '' };
+  if (report.valid) {
+    const status = report.revocationStatus;
+    const revocationNote = status === 'unknown' || status === 'revoked_after_signing' ? revocationStatusText(status, report.revokedAt, lang, timeZone) : '';
+    return { state: 'valid', ...base, reasonText: '', revocationNote };
+  }
   // An unknown code (a newer service) still gives a warning, with the generic "cannot be checked" text.
   const reason = report.reason && isSignatureReason(report.reason) ? report.reason : 'signature.malformed';
-  return { state: 'invalid', ...base, reasonText: signatureReasonText(reason, lang, ...report.reasonArgs) };
+  return { state: 'invalid', ...base, reasonText: signatureReasonText(reason, lang, ...report.reasonArgs), revocationNote: '' };
 }

@@ -243,6 +243,13 @@ describe('SAML checks: each refusal has its own code and changes nothing', () =>
     await assert.rejects(h1.login.login(once), { code: 'sso.replayed' });
     assert.deepEqual(h1.admin.changes, changes);
     assert.equal(changes.filter((c) => c.startsWith('create')).length, 1);
+    // Refusals of an assertion the portal signed are audited; anonymous garbage is not.
+    await assert.rejects(h1.login.login('bm90IGEgcmVzcG9uc2U='), { code: 'sso.malformed' });
+    const audit = await h1.store.audit.list({ action: 'sso.login', limit: 10 }); // the first login was 'sso.mailbox_created'
+    assert.deepEqual(
+      audit.map((e) => [e.outcome, e.actor, e.detail?.['reason'] ?? null]),
+      [['denied', MARIE.id, 'sso.replayed']],
+    );
     await h1.store.close();
   });
 

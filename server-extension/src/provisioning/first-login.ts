@@ -98,6 +98,24 @@ export class FirstLogin {
       },
       clock.now(),
     );
+    // From here the portal has vouched for who is asking: a refusal is audited (before this point
+    // the post is anonymous, and its refusals go to the log only, so nobody can flood the audit).
+    try {
+      return await this.#loginVerified(assertion, relayState);
+    } catch (e) {
+      if (e instanceof SsoError) {
+        const subject = (first(assertion, SAML_ATTRIBUTES.professionalId) ?? assertion.nameId ?? '?').slice(0, 128);
+        await this.#d
+          .store()
+          .audit.append({ at: clock.now(), actor: subject, action: 'sso.login', subject, outcome: 'denied', detail: { reason: e.code, authMethod: assertion.authMethod, assertionId: assertion.id } })
+          .catch((err: unknown) => this.#d.log.warn({ err }, 'could not audit a refused portal login'));
+      }
+      throw e;
+    }
+  }
+
+  async #loginVerified(assertion: VerifiedAssertion, relayState: string | undefined): Promise<FirstLoginResult> {
+    const { config, clock } = this.#d;
     const admin = this.#d.admin;
     if (!admin) {
       this.#d.log.error('no Zimbra admin account configured (ESANTE_ZIMBRA_ADMIN_USER): logins from the portal are refused');

@@ -195,7 +195,7 @@ export class SoapEndpoint {
       } catch (e) {
         throw new InternalError({ message: `${op} handler broke its response schema: ${(e as Error).message}`, cause: e });
       }
-      // The package puts a result's `_xml` into its envelope as is (wsdl/index.js objectToDocumentXML):
+      // soap copies a result's `_xml` into its envelope unchanged (wsdl/index.js objectToDocumentXML):
       // the response element it would have written, from our one-pass writer (validate.ts).
       return { _xml: `<${op}Response xmlns="${SOAP_NAMESPACE}">${content}</${op}Response>` };
     } catch (e) {

@@ -12,6 +12,7 @@ import type { ResponseOf } from '../../soap/operations.ts';
 import { EsanteElement } from '../base-element.ts';
 import { faultText } from '../fault-text.ts';
 import { LatestLoad } from '../latest-load.ts';
+import { retryAlert } from '../retry-alert.ts';
 import { definitionList, statusStyles } from '../tokens.ts';
 import { styles } from './service-info.styles.ts';
 
@@ -32,7 +33,7 @@ export class EsanteServiceInfo extends EsanteElement {
 
   /** Feature id this zimlet needs in `GetServiceInfo.features` (the zimlet's short name). */
   @property() accessor feature = '';
-  /** Fetches the info; injected by the zimlet (callService in production, a stub in tests). */
+  /** Fetches the info; injected by the zimlet (callService in production, a fake in tests). */
   @property({ attribute: false }) accessor load: ServiceInfoLoader | undefined = undefined;
 
   override disconnectedCallback(): void {
@@ -81,12 +82,7 @@ export class EsanteServiceInfo extends EsanteElement {
           ${v.state === 'loading' ? html`<p class="muted">${this.msg('about_loading')}</p>` : nothing}
           ${v.state === 'ready' ? this.renderInfo(v.info) : nothing}
         </div>
-        ${v.state === 'error'
-          ? html`<div role="alert" class="error">
-              <p>${v.message}</p>
-              <button type="button" @click=${() => void this.refresh()}>${this.msg('about_retry')}</button>
-            </div>`
-          : nothing}
+        ${v.state === 'error' ? retryAlert(v.message, this.msg('about_retry'), () => this.refresh()) : nothing}
       </section>
     `;
   }

@@ -10,7 +10,7 @@ import { type EsanteServiceInfo, type ServiceInfoLoader } from '../../../../shar
 export class EsanteMedicalPanel extends EsanteElement {
   @query('esante-service-info') private accessor info: EsanteServiceInfo | null = null;
 
-  /** Loads GetServiceInfo; injected by panel.ts (a stub in tests). */
+  /** Loads GetServiceInfo; injected by panel.ts (a fake in tests). */
   @property({ attribute: false }) accessor loadInfo: ServiceInfoLoader | undefined = undefined;
 
   /** Called by the dialog on every open: reloads the service information. */

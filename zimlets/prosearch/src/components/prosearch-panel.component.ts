@@ -2,7 +2,7 @@
  * The prosearch panel (guide p. 8): the search form of the "Annuaire des professionnels", the results
  * list, and for the selected professional the three actions of the guide — add to the "Professionnels"
  * contacts, show the identity card ("fiche d'identité"), add as To / Cc / Bcc recipient.
- * Knows only the ZimletHost port and an injected DirectoryService (panel.ts), so tests can stub both.
+ * Knows only the ZimletHost port and an injected DirectoryService (panel.ts), so tests can replace both with fakes.
  *
  * Accessibility: fieldsets with legends as in the guide; each control has a label; the results are a
  * listbox (Up/Down/Home/End move, Enter opens the card, focus stays on the list and the active row is
@@ -56,7 +56,7 @@ export class EsanteProsearchPanel extends EsanteElement {
 
   /** Loads GetServiceInfo; injected by panel.ts. */
   @property({ attribute: false }) accessor loadInfo: ServiceInfoLoader | undefined = undefined;
-  /** The directory operations; injected by panel.ts (a stub in tests). */
+  /** The directory operations; injected by panel.ts (a fake in tests). */
   @property({ attribute: false }) accessor service: DirectoryService | undefined = undefined;
   /** Rows per page (config maxResults, 1…100). */
   @property({ type: Number }) accessor pageSize = 20;

@@ -1,6 +1,6 @@
 /**
  * The account operations as the regify zimlet calls them (shared/soap/client.ts, same origin, the
- * session's CSRF token and language). Components get this object injected, so tests can stub it.
+ * session's CSRF token and language). Components get this object injected, so tests can replace it with a fake.
  */
 import type { ZimletHost } from '../../../../shared/host/zimlet-host.ts';
 import { callService } from '../../../../shared/soap/client.ts';

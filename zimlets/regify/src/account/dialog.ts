@@ -66,9 +66,9 @@ function open(host: ZimletHost, params: WizardParams): Promise<boolean> {
       done = true;
       dialog.popdown();
       // Drop what was typed: an empty element takes the wizard's place until the next opening.
-      const placeholder = document.createElement('esante-regify-wizard');
-      fresh.replaceWith(placeholder);
-      built!.wizard = placeholder;
+      const blank = document.createElement('esante-regify-wizard');
+      fresh.replaceWith(blank);
+      built!.wizard = blank;
       resolve(created);
     };
     const ok = async () => {

@@ -65,7 +65,7 @@ export class EsanteRegifyPanel extends EsanteElement {
   @state() private accessor unlockCode: string | undefined = undefined;
   @state() private accessor unlockInput = '';
 
-  /** The service calls (injected by account/index.ts; a stub in tests). */
+  /** The service calls (injected by account/index.ts; a fake in tests). */
   @property({ attribute: false }) accessor api: AccountApi | undefined = undefined;
   /** Opens the creation wizard; resolves true once the account exists. */
   @property({ attribute: false }) accessor openWizard: (() => Promise<boolean>) | undefined = undefined;

@@ -16,6 +16,7 @@ import { type ServiceInfoLoader } from '../../../../shared/ui/service-info/servi
 import { formatDate, type SignatureReport } from '../../../../shared/ui/signature-banner/signature-banner.ts';
 import { faultText } from '../../../../shared/ui/fault-text.ts';
 import { LatestLoad } from '../../../../shared/ui/latest-load.ts';
+import { retryAlert } from '../../../../shared/ui/retry-alert.ts';
 import { definitionList, statusStyles } from '../../../../shared/ui/tokens.ts';
 
 export type SigningStatusView = ResponseOf<'GetSigningStatus'>;
@@ -54,7 +55,7 @@ export class EsanteSecurityPanel extends EsanteElement {
 
   /** GetServiceInfo (the "À propos" part); injected by panel.ts. */
   @property({ attribute: false }) accessor loadInfo: ServiceInfoLoader | undefined = undefined;
-  /** GetSigningStatus; injected by panel.ts (a stub in tests). */
+  /** GetSigningStatus; injected by panel.ts (a fake in tests). */
   @property({ attribute: false }) accessor loadStatus: StatusLoader | undefined = undefined;
   /** Signs then verifies a sample message through the service. */
   @property({ attribute: false }) accessor testSignature: SignatureTester | undefined = undefined;
@@ -170,12 +171,7 @@ export class EsanteSecurityPanel extends EsanteElement {
       <section data-state=${v.state} aria-busy=${v.state === 'loading' ? 'true' : 'false'}>
         ${v.state === 'loading' ? html`<p role="status">${this.msg('status_loading')}</p>` : nothing}
         ${v.state === 'ready' ? this.renderStatus(v.status) : nothing}
-        ${v.state === 'error'
-          ? html`<div role="alert" class="error">
-              <p>${v.message}</p>
-              <button type="button" @click=${() => void this.refresh()}>${this.msg('about_retry')}</button>
-            </div>`
-          : nothing}
+        ${v.state === 'error' ? retryAlert(v.message, this.msg('about_retry'), () => this.refresh()) : nothing}
       </section>
       <section aria-labelledby="about-title">
         <h3 id="about-title">${this.msg('menu_about')}</h3>

@@ -62,7 +62,7 @@ export class EsanteWebexPanel extends EsanteElement {
 
   /** Loads GetServiceInfo; injected by panel.ts. */
   @property({ attribute: false }) accessor loadInfo: ServiceInfoLoader | undefined = undefined;
-  /** The WebEx operations; injected by panel.ts (a stub in tests). */
+  /** The WebEx operations; injected by panel.ts (a fake in tests). */
   @property({ attribute: false }) accessor service: ConferenceService | undefined = undefined;
   /** Addresses of the message being read (its sender and recipients, without the user); injected by panel.ts. */
   @property({ attribute: false }) accessor messageAddresses: () => Invitee[] = () => [];

@@ -11,6 +11,7 @@
  *   POST /idp/sso          form {professionalId | givenName+surname+identifier, method, lang} →
  *                          auto-submitting form to …/sso/acs carrying SAMLResponse
  */
+import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fold } from '../../shared/directory/normalize.ts';
 import { SSO_ACS_PATH, SSO_METADATA_PATH } from '../../shared/provisioning/saml-profile.ts';
@@ -31,6 +32,9 @@ export interface IdpDeps {
   seedFile?: string;
 }
 
+/** The sandbox's people, listed first in the service's directory too (scripts/start.mjs ESANTE_DIRECTORY_SEED_USERS). */
+const SEED_USERS = fileURLToPath(new URL('../seed/users.json', import.meta.url));
+
 const LANGS: readonly IdpLang[] = ['fr', 'de', 'en'];
 const pickLang = (v: string | null | undefined): IdpLang => (LANGS.includes(v as IdpLang) ? (v as IdpLang) : 'fr');
 
@@ -50,7 +54,7 @@ export class IdpPortal {
 
   /** Same entries as the service's embedded directory (directory/index.ts createDirectory). */
   #directory(): DirectoryRecord[] {
-    this.#records ??= this.deps.seedFile ? readNdjson(this.deps.seedFile) : generateDirectory({ count: DEFAULT_COUNT, seed: DEFAULT_SEED });
+    this.#records ??= this.deps.seedFile ? readNdjson(this.deps.seedFile) : generateDirectory({ count: DEFAULT_COUNT, seed: DEFAULT_SEED, usersFile: SEED_USERS });
     return this.#records;
   }
 

@@ -15,6 +15,8 @@ export interface SandboxDeps {
   mail: MailSystem;
   /** Preauth key (zimbraPreAuthKey of the domain), hex; shared with the service through the data dir. */
   preauthKey: string;
+  /** Default zimbraPrefAutoSaveDraftInterval (an LDAP duration such as "30s"). */
+  autoSaveDraftInterval: string;
   /** Public base URL of this sandbox, e.g. http://127.0.0.1:8080 */
   baseUrl(): string;
   log(msg: string, extra?: Record<string, unknown>): void;
@@ -36,6 +38,17 @@ export interface SoapHandler {
   /** Namespace of the response (`_jsns`). */
   jsns: string;
   handle(body: Record<string, unknown>, call: SoapCall): Promise<Record<string, unknown>> | Record<string, unknown>;
+}
+
+/**
+ * A handler for a signed-in user (auth 'user', zm-mailbox DocumentHandler.needsAuth): `handle` gets
+ * the session, which dispatch guarantees.
+ */
+export function userHandler(
+  jsns: string,
+  handle: (body: Record<string, unknown>, session: Session, call: SoapCall) => Promise<Record<string, unknown>> | Record<string, unknown>,
+): SoapHandler {
+  return { auth: 'user', jsns, handle: (body, call) => handle(body, need(call), call) };
 }
 
 export function need(call: SoapCall): Session {

@@ -16,11 +16,12 @@
  *   GET /idp/, POST /idp/sso                  sandbox-only: the stand-in eSanté portal (../idp/portal.ts)
  *   POST /sandbox/zimlets/reload              sandbox-only: re-read the zimlet zips
  *   /sandbox/webex/v1/meetings…, /sandbox/webex/meet/…  sandbox-only: Webex Meetings REST API stand-in (../webex/)
+ *   /sandbox/dsp/pdq, /sandbox/dsp/repository, /sandbox/dsp/registry  sandbox-only: DSP stand-ins (PDQV3, XDS.b; ../dsp/)
  */
 import { simpleParser } from 'mailparser';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -41,6 +42,7 @@ import { handleContentGet, handleHomePart, handleUpload } from './files.ts';
 import { handlePreauth } from './preauth.ts';
 import { IdpPortal } from '../idp/portal.ts';
 import { WebexStandIn } from '../webex/standin.ts';
+import { DspStandIn, pemCertificates } from '../dsp/standin.ts';
 
 export interface SandboxOptions {
   /** HTTP port; 0 = a free one. Default 8080. */
@@ -59,8 +61,21 @@ export interface SandboxOptions {
   preauthKey?: string;
   /** Log to stderr. Default false. */
   log?: boolean;
+  /** One line per HTTP request (only when asked: SANDBOX_LOG_REQUESTS=1 for main.ts); needs `log`. */
+  logRequests?: boolean;
   /** Directory seed the stand-in portal lists (the service's ESANTE_DIRECTORY_SEED); default the embedded one. */
   directorySeedFile?: string;
+  /**
+   * zimbraPrefAutoSaveDraftInterval of accounts that set none (zimbra-attrs.xml default "30s";
+   * e2e sets it short so a test sees what autosave sends). Default "30s".
+   */
+  autoSaveDraftInterval?: string;
+  /**
+   * Certificate of the XUA signing key the DSP stand-in trusts: the service's embedded default
+   * (ESANTE_DSP_XUA_CERT_FILE = <ESANTE_DATA_DIR>/dsp/xua-cert.pem, beside this sandbox's data dir);
+   * read at each request, since the service makes it at its first filing.
+   */
+  dspTrustedCertFile?: string;
 }
 
 export interface RunningSandbox {
@@ -113,6 +128,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     zimlets,
     mail,
     preauthKey,
+    autoSaveDraftInterval: opts.autoSaveDraftInterval ?? '30s',
     baseUrl: () => baseUrl,
     log,
   };
@@ -139,6 +155,10 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   writeFileSync(join(opts.dataDir, 'webex.token'), `${webexToken}\n`, { mode: 0o600 });
   const webex = new WebexStandIn({ token: webexToken, apiPath: '/sandbox/webex/v1', sitePath: '/sandbox/webex/meet', origin: () => baseUrl });
 
+  // The DSP stand-ins (PDQ supplier, XDS.b repository + registry), trusting the service's XUA key.
+  const dspCert = opts.dspTrustedCertFile ?? join(opts.dataDir, '..', 'dsp', 'xua-cert.pem');
+  const dsp = new DspStandIn({ trustedCerts: () => (existsSync(dspCert) ? pemCertificates(readFileSync(dspCert, 'utf8')) : []) });
+
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const path = url.pathname;
@@ -156,6 +176,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     if (path === '/sandbox/outbox' && req.method === 'GET') return sandboxOutbox(deps, url, res);
     if (path === '/idp' || path.startsWith('/idp/')) return idp.handle(url, req, res);
     if (webex.owns(path)) return webex.handle(url, req, res);
+    if (dsp.owns(path)) return dsp.handle(url, req, res);
     if (path === '/sandbox/zimlets/reload' && req.method === 'POST') {
       await zimlets.reload();
       return sendJson(res, 200, { zimlets: zimlets.list().map((z) => ({ name: z.name, version: z.version })), errors: zimlets.errors });
@@ -164,7 +185,7 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   };
 
   const server = createServer((req, res) => {
-    if (logEnabled) {
+    if (logEnabled && opts.logRequests) {
       const started = Date.now();
       // Path only: query strings may carry preauth values or ids that do not belong in a log.
       res.on('finish', () => log(`${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`));

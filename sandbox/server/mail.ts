@@ -5,12 +5,14 @@
  * Recipients: sandbox accounts get the message in their Inbox; an unknown address in a local domain is
  * refused at RCPT TO (550 5.1.1, as Postfix does for unknown local users); any other address belongs to
  * the "outside world" and is kept in the catch-all outbox (`GET /sandbox/outbox?to=`).
+ * A second copy with the same Message-ID to the same mailbox is dropped, as Zimbra's LMTP does (dedupe.ts).
  */
 import { SMTPServer, type SMTPServerAddress } from 'smtp-server';
 import nodemailer from 'nodemailer';
 import type { Store } from './store.ts';
 import { Folder } from './store.ts';
 import { indexMessage } from './mime.ts';
+import { dedupeMessageId, MessageIdDedupe } from './dedupe.ts';
 
 /** Domains whose mailboxes the sandbox hosts (Zimbra's zimbraMailDomain). */
 export const LOCAL_DOMAINS = ['esante.lu'];
@@ -25,6 +27,10 @@ export class MailSystem {
   private server: SMTPServer | null = null;
   private transport: ReturnType<typeof nodemailer.createTransport> | null = null;
   private actualPort = 0;
+  /** Zimbra's LMTP Message-ID dedupe cache (in memory, as Zimbra's). */
+  private readonly dedupe = new MessageIdDedupe();
+  /** Copies dropped by the dedupe since start (for tests and the sandbox's log). */
+  duplicatesDropped = 0;
 
   constructor(
     private readonly store: Store,
@@ -97,11 +103,19 @@ export class MailSystem {
 
   /** LMTP-like local delivery of one received message to every recipient. */
   private async deliver(from: string, rcpts: string[], raw: Buffer): Promise<void> {
+    const dedupeId = dedupeMessageId(raw);
     for (const rcpt of rcpts) {
       const account = this.store.accountByName(rcpt);
       if (account) {
+        // A second copy with the same Message-ID to the same mailbox is dropped, as Zimbra's LMTP does (dedupe.ts).
+        if (this.dedupe.isDuplicate(dedupeId, account.id)) {
+          this.duplicatesDropped++;
+          this.log('not delivering message with duplicate Message-ID', { messageId: dedupeId, to: rcpt });
+          continue;
+        }
         // Unread ('u') in the Inbox, as Zimbra files new mail without filter rules.
         this.store.addMessage(account.id, await indexMessage(raw, Folder.INBOX, 'u'));
+        this.dedupe.add(dedupeId, account.id);
       } else {
         this.store.addOutbox(from, rcpt, raw);
       }

@@ -3,7 +3,8 @@
  * Environment: SANDBOX_PORT (HTTP, default 8080), SANDBOX_HOST (default 127.0.0.1),
  * SANDBOX_SMTP_PORT (default 2525), SANDBOX_DATA_DIR (default .data/sandbox),
  * ESANTE_SERVICE_URL (default http://127.0.0.1:7080, target of /service/extension/esante/),
- * SANDBOX_ZIMLETS_DIR (default dist/zimlets), SANDBOX_PREAUTH_KEY (hex; default generated and kept in the data dir).
+ * SANDBOX_ZIMLETS_DIR (default dist/zimlets), SANDBOX_PREAUTH_KEY (hex; default generated and kept in the data dir),
+ * SANDBOX_AUTOSAVE_DRAFT_INTERVAL (default zimbraPrefAutoSaveDraftInterval, e.g. "30s"; e2e sets "5s").
  */
 import { startSandbox } from './index.ts';
 
@@ -28,7 +29,10 @@ const sandbox = await startSandbox({
   ...(process.env['SANDBOX_PREAUTH_KEY'] ? { preauthKey: process.env['SANDBOX_PREAUTH_KEY'] } : {}),
   // The stand-in portal lists the same directory as the service.
   ...(process.env['ESANTE_DIRECTORY_SEED'] ? { directorySeedFile: process.env['ESANTE_DIRECTORY_SEED'] } : {}),
+  ...(process.env['SANDBOX_AUTOSAVE_DRAFT_INTERVAL'] ? { autoSaveDraftInterval: process.env['SANDBOX_AUTOSAVE_DRAFT_INTERVAL'] } : {}),
   log: true,
+  // A clean `npm start` prints no line per request; SANDBOX_LOG_REQUESTS=1 asks for them.
+  logRequests: process.env['SANDBOX_LOG_REQUESTS'] === '1',
 });
 process.stdout.write(`sandbox: ${sandbox.url} (SMTP 127.0.0.1:${sandbox.smtpPort})\n`);
 

@@ -114,6 +114,8 @@ export async function messageFull(m: MessageRow, opts: GetMsgOptions): Promise<R
     const part: Record<string, unknown> = { part: a.partId ?? '', ct: a.contentType, s: a.size, cd: a.contentDisposition === 'inline' ? 'inline' : 'attachment' };
     if (a.filename) part['filename'] = a.filename;
     if (a.contentId) part['ci'] = a.contentId;
+    const cl = a.headers.get('content-location');
+    if (typeof cl === 'string' && cl) part['cl'] = cl;
     return part;
   });
   out['mp'] = attachments.length === 0 ? [body] : [{ part: 'TEXT', ct: 'multipart/mixed', mp: [body, ...attachments] }];

@@ -254,19 +254,28 @@ export class Store {
   }
 
   accountRowByName(name: string): AccountRow | undefined {
-    return this.db.prepare('SELECT * FROM accounts WHERE name = ?').get(name.toLowerCase()) as AccountRow | undefined;
+    return this.one<AccountRow>('SELECT * FROM accounts WHERE name = ?', name.toLowerCase());
   }
   accountByName(name: string): Account | undefined {
     const row = this.accountRowByName(name);
     return row && toAccount(row);
   }
   accountById(id: string): Account | undefined {
-    const row = this.db.prepare('SELECT * FROM accounts WHERE id = ?').get(id) as AccountRow | undefined;
+    const row = this.one<AccountRow>('SELECT * FROM accounts WHERE id = ?', id);
     return row && toAccount(row);
   }
 
   setAccountAttrs(id: string, attrs: Record<string, string>): void {
     this.db.prepare('UPDATE accounts SET attrs = ? WHERE id = ?').run(JSON.stringify(attrs), id);
+  }
+
+  /** Every row a query answers, typed as the caller reads it (better-sqlite3 answers `unknown[]`). */
+  private all<T>(sql: string, ...params: unknown[]): T[] {
+    return this.db.prepare(sql).all(...params) as T[];
+  }
+  /** The first row a query answers, if any. */
+  private one<T>(sql: string, ...params: unknown[]): T | undefined {
+    return this.db.prepare(sql).get(...params) as T | undefined;
   }
 
   nextItemId(accountId: string): number {
@@ -286,7 +295,7 @@ export class Store {
       .run(tokenHash, s.account_id, s.auth_method, s.csrf_secured, s.is_admin, s.created_at, s.expires_at);
   }
   session(tokenHash: string): SessionRow | undefined {
-    return this.db.prepare('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash) as SessionRow | undefined;
+    return this.one<SessionRow>('SELECT * FROM sessions WHERE token_hash = ?', tokenHash);
   }
   deleteSession(tokenHash: string): void {
     this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
@@ -295,12 +304,10 @@ export class Store {
   // ── folders ───────────────────────────────────────────────────────────────
 
   folders(accountId: string): FolderRow[] {
-    return this.db.prepare('SELECT id, parent_id, name, view FROM folders WHERE account_id = ? ORDER BY id').all(accountId) as FolderRow[];
+    return this.all<FolderRow>('SELECT id, parent_id, name, view FROM folders WHERE account_id = ? ORDER BY id', accountId);
   }
   folder(accountId: string, id: number): FolderRow | undefined {
-    return this.db.prepare('SELECT id, parent_id, name, view FROM folders WHERE account_id = ? AND id = ?').get(accountId, id) as
-      | FolderRow
-      | undefined;
+    return this.one<FolderRow>('SELECT id, parent_id, name, view FROM folders WHERE account_id = ? AND id = ?', accountId, id);
   }
   createFolder(accountId: string, parentId: number, name: string, view: string): FolderRow {
     const id = this.nextItemId(accountId);
@@ -330,15 +337,13 @@ export class Store {
       .run(m.raw, m.date, m.subject, m.addrs, m.fragment, m.body_text, m.flags, m.message_id, m.size, accountId, id);
   }
   message(accountId: string, id: number): MessageRow | undefined {
-    return this.db.prepare('SELECT * FROM messages WHERE account_id = ? AND id = ?').get(accountId, id) as MessageRow | undefined;
+    return this.one<MessageRow>('SELECT * FROM messages WHERE account_id = ? AND id = ?', accountId, id);
   }
   messagesIn(accountId: string, folderId: number | null): Omit<MessageRow, 'raw'>[] {
     const cols = 'id, folder_id, date, subject, addrs, fragment, body_text, flags, message_id, size';
-    return (
-      folderId === null
-        ? this.db.prepare(`SELECT ${cols} FROM messages WHERE account_id = ? AND folder_id NOT IN (3, 4) ORDER BY date DESC, id DESC`).all(accountId)
-        : this.db.prepare(`SELECT ${cols} FROM messages WHERE account_id = ? AND folder_id = ? ORDER BY date DESC, id DESC`).all(accountId, folderId)
-    ) as Omit<MessageRow, 'raw'>[];
+    return folderId === null
+      ? this.all(`SELECT ${cols} FROM messages WHERE account_id = ? AND folder_id NOT IN (3, 4) ORDER BY date DESC, id DESC`, accountId)
+      : this.all(`SELECT ${cols} FROM messages WHERE account_id = ? AND folder_id = ? ORDER BY date DESC, id DESC`, accountId, folderId);
   }
   setMessageFlags(accountId: string, id: number, flags: string): void {
     this.db.prepare('UPDATE messages SET flags = ? WHERE account_id = ? AND id = ?').run(flags, accountId, id);
@@ -359,11 +364,9 @@ export class Store {
     return { id, folder_id: folderId, attrs: JSON.stringify(attrs), created_at: now };
   }
   contactsIn(accountId: string, folderId: number | null): ContactRow[] {
-    return (
-      folderId === null
-        ? this.db.prepare('SELECT id, folder_id, attrs, created_at FROM contacts WHERE account_id = ? AND folder_id <> 3 ORDER BY id').all(accountId)
-        : this.db.prepare('SELECT id, folder_id, attrs, created_at FROM contacts WHERE account_id = ? AND folder_id = ? ORDER BY id').all(accountId, folderId)
-    ) as ContactRow[];
+    return folderId === null
+      ? this.all('SELECT id, folder_id, attrs, created_at FROM contacts WHERE account_id = ? AND folder_id <> 3 ORDER BY id', accountId)
+      : this.all('SELECT id, folder_id, attrs, created_at FROM contacts WHERE account_id = ? AND folder_id = ? ORDER BY id', accountId, folderId);
   }
   addAppointment(accountId: string, folderId: number, data: unknown): number {
     const id = this.nextItemId(accountId);
@@ -371,18 +374,10 @@ export class Store {
     return id;
   }
   appointments(accountId: string): Array<{ id: number; folder_id: number; data: string }> {
-    return this.db.prepare('SELECT id, folder_id, data FROM appointments WHERE account_id = ? ORDER BY id').all(accountId) as Array<{
-      id: number;
-      folder_id: number;
-      data: string;
-    }>;
+    return this.all<{ id: number; folder_id: number; data: string }>('SELECT id, folder_id, data FROM appointments WHERE account_id = ? ORDER BY id', accountId);
   }
   props(accountId: string): Array<{ zimlet: string; name: string; value: string }> {
-    return this.db.prepare('SELECT zimlet, name, value FROM props WHERE account_id = ? ORDER BY zimlet, name').all(accountId) as Array<{
-      zimlet: string;
-      name: string;
-      value: string;
-    }>;
+    return this.all<{ zimlet: string; name: string; value: string }>('SELECT zimlet, name, value FROM props WHERE account_id = ? ORDER BY zimlet, name', accountId);
   }
   setProps(accountId: string, props: ReadonlyArray<{ zimlet: string; name: string; value: string }>): void {
     const up = this.db.prepare(
@@ -403,9 +398,7 @@ export class Store {
       .run(u.aid, u.account_id, u.filename, u.content_type, u.data, Date.now());
   }
   upload(accountId: string, aid: string): UploadRow | undefined {
-    return this.db.prepare('SELECT aid, account_id, filename, content_type, data FROM uploads WHERE aid = ? AND account_id = ?').get(aid, accountId) as
-      | UploadRow
-      | undefined;
+    return this.one<UploadRow>('SELECT aid, account_id, filename, content_type, data FROM uploads WHERE aid = ? AND account_id = ?', aid, accountId);
   }
   deleteUpload(aid: string): void {
     this.db.prepare('DELETE FROM uploads WHERE aid = ?').run(aid);
@@ -414,10 +407,6 @@ export class Store {
     this.db.prepare('INSERT INTO outbox (mail_from, rcpt, raw, received_at) VALUES (?, ?, ?, ?)').run(mailFrom, rcpt.toLowerCase(), raw, Date.now());
   }
   outbox(rcpt: string | null): OutboxRow[] {
-    return (
-      rcpt
-        ? this.db.prepare('SELECT * FROM outbox WHERE rcpt = ? ORDER BY id').all(rcpt.toLowerCase())
-        : this.db.prepare('SELECT * FROM outbox ORDER BY id').all()
-    ) as OutboxRow[];
+    return rcpt ? this.all('SELECT * FROM outbox WHERE rcpt = ? ORDER BY id', rcpt.toLowerCase()) : this.all('SELECT * FROM outbox ORDER BY id');
   }
 }

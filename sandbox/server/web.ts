@@ -7,6 +7,8 @@
  * - `GET /` with a session: the webmail shell `sandbox/web/public/app.html` with `window.csrfToken`
  *   injected at `<!--CSRF-->` (as `WebRoot/public/launchZCS.jsp` does);
  * - `GET /?loginOp=logout`: ends the session and clears the cookie;
+ * - `GET /public/launchNewWindow.jsp`: the same shell for a detached window (zm-web-client
+ *   `WebRoot/public/launchNewWindow.jsp`); without a session, back to `/`;
  * - `GET /js/webmail.js`: `sandbox/web/src/main.ts` bundled by esbuild in-process (built once at startup);
  * - anything else: static files of `sandbox/web/public/`.
  */
@@ -156,6 +158,14 @@ export class WebApp {
       const session = this.session(req);
       if (session) return this.shell(session, res);
       return this.loginPage(res, pickLang(url.searchParams.get('lang') ?? req.headers['accept-language']), null, 200);
+    }
+    if (path === '/public/launchNewWindow.jsp') {
+      // A detached compose / message window (ZmAppCtxt.getNewWindow opens this page, ZmAppCtxt.js:1577-1615):
+      // the same shell; the page reads its command from its opener (ZmNewWindow.startup). Sessions only.
+      if (req.method !== 'GET' && req.method !== 'HEAD') return sendText(res, 405, 'method not allowed', 'text/plain; charset=utf-8');
+      const session = this.session(req);
+      if (session) return this.shell(session, res);
+      return redirect(res, '/');
     }
     if (path === '/js/webmail.js') {
       const b = await this.bundle;

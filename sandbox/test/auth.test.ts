@@ -1,16 +1,10 @@
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { loginAs } from '../server/testing.ts';
-import { startTestSandbox, soapRaw, PASSWORD, MARIE, type TestSandbox } from './helpers.ts';
+import { sandboxPerSuite, soapRaw, PASSWORD, MARIE } from './helpers.ts';
 
 describe('AuthRequest and GetInfoRequest', () => {
-  let sb: TestSandbox;
-  before(async () => {
-    sb = await startTestSandbox();
-  });
-  after(async () => {
-    await sb.dispose();
-  });
+  const sb = sandboxPerSuite();
 
   test('AuthRequest answers a token, a CSRF token and sets the HttpOnly cookie', async () => {
     const r = await soapRaw(sb.url, '/service/soap', 'AuthRequest', {

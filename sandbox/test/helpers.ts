@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { before, after } from 'node:test';
 import { startSandbox, type RunningSandbox, type SandboxOptions } from '../server/index.ts';
 
 export const PASSWORD = 'Sandbox-2026!';
@@ -28,6 +29,26 @@ export async function startTestSandbox(extra: Partial<SandboxOptions> = {}, data
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One sandbox for the enclosing describe block: started in its `before`, disposed in its `after`.
+ * The answer reads through to that sandbox (a Proxy), so tests write `sb.url` as with a variable.
+ */
+export function sandboxPerSuite(extra: Partial<SandboxOptions> = {}): TestSandbox {
+  let current: TestSandbox | undefined;
+  before(async () => {
+    current = await startTestSandbox(extra);
+  });
+  after(async () => {
+    await current?.dispose();
+  });
+  return new Proxy({} as TestSandbox, {
+    get(_target, key) {
+      if (!current) throw new Error('sandbox used outside its tests (before it started)');
+      return current[key as keyof TestSandbox];
+    },
+  });
 }
 
 export async function soapRaw(

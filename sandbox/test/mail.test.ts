@@ -212,4 +212,90 @@ describe('mail over real SMTP', () => {
     await assert.rejects(soapAs(sb.url, jean, 'MsgActionRequest', { action: { op: 'delete', id: mine } }), (e: any) => e.code === 'mail.NO_SUCH_MSG');
     await soapAs(sb.url, marie, 'GetMsgRequest', { m: { id: mine } });
   });
+  // zm-mailbox SendMsg.java:144-146, 262-264, 467-487: `did` deletes the draft after the send (any
+  // folder); `m.id` is not read by SendMsg; a failed send leaves the draft.
+  test('SendMsg deletes `did` (wherever it is), ignores `m.id`, keeps the draft when the send fails', async () => {
+    const save = async (su: string) =>
+      (await soapAs<{ m: any[] }>(sb.url, marie, 'SaveDraftRequest', { m: { e: [{ t: 't', a: JEAN }], su, mp: [{ ct: 'text/plain', content: 'secret' }] } })).m[0].id as string;
+    const inDrafts = async () => ((await soapAs<{ m?: any[] }>(sb.url, marie, 'SearchRequest', { query: 'in:drafts', types: 'message', limit: 100 })).m ?? []).map((m) => m.id as string);
+    const send = (m: Record<string, unknown>) => soapAs<{ m: any[] }>(sb.url, marie, 'SendMsgRequest', { m: { e: [{ t: 't', a: JEAN }], su: 'envoi', mp: [{ ct: 'text/plain', content: 'x' }], ...m } });
+
+    const byId = await save('by id only');
+    await send({ id: byId });
+    assert.ok((await inDrafts()).includes(byId), 'm.id alone must not delete the draft (SendMsg never reads it)');
+
+    const byDid = await save('by did');
+    const res = await send({ id: byDid, did: byDid });
+    assert.ok(res.m[0].id, 'the copy in Sent is answered');
+    assert.ok(!(await inDrafts()).includes(byDid));
+    await assert.rejects(soapAs(sb.url, marie, 'GetMsgRequest', { m: { id: byDid } }), (e: any) => e.code === 'mail.NO_SUCH_MSG');
+
+    const moved = await save('moved to a folder');
+    await soapAs(sb.url, marie, 'MsgActionRequest', { action: { op: 'trash', id: moved } });
+    await send({ did: moved });
+    await assert.rejects(soapAs(sb.url, marie, 'GetMsgRequest', { m: { id: moved } }), (e: any) => e.code === 'mail.NO_SUCH_MSG');
+
+    const kept = await save('send fails');
+    await assert.rejects(send({ did: kept, e: [{ t: 't', a: 'nobody.here@esante.lu' }] }), (e: any) => e.code === 'mail.SEND_ABORTED_ADDRESS_FAILURE');
+    assert.ok((await inDrafts()).includes(kept), 'a failed send deletes nothing');
+
+    // A `did` that no longer exists does not fail the send (deleteDraft swallows the failure).
+    await send({ did: '999999' });
+  });
+
+  test('SendMsg sfd sends the stored draft; noSave keeps no copy in Sent', async () => {
+    const d = await soapAs<{ m: any[] }>(sb.url, marie, 'SaveDraftRequest', { m: { e: [{ t: 't', a: JEAN }, { t: 'b', a: 'dr.bcc@example.org' }], su: 'depuis le brouillon', mp: [{ ct: 'text/plain', content: 'corps du brouillon' }] } });
+    const id = d.m[0].id as string;
+    const res = await soapAs<{ m: any[] }>(sb.url, marie, 'SendMsgRequest', { m: { did: id, sfd: 1 } });
+    const sent = await soapAs<{ m: any[] }>(sb.url, marie, 'GetMsgRequest', { m: { id: res.m[0].id } });
+    assert.equal(sent.m[0].su, 'depuis le brouillon');
+    await assert.rejects(soapAs(sb.url, marie, 'GetMsgRequest', { m: { id } }), (e: any) => e.code === 'mail.NO_SUCH_MSG');
+    const none = await soapAs<{ m: any[] }>(sb.url, marie, 'SendMsgRequest', { noSave: 1, m: { e: [{ t: 't', a: JEAN }], su: 'sans copie', mp: [{ ct: 'text/plain', content: 'x' }] } });
+    assert.deepEqual(none.m[0], {});
+  });
+
+  test('SaveDraft with an id: NO_SUCH_MSG when absent, IMMUTABLE_OBJECT when not a draft, replaced in any folder', async () => {
+    const m = { e: [{ t: 't', a: JEAN }], su: 'b', mp: [{ ct: 'text/plain', content: 'v' }] };
+    await assert.rejects(soapAs(sb.url, marie, 'SaveDraftRequest', { m: { ...m, id: '999998' } }), (e: any) => e.code === 'mail.NO_SUCH_MSG');
+    const sent = await soapAs<{ m: any[] }>(sb.url, marie, 'SearchRequest', { query: 'in:sent', types: 'message', limit: 1 });
+    await assert.rejects(soapAs(sb.url, marie, 'SaveDraftRequest', { m: { ...m, id: sent.m[0].id } }), (e: any) => e.code === 'mail.IMMUTABLE_OBJECT');
+    const d = await soapAs<{ m: any[] }>(sb.url, marie, 'SaveDraftRequest', { m });
+    await soapAs(sb.url, marie, 'MsgActionRequest', { action: { op: 'trash', id: d.m[0].id } });
+    const again = await soapAs<{ m: any[] }>(sb.url, marie, 'SaveDraftRequest', { m: { ...m, su: 'b2', id: d.m[0].id } });
+    assert.equal(again.m[0].l, '3');
+    assert.equal(again.m[0].su, 'b2');
+  });
+
+  test('SaveDraft autoSendTime sends the draft at that time and deletes it (send later)', async () => {
+    const d = await soapAs<{ m: any[] }>(sb.url, marie, 'SaveDraftRequest', { m: { autoSendTime: Date.now() + 300, e: [{ t: 't', a: JEAN }], su: 'plus tard', mp: [{ ct: 'text/plain', content: 'programmé' }] } });
+    const id = d.m[0].id as string;
+    assert.ok(d.m[0].autoSendTime > 0);
+    // Wait on the effect itself: the draft disappears once sent (polling the server, no fixed sleep).
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      const gone = await soapAs(sb.url, marie, 'GetMsgRequest', { m: { id } }).then(() => false, (e: any) => e.code === 'mail.NO_SUCH_MSG');
+      if (gone) break;
+      assert.ok(Date.now() < deadline, 'the scheduled draft was never sent');
+    }
+    const inbox = await soapAs<{ m?: any[] }>(sb.url, jean, 'SearchRequest', { query: 'in:inbox programmé', types: 'message' });
+    assert.equal(inbox.m?.length, 1);
+  });
+  test('conversations: replies share a cid (normalized subject); GetConv answers them newest first; a lone message has -id', async () => {
+    const send = (su: string) => soapAs<{ m: any[] }>(sb.url, jean, 'SendMsgRequest', { m: { e: [{ t: 't', a: MARIE }], su, mp: [{ ct: 'text/plain', content: su }] } });
+    await send('Dossier Weber');
+    await send('RE: Fwd: Dossier Weber');
+    await send('Tout autre sujet 42');
+    const inbox = await soapAs<{ m: any[] }>(sb.url, marie, 'SearchRequest', { query: 'in:inbox', types: 'message', limit: 100 });
+    const thread = inbox.m.filter((m) => /Dossier Weber$/.test(m.su));
+    assert.equal(thread.length, 2);
+    assert.equal(thread[0].cid, thread[1].cid);
+    assert.ok(Number(thread[0].cid) > 0);
+    const lone = inbox.m.find((m) => m.su === 'Tout autre sujet 42');
+    assert.equal(lone.cid, String(-Number(lone.id)));
+    const conv = await soapAs<{ c: any[] }>(sb.url, marie, 'GetConvRequest', { c: { id: thread[0].cid } });
+    assert.deepEqual(conv.c[0].m.map((m: any) => m.su), ['RE: Fwd: Dossier Weber', 'Dossier Weber']);
+    const single = await soapAs<{ c: any[] }>(sb.url, marie, 'GetConvRequest', { c: { id: lone.cid } });
+    assert.equal(single.c[0].m.length, 1);
+    await assert.rejects(soapAs(sb.url, marie, 'GetConvRequest', { c: { id: 'x' } }), (e: any) => e.code === 'mail.NO_SUCH_CONV');
+  });
 });

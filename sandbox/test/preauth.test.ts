@@ -1,7 +1,7 @@
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { startTestSandbox, soapRaw, MARIE, type TestSandbox } from './helpers.ts';
+import { sandboxPerSuite, soapRaw, MARIE } from './helpers.ts';
 
 const KEY = '4e2816f16c44fab20ecdee39fb850c3b0bb54d03f1d8e073aaea376a4f407f0c';
 
@@ -11,13 +11,7 @@ function preauth(account: string, timestamp: number, expires = 0, key = KEY): st
 }
 
 describe('/service/preauth', () => {
-  let sb: TestSandbox;
-  before(async () => {
-    sb = await startTestSandbox({ preauthKey: KEY });
-  });
-  after(async () => {
-    await sb.dispose();
-  });
+  const sb = sandboxPerSuite({ preauthKey: KEY });
 
   const get = (q: Record<string, string>) => fetch(new URL(`/service/preauth?${new URLSearchParams(q)}`, sb.url), { redirect: 'manual' });
 

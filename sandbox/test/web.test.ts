@@ -1,15 +1,9 @@
-import { test, describe, before, after } from 'node:test';
+import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestSandbox, soapRaw, PASSWORD, MARIE, type TestSandbox } from './helpers.ts';
+import { sandboxPerSuite, soapRaw, PASSWORD, MARIE } from './helpers.ts';
 
 describe('login page, webmail shell, logout, static files', () => {
-  let sb: TestSandbox;
-  before(async () => {
-    sb = await startTestSandbox();
-  });
-  after(async () => {
-    await sb.dispose();
-  });
+  const sb = sandboxPerSuite();
 
   /** Loads the login page and returns the login_csrf pair the POST needs (login.jsp's guard). */
   async function loginForm(lang = ''): Promise<{ html: string; csrf: string; cookie: string }> {

@@ -2,7 +2,7 @@
  * urn:zimbraAccount handlers: AuthRequest, GetInfoRequest, ModifyPropertiesRequest.
  */
 import type { SandboxDeps, SoapCall, SoapHandler } from '../context.ts';
-import { need } from '../context.ts';
+import { userHandler } from '../context.ts';
 import { Faults, bool, list, text } from '../soap.ts';
 import { type AuthMethod, type Session, isAuthMethod } from '../sessions.ts';
 import { verifyPassword } from '../secrets.ts';
@@ -86,54 +86,51 @@ export function authRequest(deps: SandboxDeps): SoapHandler {
  * for what the eSanté portal SSO sets on the session in production ('card' | 'fallback').
  */
 export function getInfoRequest(deps: SandboxDeps): SoapHandler {
-  return {
-    auth: 'user',
-    jsns: ACCOUNT_NS,
-    handle(_body, call) {
-      const session = need(call);
-      const a = session.account;
-      const locale = a.attrs['zimbraPrefLocale'] ?? 'fr';
-      const attrs: Record<string, string> = {
-        zimbraId: a.id,
-        displayName: a.attrs['displayName'] ?? a.name,
-        zimbraMailHost: 'sandbox',
-        zimbraFeatureMailEnabled: 'TRUE',
-        zimbraFeatureContactsEnabled: 'TRUE',
-        zimbraFeatureCalendarEnabled: 'TRUE',
-        zimbraZimletAvailableZimlets: deps.zimlets.list().map((z) => `+${z.name}`).join(','),
-      };
-      for (const k of ['givenName', 'sn'] as const) if (a.attrs[k]) attrs[k] = a.attrs[k];
-      // Zimbra keeps the locale among the prefs; the copy in attrs spares callers that only read attrs.
-      attrs['zimbraPrefLocale'] = locale;
-      // The session's own method first (login form, AuthRequest, signed preauth), else the account attribute
-      // an SSO would set with admin ModifyAccountRequest before redirecting through preauth.
-      const method = session.authMethod ?? a.attrs['esanteAuthMethod'];
-      if (method === 'card' || method === 'fallback') attrs['esanteAuthMethod'] = method;
-      const base = deps.baseUrl();
-      return {
-        version: 'sandbox (stand-in for Zimbra 10)',
-        id: a.id,
-        name: a.name,
-        lifetime: session.expiresAt - Date.now(),
-        rest: `${base}/home/${a.name}`,
-        used: 0,
-        soapURL: `${base}/service/soap/`,
-        publicURL: base,
-        attrs: { _attrs: attrs },
-        prefs: {
-          _attrs: {
-            zimbraPrefLocale: locale,
-            zimbraPrefTimeZoneId: 'Europe/Brussels',
-            zimbraPrefMailInitialSearch: 'in:inbox',
-            zimbraPrefGroupMailBy: 'message',
-            zimbraPrefFromDisplay: a.attrs['displayName'] ?? '',
-          },
+  return userHandler(ACCOUNT_NS, (_body, session, call) => {
+    const a = session.account;
+    const locale = a.attrs['zimbraPrefLocale'] ?? 'fr';
+    const attrs: Record<string, string> = {
+      zimbraId: a.id,
+      displayName: a.attrs['displayName'] ?? a.name,
+      zimbraMailHost: 'sandbox',
+      zimbraFeatureMailEnabled: 'TRUE',
+      zimbraFeatureContactsEnabled: 'TRUE',
+      zimbraFeatureCalendarEnabled: 'TRUE',
+      zimbraZimletAvailableZimlets: deps.zimlets.list().map((z) => `+${z.name}`).join(','),
+    };
+    for (const k of ['givenName', 'sn'] as const) if (a.attrs[k]) attrs[k] = a.attrs[k];
+    // Zimbra keeps the locale among the prefs; the copy in attrs spares callers that only read attrs.
+    attrs['zimbraPrefLocale'] = locale;
+    // The session's own method first (login form, AuthRequest, signed preauth), else the account attribute
+    // an SSO would set with admin ModifyAccountRequest before redirecting through preauth.
+    const method = session.authMethod ?? a.attrs['esanteAuthMethod'];
+    if (method === 'card' || method === 'fallback') attrs['esanteAuthMethod'] = method;
+    const base = deps.baseUrl();
+    return {
+      version: 'sandbox (stand-in for Zimbra 10)',
+      id: a.id,
+      name: a.name,
+      lifetime: session.expiresAt - Date.now(),
+      rest: `${base}/home/${a.name}`,
+      used: 0,
+      soapURL: `${base}/service/soap/`,
+      publicURL: base,
+      attrs: { _attrs: attrs },
+      prefs: {
+        _attrs: {
+          zimbraPrefLocale: locale,
+          zimbraPrefTimeZoneId: 'Europe/Brussels',
+          zimbraPrefMailInitialSearch: 'in:inbox',
+          // Zimbra's defaults (zimbra-attrs.xml): conversation view; autosave of drafts.
+          zimbraPrefGroupMailBy: a.attrs['zimbraPrefGroupMailBy'] ?? 'conversation',
+          zimbraPrefAutoSaveDraftInterval: a.attrs['zimbraPrefAutoSaveDraftInterval'] ?? deps.autoSaveDraftInterval,
+          zimbraPrefFromDisplay: a.attrs['displayName'] ?? '',
         },
-        props: { prop: deps.store.props(a.id).map((p) => ({ zimlet: p.zimlet, name: p.name, _content: p.value })) },
-        zimlets: { zimlet: deps.zimlets.list().map((z) => z.infoJson(hostnameOf(call.req.headers.host))) },
-      };
-    },
-  };
+      },
+      props: { prop: deps.store.props(a.id).map((p) => ({ zimlet: p.zimlet, name: p.name, _content: p.value })) },
+      zimlets: { zimlet: deps.zimlets.list().map((z) => z.infoJson(hostnameOf(call.req.headers.host))) },
+    };
+  });
 }
 
 /**
@@ -141,25 +138,20 @@ export function getInfoRequest(deps: SandboxDeps): SoapHandler {
  * `store/src/java/com/zimbra/cs/service/account/ModifyProperties.java`): zimlet user properties.
  */
 export function modifyPropertiesRequest(deps: SandboxDeps): SoapHandler {
-  return {
-    auth: 'user',
-    jsns: ACCOUNT_NS,
-    handle(body, call) {
-      const session = need(call);
-      const props = list(body['prop'] as Record<string, unknown> | Record<string, unknown>[] | undefined).map((p) => ({
-        zimlet: text(p['zimlet']) ?? '',
-        name: text(p['name']) ?? '',
-        value: text(p) ?? '',
-      }));
-      for (const p of props) {
-        if (!/^[\w.-]{1,128}$/.test(p.zimlet) || !/^[\w.-]{1,128}$/.test(p.name)) throw Faults.invalidRequest('zimlet and name are required');
-        if (p.value.length > MAX_PROPERTY_VALUE) throw Faults.invalidRequest(`value of ${p.name} is too long`);
-      }
-      const existing = new Set(deps.store.props(session.account.id).map((p) => `${p.zimlet}\u0000${p.name}`));
-      for (const p of props) existing.add(`${p.zimlet}\u0000${p.name}`);
-      if (existing.size > MAX_USER_PROPERTIES) throw Faults.invalidRequest(`too many properties (max ${MAX_USER_PROPERTIES})`);
-      deps.store.setProps(session.account.id, props);
-      return {};
-    },
-  };
+  return userHandler(ACCOUNT_NS, (body, session) => {
+    const props = list(body['prop'] as Record<string, unknown> | Record<string, unknown>[] | undefined).map((p) => ({
+      zimlet: text(p['zimlet']) ?? '',
+      name: text(p['name']) ?? '',
+      value: text(p) ?? '',
+    }));
+    for (const p of props) {
+      if (!/^[\w.-]{1,128}$/.test(p.zimlet) || !/^[\w.-]{1,128}$/.test(p.name)) throw Faults.invalidRequest('zimlet and name are required');
+      if (p.value.length > MAX_PROPERTY_VALUE) throw Faults.invalidRequest(`value of ${p.name} is too long`);
+    }
+    const existing = new Set(deps.store.props(session.account.id).map((p) => `${p.zimlet}\u0000${p.name}`));
+    for (const p of props) existing.add(`${p.zimlet}\u0000${p.name}`);
+    if (existing.size > MAX_USER_PROPERTIES) throw Faults.invalidRequest(`too many properties (max ${MAX_USER_PROPERTIES})`);
+    deps.store.setProps(session.account.id, props);
+    return {};
+  });
 }

@@ -13,7 +13,7 @@ import { LOCAL_DOMAINS } from '../mail.ts';
 
 const ADMIN_NS = 'urn:zimbraAdmin';
 /** Attributes CreateAccount/ModifyAccount may set in the sandbox (others are refused rather than silently dropped). */
-const SETTABLE_ATTRS = new Set(['displayName', 'givenName', 'sn', 'zimbraPrefLocale', 'cn', 'description', 'esanteAuthMethod']);
+const SETTABLE_ATTRS = new Set(['displayName', 'givenName', 'sn', 'zimbraPrefLocale', 'cn', 'description', 'esanteAuthMethod', 'zimbraPrefAutoSaveDraftInterval', 'zimbraPrefGroupMailBy']);
 
 /** The `a: [{n, _content}]` list of a request, checked against SETTABLE_ATTRS. */
 function attrsOf(body: Record<string, unknown>): Record<string, string> {

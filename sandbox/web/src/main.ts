@@ -10,7 +10,7 @@ import { ZmZimletBase } from './zimbra/zimlet-base.ts';
 import { ZmSetting, ZmApp, ZmOperation, ZmId } from './zimbra/app-ctxt.ts';
 import { ZmMailMsg } from './zimbra/mail-msg.ts';
 import { ZmCsfeException, sendSoap } from './zimbra/soap.ts';
-import { Webmail } from './webmail.ts';
+import { Webmail, type ChildWindowSetup } from './webmail.ts';
 import { setStatus, showError } from './ui/notify.ts';
 import { t } from './i18n.ts';
 
@@ -52,7 +52,20 @@ async function boot(): Promise<void> {
     showError({ errMsg: t('error_soap', ex.msg ?? String(e)), details: ex.code });
     return;
   }
-  const webmail = new Webmail(info, win);
+  let child: ChildWindowSetup | undefined;
+  if (win.location.pathname === '/public/launchNewWindow.jsp') {
+    // ZmNewWindow.startup (core/ZmNewWindow.js:174-182, :223-228): the command is read from the opener.
+    child = childSetup();
+    if (!child) {
+      showError({ errMsg: t('child_no_command') });
+      document.body.dataset['ready'] = 'true';
+      return;
+    }
+    // launchNewWindow.jsp exposes the opener's appCtxt and controller to the child.
+    win['parentAppCtxt'] = child.parentAppCtxt;
+    win['parentController'] = child.parentAppCtxt.getAppController();
+  }
+  const webmail = new Webmail(info, win, child);
   win['appCtxt'] = webmail.appCtxt;
   // For e2e tests and debugging in the sandbox only (Zimbra has no such global).
   win['__webmail'] = webmail;
@@ -61,6 +74,20 @@ async function boot(): Promise<void> {
   } finally {
     document.body.dataset['ready'] = 'true';
   }
+}
+
+/** The opener's record of this window: `command` / `params` (ZmZimbraMail.getChildWindow). */
+function childSetup(): ChildWindowSetup | undefined {
+  let parentAppCtxt: any;
+  try {
+    parentAppCtxt = (win.opener as (Window & Record<string, any>) | null)?.['appCtxt'];
+  } catch {
+    return undefined; // another origin
+  }
+  const obj = parentAppCtxt?.getAppController?.().getChildWindow?.(win);
+  const command = obj?.command;
+  if (command !== 'composeDetach' && command !== 'msgViewDetach') return undefined;
+  return { target: command === 'composeDetach' ? 'compose-window' : 'view-window', command, params: obj.params ?? {}, parentAppCtxt };
 }
 
 window.addEventListener('error', (ev) => {

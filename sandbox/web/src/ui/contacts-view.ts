@@ -4,6 +4,8 @@
  */
 import { h } from './dom.ts';
 import { t } from '../i18n.ts';
+import { ZmButtonToolBar } from '../zimbra/dwt.ts';
+import { ZmOperation, ZmId } from '../zimbra/app-ctxt.ts';
 import type { FolderInfo, WebmailServices } from './types.ts';
 
 export class ContactsView {
@@ -11,16 +13,23 @@ export class ContactsView {
   private readonly table: HTMLTableSectionElement;
   private readonly heading: HTMLHeadingElement;
   private folder: FolderInfo | null = null;
+  /** ZmContactListController's toolbar (view "CNS"); zimlets get it in initializeToolbar. */
+  readonly toolbar: InstanceType<typeof ZmButtonToolBar>;
+  /** A ZmContactListController-like object (what initializeToolbar's `controller` is here). */
+  readonly controller = { getCurrentViewId: () => ZmId.VIEW_CONTACT_SIMPLE, toString: () => 'ZmContactListController' };
 
   constructor(
     private readonly svc: WebmailServices,
     private readonly writeTo: (address: string) => void,
   ) {
+    this.toolbar = new ZmButtonToolBar({ context: ZmId.VIEW_CONTACT_SIMPLE, id: 'zm-contacts-toolbar', ariaLabel: t('tab_contacts') });
+    this.toolbar.createOp(ZmOperation.NEW_MESSAGE, { text: t('op_new_message'), image: 'NewMessage' }).addSelectionListener(() => this.writeTo(''));
     this.heading = h('h2', { id: 'zm-contacts-title', class: 'ZmContactsTitle' }, t('contacts_label'));
     this.table = h('tbody', { id: 'zm-contact-rows' });
     this.root = h(
       'section',
       { id: 'zm-contacts-app', class: 'ZmContactsApp', 'aria-labelledby': 'zm-contacts-title' },
+      this.toolbar.getHtmlElement(),
       this.heading,
       h(
         'table',

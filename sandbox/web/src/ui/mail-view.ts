@@ -1,10 +1,13 @@
 /**
  * The mail app: toolbar, message list (a listbox: arrows move, Enter/selection opens, Delete
- * deletes) and reading pane. Opening a message calls every zimlet's `onMsgView(msg, oldMsg, msgView)`
- * like zm-web-client `WebRoot/js/zimbraMail/mail/view/ZmMailMsgView.js` (`_renderMessage` ->
- * `appCtxt.notifyZimlets("onMsgView", [msg, oldMsg, this])`). The msgView handed to zimlets is
- * ZmMailMsgView-like: `getHtmlElement()` is `#zm-msg-view` (zimlets insert banners there,
- * e.g. before `#zm-msg-body`), `getMsg()`, `_msgBodyDivId`.
+ * deletes) and reading pane. With zimbraPrefGroupMailBy "conversation" (Zimbra's default) the
+ * reading pane is a conversation view (zm-web-client `mail/view/ZmConvView2.js`): every message of
+ * the selected message's conversation, newest first; the selected one and the unread ones are
+ * expanded (ZmConvView2._renderMessages, :200-252), the others collapsed until clicked. Each expanded
+ * message is a ZmMailMsgView-like view and fires `onMsgView(msg, oldMsg, msgView)` once
+ * (ZmMailMsgView._handleResponseSet, ZmMailMsgView.js:516). The body is in a same-origin iframe, as
+ * ZmMailMsgView renders it (`_usingIframe`); `msgView._msgBodyDivId` is the div around it. The
+ * selected message's view keeps the ids `zm-msg-view`, `zm-msg-body`…; the others get `-<msg id>`.
  */
 import DOMPurify from 'dompurify';
 import { h, shortDate, longDate } from './dom.ts';
@@ -18,13 +21,26 @@ const PAGE = 100;
 
 /** ZmMailMsgView-like object passed to `onMsgView`. */
 export class MsgViewHandle {
-  readonly _htmlElId = 'zm-msg-view';
-  readonly _msgBodyDivId = 'zm-msg-body';
-  readonly _hdrTableId = 'zm-msg-header';
+  readonly _htmlElId: string;
+  readonly _msgBodyDivId: string;
+  readonly _hdrTableId: string;
+  /** ZmMailMsgView._iframeId: the iframe holding the body. */
+  readonly _iframeId: string;
+  readonly _usingIframe = true;
   constructor(
     readonly _msg: ZmMailMsg,
     readonly _controller: unknown,
-  ) {}
+    suffix = '',
+  ) {
+    this._htmlElId = `zm-msg-view${suffix}`;
+    this._msgBodyDivId = `zm-msg-body${suffix}`;
+    this._hdrTableId = `zm-msg-header${suffix}`;
+    this._iframeId = `zm-msg-body${suffix}-iframe`;
+  }
+  /** ZmMailMsgView.getIframe / getContentDocument-like access to the body. */
+  getIframe(): HTMLIFrameElement | null {
+    return document.getElementById(this._iframeId) as HTMLIFrameElement | null;
+  }
   getHtmlElement(): HTMLElement {
     return document.getElementById(this._htmlElId)!;
   }
@@ -64,11 +80,17 @@ export class MailView {
     private readonly svc: WebmailServices,
     private readonly onCompose: () => void,
     private readonly onFolderCountsChanged: () => void,
+    /** Shows a message alone: in the main window (double click) or detached in a new one. */
+    private readonly onOpen: (id: string, detach: boolean) => void = () => undefined,
   ) {
     this.toolbar = new ZmButtonToolBar({ context: ZmId.VIEW_TRAD, id: 'zm-mail-toolbar', ariaLabel: t('tab_mail') });
     this.toolbar.createOp(ZmOperation.NEW_MESSAGE, { text: t('op_new_message'), image: 'NewMessage' }).addSelectionListener(() => this.onCompose());
     this.toolbar.createOp(ZmOperation.DELETE, { text: t('op_delete'), image: 'Delete', enabled: false }).addSelectionListener(() => void this.deleteSelected());
     this.toolbar.createOp(ZmOperation.CHECK_MAIL, { text: t('op_refresh'), image: 'Refresh' }).addSelectionListener(() => void this.refresh());
+    // ZmOperation.DETACH ("open in a new window", ZmMailListController._detachListener → ZmMailMsgView.detachMsgInNewWindow).
+    this.toolbar.createOp(ZmOperation.DETACH, { text: t('op_detach'), image: 'OpenInNewWindow', enabled: false }).addSelectionListener(() => {
+      if (this.selectedId) this.onOpen(this.selectedId, true);
+    });
 
     this.list = h('ul', { id: 'zm-msg-list', role: 'listbox', tabindex: 0, 'aria-label': t('list_label'), class: 'ZmMsgList' });
     this.list.addEventListener('keydown', (ev) => this.onListKey(ev));
@@ -136,7 +158,7 @@ export class MailView {
     if (!this.rows.length) {
       this.list.removeAttribute('aria-activedescendant');
       this.list.append(h('li', { class: 'ZmListEmpty', role: 'presentation', id: 'zm-msg-list-empty' }, t('list_empty')));
-      this.toolbar.enable(ZmOperation.DELETE, false);
+      this.toolbar.enable([ZmOperation.DELETE, ZmOperation.DETACH], false);
       return;
     }
     for (const m of this.rows) {
@@ -169,6 +191,9 @@ export class MailView {
         unread ? h('span', { class: 'sr-only' }, `, ${t('list_unread')}`) : null,
       );
       row.addEventListener('click', () => void this.select(id));
+      // ZmListView double click → ZmMailListController._listActionListener → the message (or its
+      // conversation) shown alone (ZmDoublePaneController._doubleClickListener).
+      row.addEventListener('dblclick', () => this.onOpen(id, false));
       this.list.append(row);
     }
     if (this.selectedId) this.list.setAttribute('aria-activedescendant', `zm-msg-${this.selectedId}`);
@@ -211,17 +236,10 @@ export class MailView {
   async select(id: string): Promise<void> {
     this.selectedId = id;
     this.markSelected();
-    this.toolbar.enable(ZmOperation.DELETE, true);
+    this.toolbar.enable([ZmOperation.DELETE, ZmOperation.DETACH], true);
     const seq = ++this.msgSeq;
-    let json: MsgJson;
-    try {
-      const res = await this.svc.soap('GetMsgRequest', { m: { id, html: 1, read: 1 } });
-      json = (Array.isArray(res?.m) ? res.m[0] : res?.m) as MsgJson;
-      if (!json) return;
-    } catch {
-      return;
-    }
-    if (seq !== this.msgSeq) return;
+    const json = await fetchMsg(this.svc, id);
+    if (!json || seq !== this.msgSeq) return;
     const row = this.rows.find((r) => String(r['id']) === id);
     if (row && String(row['f'] ?? '').includes('u')) {
       row['f'] = String(row['f']).replace('u', '');
@@ -233,8 +251,14 @@ export class MailView {
     const msg = new ZmMailMsg(json);
     const oldMsg = this.currentMsg;
     this.currentMsg = msg;
-    this.renderMessage(msg);
-    this.svc.notifyZimlets('onMsgView', [msg, oldMsg, new MsgViewHandle(msg, this.controller)]);
+    const convMsgs = isConversationView(this.svc) ? await conversationOf(this.svc, msg) : [msg];
+    if (seq !== this.msgSeq) return;
+    renderConversation(this.svc, this.pane, msg, convMsgs, oldMsg, this.controller);
+  }
+
+  /** The selected message (the one a double click or "open in a new window" shows alone). */
+  getSelectedId(): string | null {
+    return this.selectedId;
   }
 
   getCurrentMsg(): ZmMailMsg | null {
@@ -243,63 +267,6 @@ export class MailView {
 
   private showEmptyPane(): void {
     this.pane.replaceChildren(h('p', { class: 'ZmReadingEmpty', id: 'zm-reading-empty' }, t('reading_empty')));
-  }
-
-  private renderMessage(msg: ZmMailMsg): void {
-    const addrLine = (type: 'FROM' | 'TO' | 'CC', label: string, id: string) => {
-      const list = msg.getAddresses(type).getArray();
-      if (!list.length) return null;
-      return h('div', { class: 'ZmHdrRow' }, h('dt', {}, label), h('dd', { id }, list.map((a) => a.toString()).join(', ')));
-    };
-    const body = h('div', { id: 'zm-msg-body', class: 'ZmMsgBody' });
-    const plain = msg.getBodyPart('text/plain');
-    const html = msg.getBodyPart('text/html');
-    if (html && !plain) {
-      // HTML mail is sanitized (no scripts, no handlers, no forms) before it reaches the page.
-      body.innerHTML = DOMPurify.sanitize(html.getContent(), { FORBID_TAGS: ['style', 'form', 'input'], USE_PROFILES: { html: true } });
-    } else {
-      body.classList.add('plain');
-      body.textContent = plain?.getContent() ?? msg.fragment;
-    }
-    const atts = msg.attachments.length
-      ? h(
-          'section',
-          { id: 'zm-msg-attachments', class: 'ZmAttachments', 'aria-label': t('reading_attachments') },
-          h('h3', {}, t('reading_attachments')),
-          h(
-            'ul',
-            {},
-            ...msg.attachments.map((a) =>
-              h(
-                'li',
-                {},
-                h('a', { href: msg.getAttachmentUrl(a.part), download: a.fileName ?? '', 'data-part': a.part }, a.fileName ?? a.part),
-                h('span', { class: 'ZmAttSize' }, ` (${a.contentType}, ${formatSize(a.size, this.svc.lang)})`),
-              ),
-            ),
-          ),
-        )
-      : null;
-    const view = h(
-      'article',
-      { id: 'zm-msg-view', class: 'ZmMailMsgView', 'data-msg-id': msg.id, 'aria-labelledby': 'zm-msg-subject' },
-      h(
-        'header',
-        { id: 'zm-msg-header', class: 'ZmMsgHeader' },
-        h('h2', { id: 'zm-msg-subject' }, msg.subject || '(—)'),
-        h(
-          'dl',
-          {},
-          addrLine('FROM', t('reading_from'), 'zm-msg-from'),
-          addrLine('TO', t('reading_to'), 'zm-msg-to'),
-          addrLine('CC', t('reading_cc'), 'zm-msg-cc'),
-          h('div', { class: 'ZmHdrRow' }, h('dt', {}, t('reading_date')), h('dd', { id: 'zm-msg-date' }, longDate(msg.date, this.svc.lang))),
-        ),
-      ),
-      atts,
-      body,
-    );
-    this.pane.replaceChildren(view);
   }
 
   private async deleteSelected(): Promise<void> {
@@ -323,6 +290,150 @@ export class MailView {
     if (next) void this.select(String(next['id']));
     this.list.focus();
   }
+}
+
+
+/** GetMsgRequest {m:{id, html:1, read:1}} (what ZmMailMsg.load asks): the message, or undefined after the error showed. */
+export async function fetchMsg(svc: WebmailServices, id: string): Promise<MsgJson | undefined> {
+  try {
+    const res = await svc.soap('GetMsgRequest', { m: { id, html: 1, read: 1 } });
+    return ((Array.isArray(res?.m) ? res.m[0] : res?.m) as MsgJson) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** zimbraPrefGroupMailBy: "conversation" (Zimbra's default) or "message". */
+export function isConversationView(svc: WebmailServices): boolean {
+  return String(svc.pref('zimbraPrefGroupMailBy') ?? 'conversation') !== 'message';
+}
+
+/** The messages of `msg`'s conversation (GetConvRequest), `msg` itself among them; just `[msg]` without one. */
+export async function conversationOf(svc: WebmailServices, msg: ZmMailMsg): Promise<ZmMailMsg[]> {
+  if (!msg.cid || Number(msg.cid) <= 0) return [msg];
+  try {
+    const conv = await svc.soap('GetConvRequest', { c: { id: msg.cid, html: 1 } });
+    const c = Array.isArray(conv?.c) ? conv.c[0] : conv?.c;
+    // Trash and Junk are not shown in a conversation of another folder (ZmConv.getMsgList filters them).
+    const list = ((c?.m ?? []) as MsgJson[]).filter((m) => (m.l !== '3' && m.l !== '4') || String(m.id) === msg.id);
+    const msgs = list.map((m) => (String(m.id) === msg.id ? msg : new ZmMailMsg(m)));
+    if (!msgs.includes(msg)) msgs.unshift(msg);
+    return msgs;
+  } catch {
+    return [msg];
+  }
+}
+
+/** ZmConvView2._renderMessages: the selected and the unread messages expanded, each its onMsgView. */
+export function renderConversation(svc: WebmailServices, container: HTMLElement, selected: ZmMailMsg, msgs: ZmMailMsg[], oldMsg: ZmMailMsg | null, controller: unknown): void {
+  const conv = h('div', { id: 'zm-conv-view', class: 'ZmConvView2', role: 'feed', 'aria-label': t('conv_label') });
+  container.replaceChildren(conv);
+  const expanded: Array<[ZmMailMsg, MsgViewHandle]> = [];
+  for (const m of msgs) {
+    const suffix = m === selected ? '' : `-${m.id}`;
+    const handle = new MsgViewHandle(m, controller, suffix);
+    if (m === selected || m.isUnread) {
+      conv.append(renderMessage(svc, m, suffix));
+      expanded.push([m, handle]);
+    } else {
+      const from = m.getAddress('FROM')?.toString() ?? '';
+      const stub = h(
+        'button',
+        { type: 'button', id: `zm-msg-view${suffix}`, class: 'ZmMailMsgView ZmMsgCollapsed', 'data-msg-id': m.id, 'data-expanded': 'false', 'aria-expanded': 'false', 'aria-label': t('conv_collapsed', from) },
+        h('span', { class: 'ZmMsgCollapsedFrom' }, from),
+        h('span', { class: 'ZmMsgCollapsedFragment' }, ` – ${m.fragment}`),
+        h('span', { class: 'ZmMsgCollapsedDate' }, ` ${shortDate(m.date, svc.lang)}`),
+      );
+      stub.addEventListener('click', () => {
+        // ZmMailMsgCapsuleView expand -> the message view renders -> onMsgView (ZmConvView2.js:2010-2020).
+        stub.replaceWith(renderMessage(svc, m, suffix));
+        svc.notifyZimlets('onMsgView', [m, null, handle]);
+      });
+      conv.append(stub);
+    }
+  }
+  // One notification per expanded message, in display order (ZmMailMsgView.js:516 for each).
+  for (const [m, handle] of expanded) svc.notifyZimlets('onMsgView', [m, m === selected ? oldMsg : null, handle]);
+}
+
+
+export function renderMessage(svc: WebmailServices, msg: ZmMailMsg, suffix = ''): HTMLElement {
+  const addrLine = (type: 'FROM' | 'TO' | 'CC', label: string, id: string) => {
+    const list = msg.getAddresses(type).getArray();
+    if (!list.length) return null;
+    return h('div', { class: 'ZmHdrRow' }, h('dt', {}, label), h('dd', { id: `${id}${suffix}` }, list.map((a) => a.toString()).join(', ')));
+  };
+  const body = h('div', { id: `zm-msg-body${suffix}`, class: 'ZmMsgBody' });
+  const plain = msg.getBodyPart('text/plain');
+  const html = msg.getBodyPart('text/html');
+  // The body lives in a same-origin iframe without scripts (ZmMailMsgView renders mail in an IFRAME);
+  // HTML mail is sanitized (no scripts, no handlers, no forms) before it reaches it.
+  const inner =
+    html && !plain
+      ? DOMPurify.sanitize(html.getContent(), { FORBID_TAGS: ['style', 'form', 'input'], USE_PROFILES: { html: true } })
+      : `<pre style="white-space:pre-wrap;font:inherit;margin:0">${escapeHtml(plain?.getContent() ?? msg.fragment)}</pre>`;
+  if (!(html && !plain)) body.classList.add('plain');
+  const frame = h('iframe', {
+    id: `zm-msg-body${suffix}-iframe`,
+    class: 'ZmMsgBodyFrame',
+    title: t('msg_body_frame'),
+    sandbox: 'allow-same-origin allow-popups',
+    srcdoc: `<!doctype html><html lang="${svc.lang}"><head><meta charset="utf-8"><base target="_blank"><style>body{font:14px/1.45 system-ui,sans-serif;margin:8px;color:#222}</style></head><body>${inner}</body></html>`,
+  }) as HTMLIFrameElement;
+  frame.addEventListener('load', () => {
+    // Sized to its content, as ZmMailMsgView._resetIframeHeight does.
+    const doc = frame.contentDocument;
+    if (doc?.documentElement) frame.style.height = `${doc.documentElement.scrollHeight + 4}px`;
+  });
+  body.append(frame);
+  const atts = msg.attachments.length
+    ? h(
+        'section',
+        { id: `zm-msg-attachments${suffix}`, class: 'ZmAttachments', 'aria-label': t('reading_attachments') },
+        h('h3', {}, t('reading_attachments')),
+        h(
+          'ul',
+          {},
+          ...msg.attachments.map((a) =>
+            h(
+              'li',
+              {},
+              h('a', { href: attachmentUrl(msg.id, a.part), download: a.fileName ?? '', 'data-part': a.part }, a.fileName ?? a.part),
+              h('span', { class: 'ZmAttSize' }, ` (${a.contentType}, ${formatSize(a.size, svc.lang)})`),
+            ),
+          ),
+        ),
+      )
+    : null;
+  return h(
+    'article',
+    { id: `zm-msg-view${suffix}`, class: 'ZmMailMsgView', 'data-msg-id': msg.id, 'data-expanded': 'true', 'aria-labelledby': `zm-msg-subject${suffix}` },
+    h(
+      'header',
+      { id: `zm-msg-header${suffix}`, class: 'ZmMsgHeader' },
+      h('h2', { id: `zm-msg-subject${suffix}` }, msg.subject || '(—)'),
+      h(
+        'dl',
+        {},
+        addrLine('FROM', t('reading_from'), 'zm-msg-from'),
+        addrLine('TO', t('reading_to'), 'zm-msg-to'),
+        addrLine('CC', t('reading_cc'), 'zm-msg-cc'),
+        h('div', { class: 'ZmHdrRow' }, h('dt', {}, t('reading_date')), h('dd', { id: `zm-msg-date${suffix}` }, longDate(msg.date, svc.lang))),
+      ),
+    ),
+    atts,
+    body,
+  );
+}
+
+
+/** Download URL of an attachment part (zm-mailbox UserServlet: `/service/home/~/?id=ID&part=N`). */
+export function attachmentUrl(id: string, part: string): string {
+  return `/service/home/~/?id=${encodeURIComponent(id)}&part=${encodeURIComponent(part)}`;
+}
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** Size with the units of the language (French writes octets: o, Ko, Mo). */

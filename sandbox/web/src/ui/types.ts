@@ -28,7 +28,9 @@ export interface WebmailServices {
   soap<T = any>(requestName: string, body?: Record<string, unknown>, urn?: string, opts?: { quiet?: boolean }): Promise<T>;
   setStatus(msg: string, level?: 1 | 2 | 3): void;
   showError(params: { errMsg: string; details?: string; title?: string }): void;
-  /** Asks every zimlet (errors caught per zimlet); true when one handled it. */
+  /** Asks every zimlet (a throwing hook propagates, as in Zimbra); true when one handled it. */
   notifyZimlets(event: string, args: unknown[]): boolean;
   csrfToken(): string;
+  /** A pref or attr of GetInfoResponse (`appCtxt.get`). */
+  pref(name: string): unknown;
 }

@@ -8,6 +8,7 @@ import { ZmCsfeException, ZmCsfeResult, sendSoap } from './soap.ts';
 import { runCallback, type Runnable } from './ajx.ts';
 import type { ZmZimletMgr } from './zimlet-mgr.ts';
 import type { DwtShell } from './dwt.ts';
+import type { ZmAppViewMgr } from './app-view-mgr.ts';
 
 /** ZmSetting ids (the names zm-web-client registers in ZmSettings.js). */
 export const ZmSetting = {
@@ -32,11 +33,16 @@ export const ZmOperation = {
   FORWARD: 'FORWARD',
   DRAFT: 'DRAFT',
   SEND: 'SEND',
+  SEND_LATER: 'SEND_LATER',
+  SEND_MENU: 'SEND_MENU',
   CANCEL: 'CANCEL',
   SAVE_DRAFT: 'SAVE_DRAFT',
   ATTACHMENT: 'ATTACHMENT',
   DELETE: 'DELETE',
   CHECK_MAIL: 'CHECK_MAIL',
+  CLOSE: 'CLOSE',
+  DETACH: 'DETACH',
+  DETACH_COMPOSE: 'DETACH_COMPOSE',
   NONE: 'NONE',
   SEP: 'SEP',
   FILLER: 'FILLER',
@@ -46,6 +52,7 @@ export const ZmOperation = {
 export const ZmId = {
   VIEW_COMPOSE: 'COMPOSE',
   VIEW_MSG: 'MSG',
+  VIEW_CONV: 'CV',
   VIEW_TRAD: 'TV',
   VIEW_CONTACT_SIMPLE: 'CNS',
   WIDGET_BUTTON: 'zb',
@@ -87,6 +94,35 @@ export interface WebmailHooks {
    * notifications, ZmRequestMgr._handleNotifications); the webmail refreshes what it shows.
    */
   changed(requestName: string): void;
+  /** The app view manager (`appCtxt.getAppViewMgr()`, ZmAppCtxt.js). */
+  appViewMgr(): ZmAppViewMgr;
+  /** `window.open` (ZmAppCtxt.getNewWindow). */
+  openWindow(url: string, name: string, features: string): Window | null;
+  /** ZmMailApp.getComposeController(sessionId): the compose session of that id, if any. */
+  composeController(sessionId: number): unknown;
+}
+
+/**
+ * What the parent keeps of a child window (ZmZimbraMail.addChildWindow): the child reads its
+ * `command` ("composeDetach" | "msgViewDetach") and `params` from here (ZmNewWindow.startup,
+ * core/ZmNewWindow.js:174-182).
+ */
+export interface ChildWindowObj {
+  win: Window;
+  childId: number;
+  isCompose: boolean;
+  command?: string;
+  params?: Record<string, unknown>;
+}
+
+/** What `appCtxt.getApp(ZmApp.MAIL)` answers: ZmMailApp's members zimlets and controllers use. */
+export interface MailAppLike {
+  compose(params: ComposeParams): void;
+  getName(): string;
+  /** ZmApp.popView(force, viewId, skipHistory) → appCtxt.getAppViewMgr().popView (core/ZmApp.js:393-396). */
+  popView(force?: unknown, viewId?: string, skipHistory?: boolean): boolean;
+  /** ZmMailApp.getComposeController(sessionId). */
+  getComposeController(sessionId: number): unknown;
 }
 
 export interface SendRequestParams {
@@ -101,14 +137,22 @@ export interface SendRequestParams {
 const AUTH_CODES = new Set(['service.AUTH_REQUIRED', 'service.AUTH_EXPIRED']);
 
 export class ZmAppCtxt {
-  readonly isChildWindow = false;
+  /** True in a detached compose / message window (ZmNewWindow). */
+  readonly isChildWindow: boolean;
   readonly multiAccounts = false;
   readonly isOffline = false;
   private readonly settings = new Map<string, unknown>();
   private zimletsLoaded = false;
   private readonly zimletsLoadedListeners: Array<() => void> = [];
-  private readonly mailApp: { compose(params: ComposeParams): void; getName(): string };
-  private readonly appController: { sendRequest(params: SendRequestParams): Promise<unknown> };
+  private readonly mailApp: MailAppLike;
+  private readonly appController: {
+    sendRequest(params: SendRequestParams): Promise<unknown>;
+    addChildWindow(win: Window, childId: number, isCompose: boolean): ChildWindowObj;
+    getChildWindow(win: Window): ChildWindowObj | null;
+    removeChildWindow(win: Window): void;
+  };
+  private readonly childWindows: ChildWindowObj[] = [];
+  private childWindowId = -1;
 
   constructor(
     readonly account: AccountInfo,
@@ -116,14 +160,34 @@ export class ZmAppCtxt {
     private readonly zimletMgr: ZmZimletMgr,
     private readonly hooks: WebmailHooks,
     private readonly csrfToken: () => string,
+    isChildWindow = false,
   ) {
+    this.isChildWindow = isChildWindow;
     this.settings.set(ZmSetting.USERNAME, account.name);
     this.settings.set(ZmSetting.USERID, account.id);
     this.settings.set(ZmSetting.DISPLAY_NAME, account.displayName);
     this.settings.set(ZmSetting.LOCALE_NAME, account.locale);
     this.settings.set(ZmSetting.COMPOSE_AS_FORMAT, ZmSetting.COMPOSE_TEXT);
-    this.mailApp = { compose: (params) => this.hooks.compose(params ?? {}), getName: () => ZmApp.MAIL };
-    this.appController = { sendRequest: (params) => this.sendRequest(params) };
+    this.mailApp = {
+      compose: (params) => this.hooks.compose(params ?? {}),
+      getName: () => ZmApp.MAIL,
+      popView: (force, viewId, skipHistory) => this.hooks.appViewMgr().popView(force, viewId, skipHistory),
+      getComposeController: (sessionId) => this.hooks.composeController(sessionId),
+    };
+    this.appController = {
+      sendRequest: (params) => this.sendRequest(params),
+      // ZmZimbraMail.addChildWindow / getChildWindow / removeChildWindow (ZmZimbraMail.js).
+      addChildWindow: (win, childId, isCompose) => {
+        const obj: ChildWindowObj = { win, childId, isCompose };
+        this.childWindows.push(obj);
+        return obj;
+      },
+      getChildWindow: (win) => this.childWindows.find((c) => c.win === win) ?? null,
+      removeChildWindow: (win) => {
+        const i = this.childWindows.findIndex((c) => c.win === win);
+        if (i >= 0) this.childWindows.splice(i, 1);
+      },
+    };
   }
 
   /** `appCtxt.get(ZmSetting.X)`; also accepts the raw attribute/pref name (e.g. "zimbraPrefLocale"). */
@@ -150,8 +214,25 @@ export class ZmAppCtxt {
   getAppController() {
     return this.appController;
   }
+  /**
+   * ZmAppCtxt.getNewWindow(fullVersion, width, height, name, isCompose) (core/ZmAppCtxt.js:1577-1615):
+   * opens `/public/launchNewWindow.jsp?…&childId=N` and answers the parent's record of the child, on
+   * which the caller sets `command` and `params`; null when the browser blocked the window.
+   */
+  getNewWindow(fullVersion?: boolean, width?: number, height?: number, name?: string, isCompose = false): ChildWindowObj | null {
+    this.childWindowId++;
+    const url = `/public/launchNewWindow.jsp?skin=harmony&localeId=${encodeURIComponent(this.account.locale)}${fullVersion ? '&full=1' : ''}&childId=${this.childWindowId}`;
+    const features = `height=${height || 465},width=${width || 705},location=no,menubar=no,resizable=yes,scrollbars=no,status=yes,toolbar=no`;
+    const win = this.hooks.openWindow(url, name || '_blank', features);
+    if (!win) return null;
+    return this.appController.addChildWindow(win, this.childWindowId, isCompose);
+  }
+  /** ZmAppCtxt.getAppViewMgr: popView(force, viewId) / showPendingView(show) (core/ZmAppViewMgr.js:764, :939). */
+  getAppViewMgr(): ZmAppViewMgr {
+    return this.hooks.appViewMgr();
+  }
   /** Only the mail app is emulated; other names answer it too so `compose` stays reachable. */
-  getApp(_name?: string) {
+  getApp(_name?: string): MailAppLike {
     return this.mailApp;
   }
   getCurrentApp() {

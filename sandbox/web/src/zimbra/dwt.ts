@@ -263,6 +263,10 @@ export interface CreateOpParams {
   image?: string;
   index?: number;
   enabled?: boolean;
+  /** Show the image too when a text is given (default false: the image is DROPPED, ZmButtonToolBar.js:174-178). */
+  showImageInToolbar?: boolean;
+  /** With showImageInToolbar, show the text as well (default false: image only). */
+  showTextInToolbar?: boolean;
 }
 export interface ZmButtonToolBar extends DwtControl {
   _buttons: Map<string, DwtButton>;
@@ -299,14 +303,24 @@ export const ZmButtonToolBar = function (this: ZmButtonToolBar, params?: { paren
 ZmButtonToolBar.prototype = new DwtControl() as ZmButtonToolBar;
 ZmButtonToolBar.prototype.constructor = ZmButtonToolBar as unknown as Function;
 Object.assign(ZmButtonToolBar.prototype, {
+  /**
+   * ZmButtonToolBar.createOp (ZmButtonToolBar.js:158-185): what the button shows follows Zimbra's rule
+   * exactly: the image only with `showImageInToolbar` (or when there is no text), the text unless
+   * `showImageInToolbar` without `showTextInToolbar` (or when there is no image).
+   */
   createOp(this: ZmButtonToolBar, id: string, params: CreateOpParams = {}) {
     const b = new DwtButton({ id: `zb__${this._context}__${id}` });
     b.setData('opId', id);
     b.buttonId = id;
-    if (params.text) b.setText(params.text);
-    if (params.image) b.setImage(params.image);
+    let showImage = params.showImageInToolbar || false;
+    let showText = !showImage || !!params.showTextInToolbar;
+    showImage = showImage || !params.text;
+    showText = showText || !params.image;
+    if (showText && params.text) b.setText(params.text);
+    if (showImage && params.image) b.setImage(params.image);
     b.setToolTipContent(params.tooltip ?? '');
-    if (!params.text && params.tooltip) b.getHtmlElement().setAttribute('aria-label', params.tooltip);
+    // An icon-only button still needs a name for screen readers (Zimbra sets aria-label from the tooltip).
+    if (!(showText && params.text) && (params.tooltip || params.text)) b.getHtmlElement().setAttribute('aria-label', params.tooltip || params.text!);
     if (params.enabled === false) b.setEnabled(false);
     const el = b.getHtmlElement();
     const children = [...this._htmlEl.children];

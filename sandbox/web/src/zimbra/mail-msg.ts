@@ -16,6 +16,7 @@ export interface MimePartJson {
   cd?: string;
   filename?: string;
   ci?: string;
+  cl?: string;
   body?: boolean;
   content?: string | { _content?: string };
   mp?: MimePartJson[];
@@ -47,6 +48,7 @@ export class ZmMimePart {
   readonly filename: string | undefined;
   readonly contentDisposition: string | undefined;
   readonly contentId: string | undefined;
+  readonly contentLocation: string | undefined;
   readonly isBody: boolean;
   private readonly content: string;
   constructor(json: MimePartJson) {
@@ -55,7 +57,9 @@ export class ZmMimePart {
     this.size = this.s = Number(json.s ?? 0);
     this.fileName = this.filename = json.filename;
     this.contentDisposition = json.cd;
-    this.contentId = json.ci;
+    // ZmMimePart._loadProps (ZmMimePart.js:265): a content id without angle brackets gets them.
+    this.contentId = json.ci && !json.ci.startsWith('<') ? `<${json.ci}>` : json.ci;
+    this.contentLocation = json.cl;
     this.isBody = !!json.body;
     this.content = typeof json.content === 'string' ? json.content : (json.content?._content ?? '');
   }
@@ -79,6 +83,42 @@ function walk(parts: MimePartJson[] | undefined, visit: (p: MimePartJson) => voi
   for (const p of parts ?? []) {
     visit(p);
     walk(p.mp, visit);
+  }
+}
+
+const RENDERABLE_IMAGE = /^image\/(gif|jpe?g|png|bmp|webp)$/;
+
+/**
+ * ZmMimePart._loadFromDom (ZmMimePart.js:189-246): a part is an attachment when it is
+ * `cd=attachment`, message/rfc822, text/calendar, or has a filename, a content id or a content
+ * location, unless it is ignored (isIgnoredPart, :165-185: a text body with content, multipart/digest,
+ * application/applefile inside multipart/appledouble); a body part with
+ * content (or a renderable image) is a body part, not an attachment; a body part without content
+ * and of non-zero size is an attachment. The parts inside a message/rfc822 are not walked.
+ */
+function loadParts(parts: MimePartJson[] | undefined, attachments: ZmMimePart[], bodyParts: ZmMimePart[], parentCt = ''): void {
+  for (const p of parts ?? []) {
+    const part = new ZmMimePart(p);
+    const ct = part.contentType;
+    const hasContent = p.content !== undefined && p.content !== null;
+    const ignored =
+      (parentCt === 'multipart/appledouble' && ct === 'application/applefile') ||
+      (part.isBody && hasContent && (ct === 'text/html' || ct === 'text/plain') && !!part.getContent()) ||
+      ct === 'multipart/digest';
+    let isAtt = false;
+    if ((part.contentDisposition ?? '').toLowerCase() === 'attachment' || ct === 'message/rfc822' || ct === 'text/calendar' || part.fileName || part.contentId || part.contentLocation) {
+      if (!ignored) {
+        attachments.push(part);
+        isAtt = true;
+      }
+    }
+    if (part.isBody) {
+      if (RENDERABLE_IMAGE.test(ct) || hasContent) {
+        if (!ct.startsWith('multipart/')) bodyParts.push(part);
+        if (isAtt) attachments.pop();
+      } else if (!isAtt && part.size !== 0 && !ignored) attachments.push(part);
+    }
+    if (p.mp && ct !== 'message/rfc822') loadParts(p.mp, attachments, bodyParts, ct);
   }
 }
 
@@ -127,13 +167,7 @@ export class ZmMailMsg {
     }
     this.attachments = [];
     this._bodyParts = [];
-    walk(json.mp, (p) => {
-      if (p.mp && p.mp.length) return; // containers
-      const part = new ZmMimePart(p);
-      const isAttachment = !p.body && (!!p.filename || (p.cd ?? '').toLowerCase() === 'attachment');
-      if (isAttachment) this.attachments.push(part);
-      else if (p.body || part.contentType.startsWith('text/')) this._bodyParts.push(part);
-    });
+    loadParts(json.mp, this.attachments, this._bodyParts);
     this.hasAttach = flags.includes('a') || this.attachments.length > 0;
   }
 
@@ -169,18 +203,14 @@ export class ZmMailMsg {
     });
     return found;
   }
-  getAttachments(): ZmMimePart[] {
-    return this.attachments;
-  }
-  /** Download URL of an attachment part (zm-mailbox UserServlet: `/service/home/~/?id=ID&part=N`). */
-  getAttachmentUrl(part: string): string {
-    return `/service/home/~/?id=${encodeURIComponent(this.id)}&part=${encodeURIComponent(part)}`;
-  }
-  /** ZmMailMsg.getRestUrl: the REST URL of the whole message (raw RFC 822 at `/service/home/~/?id=`). */
+  /** ZmItem.getRestUrl (share/model/ZmItem.js:422): the REST URL of the whole message (raw RFC 822). */
   getRestUrl(): string {
     return `/service/home/~/?id=${encodeURIComponent(this.id)}`;
   }
-  /** Sandbox addition, documented in sandbox/web/README.md: the raw message URL (`/service/content/get`). */
+  /**
+   * NOT in Zimbra (sandbox/web/README.md lists it): the raw message URL (`/service/content/get`). Kept
+   * only while zimlets/security still calls it; remove once `grep -rn getRawUrl zimlets/` is empty.
+   */
   getRawUrl(): string {
     return `/service/content/get?id=${encodeURIComponent(this.id)}`;
   }
@@ -191,7 +221,7 @@ export class ZmMailMsg {
 
 /**
  * The message being composed, as `onSendButtonClicked(controller, msg)` / `emailErrorCheck(msg, arr)`
- * see it (ZmComposeView._getMsg builds a ZmMailMsg from the form): addresses, subject, body, uploaded
+ * see it (ZmComposeView.getMsg builds a ZmMailMsg from the form): addresses, subject, body, uploaded
  * attachment ids.
  */
 export class ZmComposedMsg {

@@ -83,7 +83,57 @@ describe('ZmMailMsg from GetMsgResponse (ToXML.java shapes)', () => {
     assert.equal(m.isUnread, true);
     assert.deepEqual(m.attachments.map((a) => [a.part, a.filename, a.ct, a.size]), [['2', 'bilan.pdf', 'application/pdf', 1234]]);
     assert.equal(m.getRawUrl(), '/service/content/get?id=257');
-    assert.equal(m.getAttachmentUrl('2'), '/service/home/~/?id=257&part=2');
+    assert.equal(m.getRestUrl(), '/service/home/~/?id=257');
+    assert.equal((m as unknown as Record<string, unknown>)['getAttachmentUrl'], undefined, 'ZmMailMsg has no getAttachmentUrl');
+    assert.equal((m as unknown as Record<string, unknown>)['getAttachments'], undefined, 'ZmMailMsg has no getAttachments');
+  });
+  // ZmMimePart._loadFromDom (ZmMimePart.js:189-246) decides what counts as an attachment.
+  test('attachments as ZmMimePart counts them: content-id, content-location, message/rfc822, text/calendar; not inside rfc822', () => {
+    const m = new ZmMailMsg({
+      id: '9',
+      mp: [
+        {
+          part: 'TEXT',
+          ct: 'multipart/mixed',
+          mp: [
+            { part: '1', ct: 'text/plain', body: true, s: 3, content: 'Hi' },
+            { part: '2', ct: 'image/png', cd: 'inline', ci: 'logo@x', s: 10 },
+            { part: '3', ct: 'application/octet-stream', cl: 'http://x/y', s: 4 },
+            { part: '4', ct: 'message/rfc822', s: 50, mp: [{ part: '4.1', ct: 'application/pdf', filename: 'inner.pdf', s: 5 }] },
+            { part: '5', ct: 'text/calendar', s: 20 },
+            { part: '6', ct: 'text/plain', s: 7 },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(m.attachments.map((a) => a.part), ['2', '3', '4', '5']);
+    assert.equal(m.attachments[0]!.contentId, '<logo@x>');
+    assert.deepEqual(m.getBodyParts().map((p) => p.part), ['1']);
+  });
+  // ZmMimePart.isIgnoredPart (ZmMimePart.js:165-185): applefile inside appledouble and multipart/digest never count.
+  test('ignored parts: application/applefile inside multipart/appledouble, multipart/digest', () => {
+    const m = new ZmMailMsg({
+      id: '10',
+      mp: [
+        {
+          part: 'TEXT',
+          ct: 'multipart/mixed',
+          mp: [
+            { part: '1', ct: 'text/plain', body: true, s: 3, content: 'Hi' },
+            {
+              part: '2',
+              ct: 'multipart/appledouble',
+              mp: [
+                { part: '2.1', ct: 'application/applefile', filename: 'rapport.pdf', s: 9 },
+                { part: '2.2', ct: 'application/pdf', filename: 'rapport.pdf', s: 90 },
+              ],
+            },
+            { part: '3', ct: 'multipart/digest', cd: 'attachment', mp: [{ part: '3.1', ct: 'message/rfc822', s: 40 }] },
+          ],
+        },
+      ],
+    });
+    assert.deepEqual(m.attachments.map((a) => a.part), ['2.2', '3.1']);
   });
   test('the composed message parses the fields', () => {
     const m = new ZmComposedMsg({ to: 'a@x.lu; Smith, John <js@x.lu>', cc: '', bcc: 'b@y.lu', subject: 'S', body: 'B', attachmentIds: ['aid1'] });

@@ -20,6 +20,20 @@ export interface ZimletRuntime {
   sendRequest(params: { jsonObj: Record<string, unknown>; asyncMode?: boolean; callback?: Runnable; errorCallback?: Runnable }): unknown;
   /** Translated "Error in zimlet {0}" title. */
   zimletErrorTitle(label: string): string;
+  /** Shows a zimlet's new panel icon (ZmZimletBase.setIcon updates its tree item). */
+  setPanelIcon?(zimletName: string, icon: string | undefined): void;
+  /** `window.open` (makeCanvas type "window"). */
+  openWindow?(url: string, name: string, features: string): unknown;
+  /** A dialog whose content the zimlet fills (makeCanvas type "dialog"); answers the content element. */
+  makeDialog?(title: string, width?: unknown, height?: unknown): unknown;
+}
+
+/** AjxRpcRequest's result as ZmZimletBase.sendRequest callbacks get it. */
+export interface RpcResult {
+  success: boolean;
+  status: number;
+  text: string;
+  xml: unknown;
 }
 
 let runtime: ZimletRuntime | null = null;
@@ -51,6 +65,19 @@ export interface ZmZimletBase {
   emailErrorCheck(msg: unknown, boolAndErrorMsgArray: unknown[]): void;
   onSendButtonClicked?(controller: unknown, msg: unknown): unknown;
   addCustomMimeHeaders(arr: unknown[]): void;
+  _origIcon: string | undefined;
+  sendRequest(requestStr: string, serverURL: string, requestHeaders?: Record<string, string> | null, callback?: Runnable | null, useGet?: boolean, passErrors?: boolean): Promise<void>;
+  requestFinished(callback: Runnable | null | undefined, passErrors: boolean | undefined, result: RpcResult): void;
+  setIcon(icon: string | undefined): void;
+  resetIcon(): void;
+  setBusyIcon(): void;
+  makeCanvas(canvasData: unknown, url?: string): unknown;
+  appActive(appName: string, active: boolean): void;
+  appLaunch(appName: string): void;
+  onShowView(viewId: string, isNewView?: boolean): void;
+  appendExtraSignature(buffer: string[]): void;
+  onMailConfirm(confirmView: unknown, msg: unknown): void;
+  resetToolbarOperations(parent: unknown, num: number): void;
   displayErrorMessage(msg: string, data?: string, title?: string): void;
   displayStatusMessage(msg: string): void;
   getResource(name: string): string;
@@ -89,6 +116,7 @@ Object.assign(ZmZimletBase.prototype, {
     this._dwtShell = shell;
     this.__zimletEnabled = true;
     this.name = ctx.name;
+    this._origIcon = ctx.panelItem?.icon;
   },
   init() {},
   toString(this: ZmZimletBase) {
@@ -111,6 +139,74 @@ Object.assign(ZmZimletBase.prototype, {
   initializeToolbar() {},
   emailErrorCheck() {},
   addCustomMimeHeaders() {},
+  // No-op hooks of ZmZimletBase: appActive/appLaunch (:1285, :1293), onShowView (:333),
+  // appendExtraSignature (:440), onMailConfirm (:448), resetToolbarOperations (:940).
+  appActive() {},
+  appLaunch() {},
+  onShowView() {},
+  appendExtraSignature() {},
+  onMailConfirm() {},
+  resetToolbarOperations() {},
+  /**
+   * ZmZimletBase.sendRequest (ZmZimletBase.js:779-790): through Zimbra's ProxyServlet
+   * (`/service/proxy?target=`), busy icon meanwhile; the callback gets `{success, status, text, xml}`
+   * (AjxRpcRequest's result). The sandbox has no ProxyServlet: every such request fails, as on a
+   * Zimbra whose zimbraProxyAllowedDomains does not list the target.
+   */
+  async sendRequest(this: ZmZimletBase, requestStr: string, serverURL: string, requestHeaders?: Record<string, string> | null, callback?: Runnable | null, useGet?: boolean, passErrors?: boolean) {
+    this.setBusyIcon();
+    const url = ZmZimletBase.PROXY + encodeURIComponent(serverURL);
+    let result: RpcResult;
+    try {
+      const res = await fetch(url, { method: useGet ? 'GET' : 'POST', credentials: 'same-origin', headers: requestHeaders ?? {}, body: useGet ? undefined : requestStr });
+      const text = await res.text();
+      result = { success: res.ok, status: res.status, text, xml: null };
+    } catch (e) {
+      result = { success: false, status: 0, text: String((e as Error)?.message ?? e), xml: null };
+    }
+    this.requestFinished(callback, passErrors, result);
+  },
+  /** ZmZimletBase.requestFinished (:756-767): an error is shown unless passErrors; else the callback runs. */
+  requestFinished(this: ZmZimletBase, callback: Runnable | null | undefined, passErrors: boolean | undefined, result: RpcResult) {
+    this.resetIcon();
+    if (!passErrors && !result.success) {
+      this.displayErrorMessage(`We could not connect to the remote server, or an error was returned.<br />Error code: ${result.status}`, result.text);
+    } else if (callback) runCallback(callback, result);
+  },
+  /** ZmZimletBase.setIcon (:893-918): the panel item's icon (a CSS class `Img<icon>` or classes). */
+  setIcon(this: ZmZimletBase, icon: string | undefined) {
+    const item = this._zimletContext.panelItem;
+    if (!item) return;
+    item.icon = icon ?? '';
+    rt().setPanelIcon?.(this._zimletContext.name, icon);
+  },
+  resetIcon(this: ZmZimletBase) {
+    this.setIcon(this._origIcon);
+  },
+  /** ZmZimletBase.setBusyIcon (:864-867). */
+  setBusyIcon(this: ZmZimletBase) {
+    this.setIcon('ZimbraIcon DwtWait16Icon');
+  },
+  /**
+   * ZmZimletBase.makeCanvas (:1126-1190): `{type: "window"}` opens a browser window (url or blank),
+   * `{type: "dialog"}` a dialog with a view; answers the canvas. Other types: a detached div.
+   */
+  makeCanvas(this: ZmZimletBase, canvasData: unknown, url?: string) {
+    let data = (Array.isArray(canvasData) ? canvasData[0] : canvasData) as Record<string, any> | undefined;
+    if (!data && url) data = { type: 'window' };
+    data = data ?? {};
+    const type = data['type'] ?? data['style'];
+    if (type === 'window') {
+      const props = [data['props'] || 'toolbar=yes,location=yes,status=yes,menubar=yes,scrollbars=yes,resizable=yes'];
+      if (data['width']) props.push(`width=${data['width']}`);
+      if (data['height']) props.push(`height=${data['height']}`);
+      return rt().openWindow?.(url ?? '/public/blank.html', this._zimletContext.name, props.join(',')) ?? null;
+    }
+    if (type === 'dialog') return rt().makeDialog?.(String(data['title'] ?? this._zimletContext.label), data['width'], data['height']) ?? null;
+    const div = typeof document !== 'undefined' ? document.createElement('div') : null;
+    if (div) div.id = 'zimletCanvasDiv';
+    return div;
+  },
   displayErrorMessage(this: ZmZimletBase, msg: string, data?: string, title?: string) {
     rt().showError({ errMsg: msg, details: data, title: title || rt().zimletErrorTitle(this._zimletContext.label) });
   },

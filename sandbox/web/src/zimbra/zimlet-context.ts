@@ -68,6 +68,8 @@ export class ZmZimletContext {
   readonly baseUrl: string;
   readonly priority: number;
   readonly target: string;
+  /** ZmZimletContext.targets (ZmZimletContext.js:76-80): `{main: true, "compose-window": true…}`. */
+  readonly targets: Record<string, boolean>;
   /** Global constructor name from `<handlerObject>`, or undefined (then plain ZmZimletBase). */
   readonly handlerObjectName: string | undefined;
   label: string;
@@ -90,7 +92,9 @@ export class ZmZimletContext {
     this.version = String(z['version'] ?? '');
     this.label = String(z['label'] ?? this.name);
     this.description = String(z['description'] ?? '');
-    this.target = String(z['target'] ?? 'main');
+    this.target = String(z['target'] || 'main');
+    this.targets = {};
+    for (const tg of this.target.split(' ')) this.targets[tg] = true;
     const base = String(ctx.baseUrl ?? `/service/zimlet/${this.name}/`);
     this.baseUrl = base.endsWith('/') ? base : `${base}/`;
     this.priority = Number(ctx.priority ?? 0);

@@ -4,9 +4,10 @@
  * `_finished_loadIncludes`, `notifyZimlets`) and `ZmZimletContext._finished_loadIncludes`:
  * contexts from GetInfo, user properties applied, ONE script `/service/zimlet/res/Zimlets-nodev_all.js`
  * (which also sets `window[name]` = each zimlet's messages), then for each zimlet `new window[handlerObject]()`,
- * `_init(context, shell)`, `init()`. A zimlet that throws is reported and skipped; the others and the
- * webmail go on (ZmZimletMgr catches init errors; the sandbox also catches notification errors so one
- * broken zimlet cannot stop Send or message display for the others). Pure: no DOM.
+ * `_init(context, shell)`, `init()`. A zimlet whose descriptor or init throws is reported and skipped.
+ * Notifications catch NOTHING, as ZmZimletMgr.notifyZimlets (ZmZimletMgr.js:414-429) and notifyZimlet
+ * (:431-437): a hook that throws stops the loop and reaches Zimbra's caller (e.g. Send is aborted). The
+ * sandbox only records the failing zimlet (`onError`) before rethrowing. Pure: no DOM.
  */
 import { ZmZimletContext, type ZimletInfoJson } from './zimlet-context.ts';
 import { ZmZimletBase } from './zimlet-base.ts';
@@ -24,6 +25,21 @@ export interface ZimletMgrOptions {
 
 export const ALL_ZIMLETS_SCRIPT = '/service/zimlet/res/Zimlets-nodev_all.js';
 
+/** The window kinds zimlet descriptors may target (ZmNewWindow.js:223-228; ZmZimletContext.js:76-80). */
+export const ZIMLET_TARGETS = ['main', 'compose-window', 'view-window'] as const;
+export type ZimletTarget = (typeof ZIMLET_TARGETS)[number];
+
+/** `new RegExp("\\b" + target + "\\b")` tested on the descriptor's `target` (ZmZimletMgr.js:193-198). */
+export function zimletTargetRe(target: string): RegExp {
+  return new RegExp(`\\b${target.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`);
+}
+
+/** Whether any zimlet targets the window (ZmNewWindow._hasZimletsForTarget, ZmNewWindow.js:344-360). */
+export function hasZimletsForTarget(zimletArray: ZimletInfoJson[] | undefined, target: string): boolean {
+  const re = zimletTargetRe(target);
+  return (zimletArray ?? []).some((z) => re.test(String(z?.zimlet?.[0]?.['target'] ?? 'main')));
+}
+
 export class ZmZimletMgr {
   private readonly zimlets: ZmZimletContext[] = [];
   private readonly byName = new Map<string, ZmZimletContext>();
@@ -32,15 +48,22 @@ export class ZmZimletMgr {
   constructor(private readonly opts: ZimletMgrOptions) {}
 
   /**
-   * `loadZimlets(zimletArray, userProps)`: `zimletArray` is GetInfoResponse `zimlets.zimlet`,
-   * `userProps` its `props.prop` (`{zimlet, name, _content}`).
+   * `loadZimlets(zimletArray, userProps, target)`: `zimletArray` is GetInfoResponse `zimlets.zimlet`,
+   * `userProps` its `props.prop` (`{zimlet, name, _content}`), `target` the window kind: "main" (the
+   * default), "compose-window" or "view-window" for a detached window (ZmNewWindow.js:223-248).
    */
-  async loadZimlets(zimletArray: ZimletInfoJson[] | undefined, userProps?: Array<{ zimlet?: string; name?: string; _content?: string }>): Promise<ZmZimletContext[]> {
+  async loadZimlets(
+    zimletArray: ZimletInfoJson[] | undefined,
+    userProps?: Array<{ zimlet?: string; name?: string; _content?: string }>,
+    target = 'main',
+  ): Promise<ZmZimletContext[]> {
+    // ZmZimletMgr._loadZimlets (ZmZimletMgr.js:193-201): only zimlets whose descriptor's `target`
+    // (default "main") names this window are instantiated at all.
+    const targetRe = zimletTargetRe(target);
     (zimletArray ?? []).forEach((json, i) => {
       try {
         const ctx = new ZmZimletContext(i, json);
-        // Only zimlets for the main web client (`target` "main", the default) are loaded here.
-        if (!/\bmain\b/.test(ctx.target)) return;
+        if (!targetRe.test(ctx.target)) return;
         if (this.byName.has(ctx.name)) return;
         this.zimlets.push(ctx);
         this.byName.set(ctx.name, ctx);
@@ -110,12 +133,14 @@ export class ZmZimletMgr {
       const z = ctx.handlerObject;
       if (!z || !z.isZmObjectHandler || (typeof z.getEnabled === 'function' && !z.getEnabled())) continue;
       if (typeof z[event] !== 'function') continue;
+      let result: unknown;
       try {
-        const result = z[event](...args);
-        handled = handled || !!result;
+        result = z[event](...args);
       } catch (e) {
         this.opts.onError(ctx.name, event, e);
+        throw e;
       }
+      handled = handled || !!result;
     }
     return handled;
   }
@@ -129,7 +154,7 @@ export class ZmZimletMgr {
       return z[event](...args);
     } catch (e) {
       this.opts.onError(name, event, e);
-      return undefined;
+      throw e;
     }
   }
 }

@@ -1,8 +1,8 @@
 import { describe, test, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
 import { ZmZimletContext, processMessage, type ZimletInfoJson } from './zimlet-context.ts';
-import { ZmZimletBase, setZimletRuntime, type ZimletRuntime } from './zimlet-base.ts';
-import { ZmZimletMgr, ALL_ZIMLETS_SCRIPT } from './zimlet-mgr.ts';
+import { ZmZimletBase, setZimletRuntime, type ZimletRuntime, type RpcResult } from './zimlet-base.ts';
+import { ZmZimletMgr, ALL_ZIMLETS_SCRIPT, hasZimletsForTarget, zimletTargetRe } from './zimlet-mgr.ts';
 
 /** A GetInfoResponse zimlets.zimlet[] entry in Zimbra's JSON shape (arrays for child elements). */
 function info(name: string, extra: Record<string, unknown> = {}): ZimletInfoJson {
@@ -127,6 +127,46 @@ describe('ZmZimletBase (ZmZimletBase.js)', () => {
   });
 });
 
+// ZmZimletBase.js: setIcon :893, resetIcon :920, setBusyIcon :864, sendRequest :779, requestFinished :756.
+describe('ZmZimletBase members zimlets may call', () => {
+  function zimlet(rtExtra: Partial<ZimletRuntime> = {}) {
+    const win: Record<string, any> = {};
+    setZimletRuntime({ ...makeRuntime(win), ...rtExtra });
+    const ctx = new ZmZimletContext(0, info('lu_esante_regify'));
+    const z = new ZmZimletBase();
+    z._init(ctx, null);
+    return { z, ctx };
+  }
+  test('setBusyIcon / resetIcon change the panel icon and restore the descriptor one', () => {
+    const icons: Array<string | undefined> = [];
+    const { z, ctx } = zimlet({ setPanelIcon: (_n, icon) => icons.push(icon) });
+    const orig = ctx.panelItem!.icon;
+    z.setBusyIcon();
+    assert.equal(ctx.panelItem!.icon, 'ZimbraIcon DwtWait16Icon');
+    z.resetIcon();
+    assert.deepEqual(icons, ['ZimbraIcon DwtWait16Icon', orig]);
+  });
+  test('sendRequest goes through /service/proxy; a failure is shown unless passErrors, then the callback gets it', async () => {
+    const errors: string[] = [];
+    const results: RpcResult[] = [];
+    const { z } = zimlet({ showError: (p) => errors.push(p.errMsg) });
+    // In node the relative proxy URL cannot be fetched: the request fails, as a refused proxy target would.
+    await z.sendRequest('<x/>', 'https://remote.example.org/api', null, (r: unknown) => results.push(r as RpcResult));
+    assert.equal(errors.length, 1);
+    // length, not deepEqual(results, []): deepEqual's `asserts` signature would narrow results to never[].
+    assert.equal(results.length, 0);
+    await z.sendRequest('<x/>', 'https://remote.example.org/api', null, (r: unknown) => results.push(r as RpcResult), false, true);
+    assert.equal(results.length, 1);
+    assert.equal(results[0]?.success, false);
+  });
+  test('the no-op hooks exist (appActive, onShowView, appendExtraSignature, onMailConfirm)', () => {
+    const { z } = zimlet();
+    for (const m of ['appActive', 'appLaunch', 'onShowView', 'appendExtraSignature', 'onMailConfirm', 'resetToolbarOperations', 'makeCanvas']) {
+      assert.equal(typeof (z as any)[m], 'function', m);
+    }
+  });
+});
+
 describe('ZmZimletMgr (ZmZimletMgr.js)', () => {
   function setup(win: Record<string, any>) {
     const errors: Array<[string, string]> = [];
@@ -176,17 +216,30 @@ describe('ZmZimletMgr (ZmZimletMgr.js)', () => {
     assert.equal(mgr.getZimletByName('lu_esante_webex')!.handlerObject.getEnabled(), false);
   });
 
-  test('notifyZimlets: a throwing zimlet is reported, the others still run; truthy answers are OR-ed', async () => {
+  // ZmZimletMgr.notifyZimlets (ZmZimletMgr.js:414-429) has no try/catch: a throwing hook reaches the
+  // caller (Send is aborted) and the zimlets after it are not called.
+  test('notifyZimlets catches nothing: a throwing hook propagates and stops the loop; truthy answers are OR-ed', async () => {
     const win: Record<string, any> = {};
     const { mgr, errors } = setup(win);
-    await mgr.loadZimlets([info('lu_esante_regify'), info('lu_esante_security')]);
+    await mgr.loadZimlets([info('lu_esante_security'), info('lu_esante_regify')]);
     const msg = { id: '257' };
     assert.equal(mgr.notifyZimlets('onMsgView', [msg, null, {}]), false);
     assert.equal(mgr.getZimletByName('lu_esante_security')!.handlerObject.seen, msg);
-    assert.equal(mgr.notifyZimlets('onSendButtonClicked', [{}, msg]), false);
+    let regifyCalled = false;
+    win['lu_esante_regify_HandlerObject'].prototype.onSendButtonClicked = () => {
+      regifyCalled = true;
+      return true;
+    };
+    assert.throws(() => mgr.notifyZimlets('onSendButtonClicked', [{}, msg]), /hook failed/);
+    assert.equal(regifyCalled, false, 'the zimlets after a throwing one are not called');
     assert.deepEqual(errors, [['lu_esante_security', 'onSendButtonClicked']]);
-    win['lu_esante_regify_HandlerObject'].prototype.onSendButtonClicked = () => true;
+    delete win['lu_esante_security_HandlerObject'].prototype.onSendButtonClicked;
     assert.equal(mgr.notifyZimlets('onSendButtonClicked', [{}, msg]), true);
+    assert.equal(regifyCalled, true);
+    win['lu_esante_security_HandlerObject'].prototype.singleClicked = () => {
+      throw new Error('click failed');
+    };
+    assert.throws(() => mgr.notifyZimlet('lu_esante_security', 'singleClicked', []), /click failed/);
   });
 
   test('a handler global the script did not define is reported, not thrown', async () => {
@@ -197,6 +250,33 @@ describe('ZmZimletMgr (ZmZimletMgr.js)', () => {
     await mgr.loadZimlets([info('lu_esante_medical')]);
     assert.deepEqual(errors, [['lu_esante_medical', 'init']]);
     assert.equal(mgr.notifyZimlets('onMsgView', [{}]), false);
+  });
+
+  // ZmZimletMgr._loadZimlets (ZmZimletMgr.js:193-201), ZmZimletContext targets (ZmZimletContext.js:76-80),
+  // ZmNewWindow._hasZimletsForTarget (ZmNewWindow.js:344-360).
+  test('target filter: each window instantiates only the zimlets whose descriptor names it ("main" by default)', async () => {
+    const all = [
+      info('lu_esante_regify', { target: 'main compose-window view-window' }),
+      info('lu_esante_webex', { target: 'main compose-window' }),
+      info('lu_esante_security', { target: 'view-window' }),
+      info('lu_esante_medical'),
+    ];
+    const names = async (target?: string) => {
+      const { mgr } = setup({});
+      return (await mgr.loadZimlets(all, [], target)).map((z) => z.name);
+    };
+    assert.deepEqual(await names(), ['lu_esante_regify', 'lu_esante_webex', 'lu_esante_medical'], 'no target = main');
+    assert.deepEqual(await names('compose-window'), ['lu_esante_regify', 'lu_esante_webex']);
+    assert.deepEqual(await names('view-window'), ['lu_esante_regify', 'lu_esante_security']);
+    const { mgr, loaded } = setup({});
+    await mgr.loadZimlets([info('lu_esante_medical')], [], 'compose-window');
+    assert.deepEqual(loaded, [], 'no zimlet for the window: the script is not even loaded');
+    assert.deepEqual(new ZmZimletContext(0, all[0]!).targets, { main: true, 'compose-window': true, 'view-window': true });
+    assert.equal(hasZimletsForTarget(all, 'compose-window'), true);
+    assert.equal(hasZimletsForTarget([info('lu_esante_medical')], 'view-window'), false);
+    // A word match, as Zimbra's \b regexp: "main" is not found inside another word.
+    assert.equal(zimletTargetRe('main').test('mainframe compose-window'), false);
+    assert.equal(zimletTargetRe('compose-window').test('main compose-window'), true);
   });
 
   test('no zimlet, no script', async () => {

@@ -1,0 +1,482 @@
+/**
+ * The DSP stand-ins of the sandbox, no gentler than the real ones:
+ * - /sandbox/dsp/pdq — PDQV3 Patient Demographics Supplier (IHE ITI-47, ITI TF-2b §3.47): answers
+ *   PRPA_IN201306UV02 (queryResponseCode OK / NF / AE) from SANDBOX_PATIENTS;
+ * - /sandbox/dsp/repository — XDS.b Document Repository + Registry for ITI-41 (ITI TF-2b §3.41):
+ *   accepts MTOM/XOP (Content-Type multipart/related) AND plain SOAP 1.2 with inline base64
+ *   <Document>; checks the body against IHEXDSB.xsd with xmllint, the XUA assertion (signature
+ *   against the trusted certificate, validity, audience: ITI TF-2b §3.40.4.2), the required metadata
+ *   (ITI TF-3 §4.2.3.2 / §4.2.3.3, Table 4.3.1-3 "Document Source" column R), hash and size
+ *   (ITI TF-2b §3.41.4.1.3: XDSRepositoryMetadataError on a mismatch), the patient
+ *   (XDSUnknownPatientId), duplicate unique ids (XDSDuplicateUniqueIdInRegistry), and answers a
+ *   real rs:RegistryResponse (ITI TF-3 §4.2.4);
+ * - /sandbox/dsp/registry — ITI-18 Registry Stored Query: FindDocuments (ITI TF-2a §3.18.4.1.2.3.7.1)
+ *   with LeafClass answers;
+ * - an ATNA audit repository (ITI-20) on UDP/TCP syslog, see audit.ts.
+ * Test hook (sandbox-only, under /sandbox/): POST /sandbox/dsp/next-fault {"fault": …} makes the NEXT
+ * ITI-41 fail one way, each as a real repository can (e2e and tests):
+ *   soap-fault    a SOAP 1.2 Receiver fault (HTTP 500), nothing registered;
+ *   registry-busy a RegistryResponse Failure with XDSRegistryBusy (ITI TF-3 Table 4.2.4.1-2), nothing registered;
+ *   malformed     a truncated envelope;  not-xds  an HTML 502 of a proxy in front;
+ *   timeout       received and checked, then no answer (stallMs), nothing registered;
+ *   slow-answer   registered, then the Success answer comes only after stallMs (past the client's deadline);
+ *   lost-answer   registered, then the connection drops before any answer.
+ * Documents' bytes are hashed and dropped: the stand-in keeps metadata only.
+ */
+import { execFile } from 'node:child_process';
+import { createHash, X509Certificate } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
+import { childElements, descendantElements } from '../../shared/xml/elements.ts';
+import { DSP_OIDS } from '../../server-extension/src/dsp/config.ts';
+import { parseMultipart } from '../../server-extension/src/dsp/mtom.ts';
+import { HL7_NS } from '../../server-extension/src/dsp/pdq.ts';
+import { SAML_NS } from '../../server-extension/src/dsp/xua.ts';
+import { escapeXml, NS, STATUS, UUID } from '../../server-extension/src/dsp/xds.ts';
+import { SANDBOX_PATIENTS, type SandboxPatient } from './patients.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The published schemas, beside the repository clone (/work/shared/standards/README.md). */
+export const XDS_SCHEMA = join(HERE, '..', '..', '..', 'shared', 'standards', 'ihe-xds', 'IHE', 'IHEXDSB.xsd');
+
+export type Fault = 'soap-fault' | 'registry-busy' | 'malformed' | 'not-xds' | 'timeout' | 'slow-answer' | 'lost-answer';
+const FAULTS: readonly Fault[] = ['soap-fault', 'registry-busy', 'malformed', 'not-xds', 'timeout', 'slow-answer', 'lost-answer'];
+
+export interface StoredEntry {
+  patientId: string;
+  uniqueId: string;
+  hash: string;
+  size: number;
+  /** The ExtrinsicObject as submitted (answered by ITI-18). */
+  xml: string;
+  submittedAt: Date;
+}
+
+export interface DspStandInOptions {
+  /** PEM certificate(s) of the X-Assertion Providers this DSP trusts; reread by the function at each call. */
+  trustedCerts: () => string[];
+  audience?: string;
+  patientRoot?: string;
+  patients?: readonly SandboxPatient[];
+  basePath?: string;
+  /** How long 'timeout' stalls before answering nothing (default 60 s; tests use less than the client's deadline). */
+  stallMs?: number;
+  now?: () => Date;
+  /** Max request body (default 64 MB: 20 MB documents inline in base64 fit). */
+  maxBytes?: number;
+}
+
+interface XdsError {
+  code: string;
+  context: string;
+  location?: string;
+}
+
+function registryResponse(errors: XdsError[]): string {
+  const status = errors.length ? STATUS.failure : STATUS.success;
+  const list = errors.length
+    ? `<rs:RegistryErrorList>${errors.map((e) => `<rs:RegistryError errorCode="${escapeXml(e.code)}" codeContext="${escapeXml(e.context)}" severity="${STATUS.errorSeverity}"${e.location ? ` location="${escapeXml(e.location)}"` : ''}/>`).join('')}</rs:RegistryErrorList>`
+    : '';
+  return `<rs:RegistryResponse xmlns:rs="${NS.rs}" status="${status}">${list}</rs:RegistryResponse>`;
+}
+
+function soapEnvelope(action: string, relatesTo: string | undefined, body: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="${NS.soap12}" xmlns:wsa="${NS.wsa}"><env:Header><wsa:Action env:mustUnderstand="true">${action}</wsa:Action>${relatesTo ? `<wsa:RelatesTo>${escapeXml(relatesTo)}</wsa:RelatesTo>` : ''}</env:Header><env:Body>${body}</env:Body></env:Envelope>`;
+}
+
+function soapFault(code: 'Sender' | 'Receiver', subcode: string | undefined, reason: string): string {
+  const sub = subcode ? `<env:Subcode><env:Value xmlns:wsse="${NS.wsse}">${subcode}</env:Value></env:Subcode>` : '';
+  return `<?xml version="1.0" encoding="UTF-8"?><env:Envelope xmlns:env="${NS.soap12}"><env:Body><env:Fault><env:Code><env:Value>env:${code}</env:Value>${sub}</env:Code><env:Reason><env:Text xml:lang="en">${escapeXml(reason)}</env:Text></env:Reason></env:Fault></env:Body></env:Envelope>`;
+}
+
+function parse(xml: string): Document | null {
+  let bad = false;
+  const doc = new DOMParser({ errorHandler: { warning: () => undefined, error: () => (bad = true), fatalError: () => (bad = true) } }).parseFromString(xml, 'text/xml');
+  return bad || !doc.documentElement ? null : (doc as unknown as Document);
+}
+
+const kids = childElements;
+const all = descendantElements;
+const slot = (el: Element, name: string): string[] => {
+  const s = kids(el, NS.rim, 'Slot').find((x) => x.getAttribute('name') === name);
+  return s ? all(s, NS.rim, 'Value').map((v) => v.textContent ?? '') : [];
+};
+
+/** Runs xmllint --schema on a document given on stdin; answers its error lines (empty: valid). */
+export function xmllint(xml: string, schema: string): Promise<string[]> {
+  return new Promise((resolve) => {
+    const child = execFile('xmllint', ['--noout', '--schema', schema, '-'], { maxBuffer: 4 * 1024 * 1024, timeout: 20_000 }, (err, _out, stderr) => {
+      if (!err) return resolve([]);
+      const lines = String(stderr)
+        .split('\n')
+        .filter((l) => l && !/validates$/.test(l) && !/fails to validate$/.test(l));
+      resolve(lines.length ? lines : [String(err.message)]);
+    });
+    child.stdin?.end(xml);
+  });
+}
+
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | null> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        resolve(null);
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export class DspStandIn {
+  readonly entries: StoredEntry[] = [];
+  /** Every ITI-41 body received, XOP-decoded with documents emptied (tests read them). */
+  readonly received: string[] = [];
+  #nextFault: Fault | undefined;
+  readonly #base: string;
+  readonly #now: () => Date;
+  readonly #patients: readonly SandboxPatient[];
+  readonly #patientRoot: string;
+
+  constructor(private readonly o: DspStandInOptions) {
+    this.#base = o.basePath ?? '/sandbox/dsp';
+    this.#now = o.now ?? (() => new Date());
+    this.#patients = o.patients ?? SANDBOX_PATIENTS;
+    this.#patientRoot = o.patientRoot ?? DSP_OIDS.patient;
+  }
+
+  owns(path: string): boolean {
+    return path === this.#base || path.startsWith(`${this.#base}/`);
+  }
+
+  setNextFault(f: Fault | undefined): void {
+    this.#nextFault = f;
+  }
+
+  #cx(p: SandboxPatient): string {
+    return `${p.matricule}^^^&${this.#patientRoot}&ISO`;
+  }
+
+  /** In the XDS affinity domain: known and with an open DSP (see SandboxPatient.noDsp). */
+  knowsPatient(cx: string): boolean {
+    return this.#patients.some((p) => !p.noDsp && this.#cx(p) === cx);
+  }
+
+  async handle(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = url.pathname.replace(/\/+$/, '');
+    const send = (status: number, type: string, body: string) => {
+      res.writeHead(status, { 'Content-Type': type });
+      res.end(body);
+    };
+    if (path === `${this.#base}/next-fault` && req.method === 'POST') {
+      const body = (await readBody(req, 4096))?.toString('utf8') ?? '';
+      const f = (JSON.parse(body || '{}') as { fault?: string }).fault;
+      if (f !== undefined && f !== null && !FAULTS.includes(f as Fault)) return send(400, 'application/json', JSON.stringify({ error: `fault must be one of ${FAULTS.join(', ')}` }));
+      this.#nextFault = (f ?? undefined) as Fault | undefined;
+      return send(200, 'application/json', JSON.stringify({ nextFault: this.#nextFault ?? null }));
+    }
+    if (path === `${this.#base}/entries` && req.method === 'GET') {
+      return send(200, 'application/json', JSON.stringify(this.entries.map(({ xml: _x, ...e }) => e)));
+    }
+    if (req.method !== 'POST') return send(405, 'text/plain', 'POST SOAP 1.2 requests here');
+    const body = await readBody(req, this.o.maxBytes ?? 64 * 1024 * 1024);
+    if (!body) return send(413, 'text/plain', 'too large');
+    const contentType = String(req.headers['content-type'] ?? '');
+    if (path === `${this.#base}/pdq`) return this.#pdq(body.toString('utf8'), res);
+    if (path === `${this.#base}/registry`) return this.#iti18(body.toString('utf8'), res);
+    if (path === `${this.#base}/repository`) return this.#iti41(body, contentType, res);
+    return send(404, 'text/plain', 'unknown DSP stand-in endpoint');
+  }
+
+  #soap(res: ServerResponse, xml: string, status = 200): void {
+    res.writeHead(status, { 'Content-Type': 'application/soap+xml; charset=UTF-8' });
+    res.end(xml);
+  }
+
+  /** Checks the XUA assertion in wsse:Security (ITI TF-2b §3.40.4.2); answers a refusal reason or null. */
+  #checkAssertion(envelope: Document, xml: string, patientCx?: string): string | null {
+    const assertion = all(envelope, SAML_NS, 'Assertion')[0];
+    if (!assertion) return 'no XUA assertion in wsse:Security';
+    const sigEl = all(assertion, 'http://www.w3.org/2000/09/xmldsig#', 'Signature')[0];
+    if (!sigEl) return 'assertion not signed';
+    let verified = false;
+    for (const pem of this.o.trustedCerts()) {
+      const sig = new SignedXml({ publicCert: pem, getCertFromKeyInfo: () => null });
+      sig.loadSignature(sigEl as never);
+      try {
+        // Exactly the Assertion must be signed: its ID, referenced by the signature.
+        if (sig.checkSignature(new XMLSerializer().serializeToString(assertion as never)) && sig.getSignedReferences().length === 1) verified = true;
+      } catch {
+        /* wrong key: try the next */
+      }
+      if (verified) break;
+    }
+    void xml;
+    if (!verified) return 'assertion signature does not verify against a trusted X-Assertion Provider';
+    const cond = all(assertion, SAML_NS, 'Conditions')[0];
+    const now = this.#now().getTime();
+    const nb = Date.parse(cond?.getAttribute('NotBefore') ?? '');
+    const na = Date.parse(cond?.getAttribute('NotOnOrAfter') ?? '');
+    if (!Number.isFinite(na) || now >= na) return 'assertion expired';
+    if (Number.isFinite(nb) && now < nb - 60_000) return 'assertion not yet valid';
+    const audience = all(assertion, SAML_NS, 'Audience')[0]?.textContent ?? '';
+    if (audience !== (this.o.audience ?? 'urn:esante:dsp')) return `assertion audience ${audience} is not this DSP`;
+    if (patientCx) {
+      const resource = all(assertion, SAML_NS, 'Attribute').find((a) => a.getAttribute('Name') === 'urn:oasis:names:tc:xacml:2.0:resource:resource-id');
+      if (resource && resource.textContent?.trim() !== patientCx) return 'assertion is for another patient';
+    }
+    return null;
+  }
+
+  async #iti41(body: Buffer, contentType: string, res: ServerResponse): Promise<void> {
+    const fault = this.#nextFault;
+    this.#nextFault = undefined;
+    if (fault === 'soap-fault') return this.#soap(res, soapFault('Receiver', undefined, 'Repository internal failure (sandbox)'), 500);
+    if (fault === 'malformed') return this.#soap(res, '<env:Envelope xmlns:env="http://www.w3.org/2003/05/soap-envelope"><env:Body><rs:Registry');
+    if (fault === 'not-xds') {
+      res.writeHead(502, { 'Content-Type': 'text/html' });
+      res.end('<html><body>Bad gateway</body></html>');
+      return;
+    }
+    // Split MTOM into the root XML and the attachments by Content-ID (XOP 1.0 §3).
+    let rootXml: string;
+    const attachments = new Map<string, Buffer>();
+    if (/^multipart\/related/i.test(contentType)) {
+      let parts;
+      try {
+        parts = parseMultipart(body, contentType);
+      } catch (e) {
+        return this.#soap(res, soapFault('Sender', undefined, `bad MTOM package: ${(e as Error).message}`), 400);
+      }
+      rootXml = parts[0]?.body.toString('utf8') ?? '';
+      for (const p of parts.slice(1)) attachments.set((p.headers['content-id'] ?? '').replace(/^<|>$/g, ''), p.body);
+    } else if (/^application\/soap\+xml/i.test(contentType)) {
+      rootXml = body.toString('utf8');
+    } else return this.#soap(res, soapFault('Sender', undefined, `content type ${contentType} is neither SOAP 1.2 nor MTOM`), 415);
+
+    const env = parse(rootXml);
+    if (!env) return this.#soap(res, soapFault('Sender', undefined, 'not well-formed XML'), 400);
+    const action = all(env, NS.wsa, 'Action')[0]?.textContent?.trim();
+    const messageId = all(env, NS.wsa, 'MessageID')[0]?.textContent?.trim();
+    if (action !== 'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b') {
+      return this.#soap(res, soapFault('Sender', undefined, `wsa:Action ${action ?? '(none)'} is not ProvideAndRegisterDocumentSet-b`), 400);
+    }
+    const pnr = all(env, NS.xdsb, 'ProvideAndRegisterDocumentSetRequest')[0];
+    if (!pnr) return this.#soap(res, soapFault('Sender', undefined, 'no ProvideAndRegisterDocumentSetRequest in the body'), 400);
+
+    // Documents' bytes: inline base64 or the xop:Include'd part; then the XOP-decoded body with
+    // documents emptied (base64Binary may be empty) goes to xmllint: the schema judges the metadata.
+    const documents = new Map<string, Buffer>();
+    for (const d of kids(pnr, NS.xdsb, 'Document')) {
+      const inc = all(d, NS.xop, 'Include')[0];
+      let bytes: Buffer | undefined;
+      if (inc) {
+        const cid = decodeURIComponent((inc.getAttribute('href') ?? '').replace(/^cid:/, ''));
+        bytes = attachments.get(cid);
+        if (!bytes) return this.answer41(res, messageId, [{ code: 'XDSMissingDocument', context: `xop:Include ${cid} has no MIME part` }]);
+        d.removeChild(inc);
+      } else {
+        bytes = Buffer.from(d.textContent ?? '', 'base64');
+        while (d.firstChild) d.removeChild(d.firstChild);
+      }
+      documents.set(d.getAttribute('id') ?? '', bytes);
+    }
+    const emptied = new XMLSerializer().serializeToString(pnr as never);
+    this.received.push(emptied);
+    const schemaErrors = await xmllint(emptied, XDS_SCHEMA);
+    if (schemaErrors.length) return this.answer41(res, messageId, [{ code: 'XDSRegistryMetadataError', context: `schema: ${schemaErrors[0]!.replace(/^-:/, 'line ')}` }]);
+
+    const ss = all(pnr, NS.rim, 'RegistryPackage')[0];
+    const eos = all(pnr, NS.rim, 'ExtrinsicObject');
+    const ext = (el: Element, scheme: string) => kids(el, NS.rim, 'ExternalIdentifier').find((x) => x.getAttribute('identificationScheme') === scheme)?.getAttribute('value') ?? '';
+    const patientCx = ss ? ext(ss, UUID.ssPatientId) : '';
+    const secError = this.#checkAssertion(env, rootXml, patientCx);
+    if (secError) return this.#soap(res, soapFault('Sender', 'wsse:FailedAuthentication', secError), 500);
+
+    const errors: XdsError[] = [];
+    if (!ss) errors.push({ code: 'XDSRegistryMetadataError', context: 'no SubmissionSet (RegistryPackage)' });
+    else {
+      for (const s of ['submissionTime']) if (!slot(ss, s).length) errors.push({ code: 'XDSRegistryMetadataError', context: `SubmissionSet slot ${s} missing`, location: ss.getAttribute('id') ?? '' });
+      for (const [scheme, n] of [[UUID.ssUniqueId, 'uniqueId'], [UUID.ssSourceId, 'sourceId'], [UUID.ssPatientId, 'patientId']] as const) {
+        if (!ext(ss, scheme)) errors.push({ code: 'XDSRegistryMetadataError', context: `SubmissionSet.${n} missing` });
+      }
+      if (!kids(ss, NS.rim, 'Classification').some((c) => c.getAttribute('classificationScheme') === UUID.ssContentTypeCode)) errors.push({ code: 'XDSRegistryMetadataError', context: 'SubmissionSet.contentTypeCode missing' });
+      const isSs = all(pnr, NS.rim, 'Classification').some((c) => c.getAttribute('classificationNode') === UUID.submissionSet && c.getAttribute('classifiedObject') === ss.getAttribute('id'));
+      if (!isSs) errors.push({ code: 'XDSRegistryMetadataError', context: 'RegistryPackage not classified as XDSSubmissionSet' });
+    }
+    if (!eos.length) errors.push({ code: 'XDSRegistryMetadataError', context: 'no DocumentEntry' });
+    const accepted: StoredEntry[] = [];
+    for (const eo of eos) {
+      const id = eo.getAttribute('id') ?? '';
+      const where = { location: id };
+      const uniqueId = ext(eo, UUID.docUniqueId);
+      const pid = ext(eo, UUID.docPatientId);
+      for (const s of ['creationTime', 'languageCode', 'sourcePatientId']) if (!slot(eo, s).length) errors.push({ code: 'XDSRegistryMetadataError', context: `DocumentEntry slot ${s} missing`, ...where });
+      for (const [scheme, n] of [[UUID.classCode, 'classCode'], [UUID.confidentialityCode, 'confidentialityCode'], [UUID.formatCode, 'formatCode'], [UUID.healthcareFacilityTypeCode, 'healthcareFacilityTypeCode'], [UUID.practiceSettingCode, 'practiceSettingCode'], [UUID.typeCode, 'typeCode']] as const) {
+        const c = kids(eo, NS.rim, 'Classification').find((x) => x.getAttribute('classificationScheme') === scheme);
+        if (!c || !c.getAttribute('nodeRepresentation') || !slot(c, 'codingScheme').length) errors.push({ code: 'XDSRegistryMetadataError', context: `DocumentEntry.${n} missing or without codingScheme`, ...where });
+      }
+      if (!eo.getAttribute('mimeType')) errors.push({ code: 'XDSRegistryMetadataError', context: 'DocumentEntry.mimeType missing', ...where });
+      if (!/^[0-2](\.(0|[1-9]\d*))+$/.test(uniqueId) || uniqueId.length > 64) errors.push({ code: 'XDSRegistryMetadataError', context: `DocumentEntry.uniqueId ${uniqueId} is not an OID of at most 64 characters`, ...where });
+      if (!pid) errors.push({ code: 'XDSRegistryMetadataError', context: 'DocumentEntry.patientId missing', ...where });
+      else if (pid !== patientCx) errors.push({ code: 'XDSPatientIdDoesNotMatch', context: 'DocumentEntry and SubmissionSet patient ids differ', ...where });
+      else if (!this.knowsPatient(pid)) errors.push({ code: 'XDSUnknownPatientId', context: `patient ${pid} unknown in this affinity domain`, ...where });
+      const bytes = documents.get(id);
+      if (!bytes) {
+        errors.push({ code: 'XDSMissingDocument', context: `no Document for DocumentEntry ${id}`, ...where });
+        continue;
+      }
+      const hash = createHash('sha1').update(bytes).digest('hex');
+      const declaredHash = slot(eo, 'hash')[0];
+      const declaredSize = slot(eo, 'size')[0];
+      if (declaredHash !== undefined && declaredHash.toLowerCase() !== hash) errors.push({ code: 'XDSRepositoryMetadataError', context: `hash ${declaredHash} does not match the document (${hash})`, ...where });
+      if (declaredSize !== undefined && Number(declaredSize) !== bytes.length) errors.push({ code: 'XDSRepositoryMetadataError', context: `size ${declaredSize} does not match the document (${bytes.length})`, ...where });
+      if (this.entries.some((e) => e.uniqueId === uniqueId) || accepted.some((e) => e.uniqueId === uniqueId)) {
+        errors.push({ code: 'XDSDuplicateUniqueIdInRegistry', context: `uniqueId ${uniqueId} already registered`, ...where });
+      }
+      // The repository adds what it computed (ITI TF-2b §3.41.4.1.3) and its own unique id.
+      accepted.push({ patientId: pid, uniqueId, hash, size: bytes.length, xml: this.#withRepositorySlots(eo, hash, bytes.length), submittedAt: this.#now() });
+    }
+    for (const d of documents.keys()) if (!eos.some((e) => e.getAttribute('id') === d)) errors.push({ code: 'XDSMissingDocumentMetadata', context: `Document ${d} has no DocumentEntry` });
+    if (fault === 'registry-busy') return this.answer41(res, messageId, [{ code: 'XDSRegistryBusy', context: 'registry busy (sandbox)' }]);
+    if (fault === 'timeout') {
+      // Received and checked, then the registry hangs: nothing registered, no answer in time.
+      await new Promise((r) => setTimeout(r, this.o.stallMs ?? 60_000));
+      res.destroy();
+      return;
+    }
+    // All or nothing (ITI TF-2b §3.41.4.1.3: the submission is atomic).
+    if (!errors.length) this.entries.push(...accepted);
+    if (fault === 'lost-answer') {
+      res.destroy();
+      return;
+    }
+    if (fault === 'slow-answer' && !errors.length) {
+      await new Promise((r) => setTimeout(r, this.o.stallMs ?? 60_000));
+      if (res.destroyed || res.writableEnded) return;
+    }
+    return this.answer41(res, messageId, errors);
+  }
+
+  #withRepositorySlots(eo: Element, hash: string, size: number): string {
+    const copy = eo.cloneNode(true) as Element;
+    const doc = copy.ownerDocument!;
+    for (const [n, v] of [['hash', hash], ['size', String(size)], ['repositoryUniqueId', DSP_OIDS.repository]] as const) {
+      if (slot(copy, n).length) continue;
+      const s = doc.createElementNS(NS.rim, 'rim:Slot');
+      s.setAttribute('name', n);
+      const vl = doc.createElementNS(NS.rim, 'rim:ValueList');
+      const val = doc.createElementNS(NS.rim, 'rim:Value');
+      val.appendChild(doc.createTextNode(v));
+      vl.appendChild(val);
+      s.appendChild(vl);
+      copy.insertBefore(s, copy.firstChild);
+    }
+    return new XMLSerializer().serializeToString(copy as never);
+  }
+
+  answer41(res: ServerResponse, relatesTo: string | undefined, errors: XdsError[]): void {
+    this.#soap(res, soapEnvelope('urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-bResponse', relatesTo, registryResponse(errors)));
+  }
+
+  #iti18(xml: string, res: ServerResponse): void {
+    const env = parse(xml);
+    if (!env) return this.#soap(res, soapFault('Sender', undefined, 'not well-formed XML'), 400);
+    const action = all(env, NS.wsa, 'Action')[0]?.textContent?.trim();
+    const messageId = all(env, NS.wsa, 'MessageID')[0]?.textContent?.trim();
+    if (action !== 'urn:ihe:iti:2007:RegistryStoredQuery') return this.#soap(res, soapFault('Sender', undefined, `wsa:Action ${action ?? '(none)'} is not RegistryStoredQuery`), 400);
+    const q = all(env, NS.rim, 'AdhocQuery')[0];
+    const answer = (errors: XdsError[], objects = '') => {
+      const status = errors.length ? STATUS.failure : STATUS.success;
+      const list = errors.length ? `<rs:RegistryErrorList>${errors.map((e) => `<rs:RegistryError errorCode="${e.code}" codeContext="${escapeXml(e.context)}" severity="${STATUS.errorSeverity}"/>`).join('')}</rs:RegistryErrorList>` : '';
+      this.#soap(res, soapEnvelope('urn:ihe:iti:2007:RegistryStoredQueryResponse', messageId, `<query:AdhocQueryResponse xmlns:query="${NS.query}" xmlns:rs="${NS.rs}" xmlns:rim="${NS.rim}" status="${status}">${list}<rim:RegistryObjectList>${objects}</rim:RegistryObjectList></query:AdhocQueryResponse>`));
+    };
+    if (!q || q.getAttribute('id') !== UUID.findDocuments) return answer([{ code: 'XDSRegistryError', context: `stored query ${q?.getAttribute('id') ?? '(none)'} not supported by the sandbox` }]);
+    const secError = this.#checkAssertion(env, xml);
+    if (secError) return this.#soap(res, soapFault('Sender', 'wsse:FailedAuthentication', secError), 500);
+    const raw = slot(q, '$XDSDocumentEntryPatientId')[0];
+    if (!raw) return answer([{ code: 'XDSStoredQueryMissingParam', context: '$XDSDocumentEntryPatientId missing' }]);
+    if (!slot(q, '$XDSDocumentEntryStatus').length) return answer([{ code: 'XDSStoredQueryMissingParam', context: '$XDSDocumentEntryStatus missing' }]);
+    const pid = raw.trim().replace(/^'|'$/g, '').replace(/''/g, "'");
+    if (!this.knowsPatient(pid)) return answer([{ code: 'XDSUnknownPatientId', context: `patient ${pid} unknown in this affinity domain` }]);
+    answer([], this.entries.filter((e) => e.patientId === pid).map((e) => e.xml).join(''));
+  }
+
+  #pdq(xml: string, res: ServerResponse): void {
+    const env = parse(xml);
+    const q = env ? all(env, HL7_NS, 'PRPA_IN201305UV02')[0] : undefined;
+    if (!q) return this.#soap(res, soapFault('Sender', undefined, 'not a PRPA_IN201305UV02 query'), 400);
+    const param = (n: string) => all(q, HL7_NS, n)[0];
+    const idEl = param('livingSubjectId') ? all(param('livingSubjectId')!, HL7_NS, 'value')[0] : undefined;
+    const nameEl = param('livingSubjectName');
+    const family = nameEl ? all(nameEl, HL7_NS, 'family')[0]?.textContent?.trim().toLowerCase() : undefined;
+    const given = nameEl ? all(nameEl, HL7_NS, 'given')[0]?.textContent?.trim().toLowerCase() : undefined;
+    const birth = param('livingSubjectBirthTime') ? all(param('livingSubjectBirthTime')!, HL7_NS, 'value')[0]?.getAttribute('value') : undefined;
+    const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    let code = 'OK';
+    let found: SandboxPatient[] = [];
+    if (idEl) {
+      const root = idEl.getAttribute('root');
+      const ext = idEl.getAttribute('extension');
+      found = this.#patients.filter((p) => (root === this.#patientRoot && p.matricule === ext) || (root === `${this.#patientRoot}.11` && p.oldNumber === ext));
+    } else if (family && birth) {
+      found = this.#patients.filter((p) => fold(p.familyName) === fold(family) && p.birthDate.replace(/-/g, '') === birth && (!given || fold(p.givenName).startsWith(fold(given))));
+    } else code = 'AE';
+    if (code === 'OK' && !found.length) code = 'NF';
+    const subjects = found
+      .map(
+        (p) =>
+          `<subject typeCode="SUBJ"><registrationEvent classCode="REG" moodCode="EVN"><statusCode code="active"/><subject1 typeCode="SBJ"><patient classCode="PAT"><id root="${this.#patientRoot}" extension="${p.matricule}"/>${p.oldNumber ? `<id root="${this.#patientRoot}.11" extension="${p.oldNumber}"/>` : ''}<statusCode code="active"/><patientPerson classCode="PSN" determinerCode="INSTANCE"><name use="L"><given>${escapeXml(p.givenName)}</given><family>${escapeXml(p.familyName)}</family></name><administrativeGenderCode code="${p.gender}" codeSystem="2.16.840.1.113883.5.1"/><birthTime value="${p.birthDate.replace(/-/g, '')}"/><addr><city>${escapeXml(p.city)}</city><country>LU</country></addr></patientPerson></patient></subject1></registrationEvent></subject>`,
+      )
+      .join('');
+    const body = `<PRPA_IN201306UV02 xmlns="${HL7_NS}" ITSVersion="XML_1.0"><id root="${crypto.randomUUID()}"/><creationTime value="${this.#now().toISOString().replace(/[-:T]/g, '').slice(0, 14)}"/><interactionId root="2.16.840.1.113883.1.6" extension="PRPA_IN201306UV02"/><processingCode code="P"/><processingModeCode code="T"/><acceptAckCode code="NE"/><acknowledgement><typeCode code="${code === 'AE' ? 'AE' : 'AA'}"/></acknowledgement><controlActProcess classCode="CACT" moodCode="EVN"><code code="PRPA_TE201306UV02" codeSystem="2.16.840.1.113883.1.6"/>${subjects}<queryAck><queryResponseCode code="${code}"/><resultTotalQuantity value="${found.length}"/></queryAck></controlActProcess></PRPA_IN201306UV02>`;
+    this.#soap(res, soapEnvelope('urn:hl7-org:v3:PRPA_IN201306UV02', undefined, body));
+  }
+}
+
+/** Certificates in a PEM bundle (the trust list of X-Assertion Providers). */
+export function pemCertificates(pem: string): string[] {
+  return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).filter((c) => {
+    try {
+      new X509Certificate(c);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The stand-ins on their own HTTP port (tests, bench); the sandbox mounts DspStandIn under /sandbox/dsp instead. */
+export async function startDspStandIn(o: DspStandInOptions): Promise<{ standIn: DspStandIn; url: string; stop(): Promise<void> }> {
+  const { createServer } = await import('node:http');
+  const standIn = new DspStandIn(o);
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://dsp');
+    if (!standIn.owns(url.pathname)) {
+      res.writeHead(404).end();
+      return;
+    }
+    standIn.handle(url, req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  return {
+    standIn,
+    url: `http://127.0.0.1:${port}${o.basePath ?? '/sandbox/dsp'}`,
+    stop: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}

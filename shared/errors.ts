@@ -5,6 +5,7 @@
  * Add a code here together with its three texts; a test checks none is missing.
  */
 import { accountErrorTexts } from './accounts/errors.ts';
+import { dspErrorTexts } from './dsp/errors.ts';
 import { type Lang, format } from './i18n/lang.ts';
 import { messageErrorTexts } from './messages/errors.ts';
 import { provisioningErrorTexts } from './provisioning/errors.ts';
@@ -121,6 +122,7 @@ export const errorTexts = {
   ...messageErrorTexts,
   ...provisioningErrorTexts,
   ...webexErrorTexts,
+  ...dspErrorTexts,
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type ErrorCode = keyof typeof errorTexts;

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ContainerError, containerDigest, dataKeyFromBase64, openContainer, readHeader, sealContainer, hasMagic, type DataKey } from './container.ts';
+import { ContainerError, containerDigest, dataKeyFromBase64, openContainer, readHeader, sealContainer, sealContainerParts, openContainerParts, hasMagic, type DataKey } from './container.ts';
 import { FIXED_PREFIX_LENGTH, MIN_SEGMENT_SIZE, TAG_BYTES, fromBase64Url, hasDuplicateNames, toBase64Url } from './format.ts';
 import { errorText, errorTexts } from '../errors.ts';
 import { LANGS } from '../i18n/lang.ts';
@@ -364,5 +364,31 @@ describe('header parsing details', () => {
     for (const bad of ['', 'AAAA', Buffer.alloc(31).toString('base64'), '!'.repeat(44)]) {
       assert.throws(() => dataKeyFromBase64(bad), (e: unknown) => e instanceof ContainerError && e.code === 'request.invalid', bad);
     }
+  });
+});
+
+describe('sealContainerParts (issue 17: no contiguous copy of the sealed message)', () => {
+  test('the parts are the file in order: preamble, then each segment’s ciphertext and tag; joined they open', async () => {
+    const key = globalThis.crypto.getRandomValues(new Uint8Array(32));
+    const mime = globalThis.crypto.getRandomValues(new Uint8Array(2 * MIN_SEGMENT_SIZE + 100));
+    const { parts, length } = await sealContainerParts({ messageId: 'parts-1', keyService: KEY_SERVICE, sender: 'marie.schmit@esante.lu', mime, key, segmentSize: MIN_SEGMENT_SIZE });
+    assert.equal(parts.length, 1 + 3);
+    assert.deepEqual(parts.slice(1).map((p) => p.length), [MIN_SEGMENT_SIZE + TAG_BYTES, MIN_SEGMENT_SIZE + TAG_BYTES, 100 + TAG_BYTES]);
+    assert.equal(length, parts.reduce((n, p) => n + p.length, 0));
+    const file = new Uint8Array(await new Blob(parts as Uint8Array<ArrayBuffer>[]).arrayBuffer());
+    assert.equal(readHeader(file).messageId, 'parts-1');
+    assert.deepEqual((await openContainer(file, async () => key)).mime, mime);
+    const opened = await openContainerParts(file, async () => key);
+    assert.equal(opened.length, mime.length);
+    assert.deepEqual(opened.parts.map((p) => p.length), [MIN_SEGMENT_SIZE, MIN_SEGMENT_SIZE, 100]);
+    assert.deepEqual(new Uint8Array(await new Blob(opened.parts as Uint8Array<ArrayBuffer>[]).arrayBuffer()), mime);
+  });
+
+  test('openContainerParts is all or nothing: a tampered last segment is refused', async () => {
+    const key = globalThis.crypto.getRandomValues(new Uint8Array(32));
+    const mime = new Uint8Array(2 * MIN_SEGMENT_SIZE + 1).fill(7);
+    const file = await sealContainer({ messageId: 'parts-2', keyService: KEY_SERVICE, sender: 'marie.schmit@esante.lu', mime, key, segmentSize: MIN_SEGMENT_SIZE });
+    file[file.length - 1]! ^= 1;
+    await assert.rejects(openContainerParts(file, async () => key), (e: unknown) => e instanceof ContainerError && e.code === 'container.tampered');
   });
 });

@@ -3,9 +3,10 @@
  * same code runs in the zimlet and the portal (browser) and in Node 20 (tests, tools). The format is
  * specified in docs/container-format.md; byte layout helpers are in format.ts.
  *
- * Memory: sealing or opening holds the input, one preallocated output and, per segment in flight,
- * the copy WebCrypto returns. A 25 MB message therefore needs about 50 MB plus a few MiB, never
- * several copies of the whole message. Nothing of the plaintext is handed out before every segment
+ * Memory: sealContainerParts holds the input and the segments WebCrypto returns (the output itself:
+ * about 2× the message in all); sealContainer copies them into one contiguous file besides, and
+ * opening holds the input, one preallocated output and the segments in flight. Never several copies
+ * of the whole message. Nothing of the plaintext is handed out before every segment
  * has been authenticated: opening is all or nothing.
  */
 import { ContainerError } from './errors.ts';
@@ -132,8 +133,19 @@ async function forEachSegment(count: number, job: (index: number) => Promise<voi
   if (failed) throw firstError;
 }
 
-/** Encrypts a MIME message into a container. */
-export async function sealContainer(params: SealParams): Promise<Uint8Array> {
+/** A sealed container as its parts in file order: the preamble, then each segment (ciphertext ‖ tag). */
+export interface SealedParts {
+  parts: Uint8Array[];
+  /** Total bytes of the container. */
+  length: number;
+}
+
+/**
+ * Encrypts a MIME message into a container kept as its parts: each segment is the very buffer
+ * WebCrypto returned (ciphertext followed by its tag is the file's layout, docs/container-format.md),
+ * so sealing adds no copy of the whole message. Upload them as they are (`new Blob(parts)`).
+ */
+export async function sealContainerParts(params: SealParams): Promise<SealedParts> {
   const { mime, onProgress } = params;
   const segmentSize = params.segmentSize ?? DEFAULT_SEGMENT_SIZE;
   const key = await importDataKey(params.key);
@@ -159,8 +171,8 @@ export async function sealContainer(params: SealParams): Promise<Uint8Array> {
   if (segmentCount > MAX_SEGMENTS) throw new ContainerError('request.invalid', 'message too large', ['mime']);
 
   const preamble = encodePreamble(fields);
-  const out = new Uint8Array(preamble.length + mime.length + segmentCount * TAG_BYTES);
-  out.set(preamble, 0);
+  const parts = new Array<Uint8Array>(segmentCount + 1);
+  parts[0] = preamble;
   let done = 0;
   await forEachSegment(segmentCount, async (i) => {
     const start = i * segmentSize;
@@ -176,10 +188,22 @@ export async function sealContainer(params: SealParams): Promise<Uint8Array> {
       // A view, not a copy: WebCrypto copies its input itself.
       mime.subarray(start, end) as Uint8Array<ArrayBuffer>,
     );
-    out.set(new Uint8Array(sealed), preamble.length + start + i * TAG_BYTES);
+    parts[i + 1] = new Uint8Array(sealed);
     done += end - start;
     onProgress?.(done, mime.length);
   });
+  return { parts, length: preamble.length + mime.length + segmentCount * TAG_BYTES };
+}
+
+/** Encrypts a MIME message into a container, as one contiguous file (one copy more than sealContainerParts). */
+export async function sealContainer(params: SealParams): Promise<Uint8Array> {
+  const { parts, length } = await sealContainerParts(params);
+  const out = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
   return out;
 }
 
@@ -204,32 +228,36 @@ function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
   return diff === 0;
 }
 
+/** An opened container whose plaintext is kept as its segments, in order (no contiguous copy). */
+export interface OpenedParts {
+  header: ContainerHeader;
+  parts: Uint8Array[];
+  /** Total plaintext bytes. */
+  length: number;
+}
+
 /**
- * Decrypts a container. `getKey` receives the parsed (not yet authenticated) header and returns the
- * data key, typically by asking `header.keyService` to release the key of `header.messageId`;
- * its own errors (refusal, service down) propagate unchanged.
- *
- * Errors: container.malformed (not a container, cut short, bad header), container.unsupported_version,
- * container.wrong_key (the key does not fit this file), container.tampered (any authentication failure).
+ * Decrypts a container, keeping the plaintext as the segments WebCrypto returned (see openContainer
+ * for `getKey` and the errors). All or nothing: on any failure the segments decrypted so far are wiped.
  */
-export async function openContainer(
+export async function openContainerParts(
   bytes: Uint8Array,
   getKey: (header: ContainerHeader) => Promise<DataKey>,
   onProgress?: Progress,
-): Promise<Opened> {
+): Promise<OpenedParts> {
   const layout = parseLayout(bytes);
   const { header, preamble, bodyOffset, segmentCount, plaintextLength } = layout;
   const key = await importDataKey(await getKey(header));
   // parseLayout has validated both as base64url of the right length.
   const nonce = fromBase64Url(header.cipher.nonce)!;
   const expectedCheck = fromBase64Url(header.cipher.keyCheck)!;
-  if (!constantTimeEqual(await keyCheck(key, nonce), expectedCheck)) {
-    throw new ContainerError('container.wrong_key', 'key check value differs');
-  }
+  // The key check runs alongside the first segments rather than before them (one round trip to the
+  // crypto thread less); its verdict still comes first: a wrong key is container.wrong_key, not tampered.
+  const keyFits = keyCheck(key, nonce).then((check) => constantTimeEqual(check, expectedCheck));
+  keyFits.catch(() => undefined);
 
-  const { segmentSize } = header.cipher;
-  const stride = segmentSize + TAG_BYTES;
-  const mime = new Uint8Array(plaintextLength);
+  const stride = header.cipher.segmentSize + TAG_BYTES;
+  const parts = new Array<Uint8Array>(segmentCount);
   let done = 0;
   try {
     await forEachSegment(segmentCount, async (i) => {
@@ -251,15 +279,41 @@ export async function openContainer(
         // WebCrypto reports every authentication failure as an OperationError, without detail.
         throw new ContainerError('container.tampered', `segment ${i} of ${segmentCount} failed authentication`, [], { cause });
       }
-      mime.set(new Uint8Array(plain), i * segmentSize);
+      parts[i] = new Uint8Array(plain);
       done += plain.byteLength;
       onProgress?.(done, plaintextLength);
     });
+    if (!(await keyFits)) throw new ContainerError('container.wrong_key', 'key check value differs');
   } catch (err) {
     // Do not leave unauthenticated plaintext of the other segments lying in memory.
-    mime.fill(0);
+    for (const part of parts) part?.fill(0);
+    if (!(err instanceof ContainerError && err.code === 'container.wrong_key') && !(await keyFits)) {
+      throw new ContainerError('container.wrong_key', 'key check value differs');
+    }
     throw err;
+  }
+  return { header, parts, length: plaintextLength };
+}
+
+/**
+ * Decrypts a container into one contiguous MIME message. `getKey` receives the parsed (not yet
+ * authenticated) header and returns the data key, typically by asking `header.keyService` to release
+ * the key of `header.messageId`; its own errors (refusal, service down) propagate unchanged.
+ *
+ * Errors: container.malformed (not a container, cut short, bad header), container.unsupported_version,
+ * container.wrong_key (the key does not fit this file), container.tampered (any authentication failure).
+ */
+export async function openContainer(
+  bytes: Uint8Array,
+  getKey: (header: ContainerHeader) => Promise<DataKey>,
+  onProgress?: Progress,
+): Promise<Opened> {
+  const { header, parts, length } = await openContainerParts(bytes, getKey, onProgress);
+  const mime = new Uint8Array(length);
+  let offset = 0;
+  for (const part of parts) {
+    mime.set(part, offset);
+    offset += part.length;
   }
   return { header, mime };
 }
-

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type AllowedCodes, MAX_LENGTH, MAX_PAGE_SIZE, checkCriteria, checkPage, restrictedMayMatch } from './criteria.ts';
-import { directoryOperations } from './types.ts';
-import type { SearchCriteria } from './types.ts';
+import { directoryOperations } from './operations.ts';
+import type { SearchCriteria } from './operations.ts';
 
 const allowed: AllowedCodes = {
   professions: new Set(['infirmier', 'medecin-specialiste']),

@@ -11,7 +11,7 @@ import {
   type IdentifierType,
   type PageRequest,
   type SearchCriteria,
-} from './types.ts';
+} from './operations.ts';
 
 /** Longest accepted value per criterion, in characters (before folding). */
 export const MAX_LENGTH: Readonly<Record<CriterionName, number>> = {

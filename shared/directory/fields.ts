@@ -4,7 +4,7 @@
  * so the message the zimlet shows says which field is wrong, in the user's language.
  */
 import type { Lang } from '../i18n/lang.ts';
-import type { CriterionName } from './types.ts';
+import type { CriterionName } from './operations.ts';
 
 type Label = Readonly<Record<Lang, string>>;
 

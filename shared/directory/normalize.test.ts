@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fold, foldIdentifier, nameKeys, normalisePostalCode, sortKey } from './normalize.ts';
+import { fold, foldIdentifier, foldedSpellings, nameKeys, normalisePostalCode, sortKey } from './normalize.ts';
 
 test('fold removes case, diacritics and separators, expands ß/æ/œ', () => {
   assert.equal(fold('Hélène'), 'helene');
@@ -57,4 +57,18 @@ test('sortKey orders by surname, then first name, then id', () => {
     'van|y|a',
     'van der berg|x|a',
   ]);
+});
+
+test('German umlauts: each name is also stored spelled with ae/oe/ue and with its ae/oe/ue read as umlauts', () => {
+  const found = (stored: string, typed: string) => nameKeys(stored).some((k) => k.startsWith(fold(typed)));
+  for (const [stored, typed] of [
+    ['Müller', 'Mueller'], ['Mueller', 'Müller'], ['Müller', 'Muller'], ['Schäfer', 'Schaefer'], ['Schaefer', 'Schäfer'],
+    ['Göbel', 'Goebel'], ['Goebel', 'Göbel'], ['MÜLLER', 'mueller'], ['Müller-Lüdenscheidt', 'Luedensch'], ['Mu\u0308ller', 'Mueller'],
+  ]) assert.ok(found(stored!, typed!), `${typed} finds ${stored}`);
+  for (const [stored, typed] of [['Muller', 'Mueller'], ['Hübel', 'Hoebel'], ['Zoë', 'Zoee']]) {
+    assert.ok(!found(stored!, typed!), `${typed} does not find ${stored}`);
+  }
+  assert.equal(nameKeys('Müller')[0], 'muller', 'the first key is the plain fold (sort order)');
+  assert.deepEqual(foldedSpellings('Weiß'), ['weiss']);
+  assert.deepEqual(foldedSpellings('Van der Berg'), ['van der berg'], 'no umlaut, one spelling');
 });

@@ -7,6 +7,7 @@
  * case (and normalises Unicode) but does not remove diacritics, so "Hélène" would not match
  * "helene". The directory therefore stores folded copies of the searched values (the `esanteSearch*`
  * attributes, see server-extension/ldap/esante-hpd.schema) and every query uses the same `fold()`.
+ * The stored copies include the German umlaut spellings (nameKeys), so no LDAP matching rule is needed.
  */
 
 /** Characters that separate the words of a name: spaces, hyphens, apostrophes (typographic too), dots. */
@@ -34,19 +35,45 @@ export function fold(value: string): string {
 }
 
 /**
- * Every folded form under which a name is found by prefix:
- * the whole name, the name without separators, and each tail that starts at a word boundary.
- * "Van der Berg" → ["van der berg", "vanderberg", "der berg", "berg"];
- * so "van d", "vanderb", "berg" all find it, "an der" does not (prefixes only, never infixes).
+ * German writes ä, ö, ü as ae, oe, ue when the letters are missing (DIN 5007-2, and every German
+ * keyboard-less form or passport's machine-readable zone), so "Mueller" and "Müller" are the same
+ * name. fold() alone turns "Müller" into "muller", which "mueller" never prefixes. The index therefore
+ * also keeps, for each name, its umlauts spelled out ("mueller") and its ae/oe/ue read as umlauts
+ * ("Mueller" → "muller"); queries stay a single fold(). Then "Mueller", "Müller" and "Muller" find
+ * "Müller", and "Müller" finds "Mueller". The price: a query that happens to equal a contracted
+ * spelling ("Baur", "Michal") also finds "Bauer", "Michael". Only ä/ö/ü: ë, ï (Luxembourgish,
+ * French) are never spelled with an e.
  */
-export function nameKeys(value: string): string[] {
+function spellOutUmlauts(value: string): string {
+  return value.normalize('NFC').replace(/[ÄäÖöÜü]/g, (c) => `${c.toLowerCase() === 'ä' ? 'a' : c.toLowerCase() === 'ö' ? 'o' : 'u'}e`);
+}
+function readAsUmlauts(folded: string): string {
+  return folded.replace(/([aou])e/g, '$1');
+}
+
+/** The folded spellings a name is stored under: fold() first, then the umlaut spellings when they differ. */
+export function foldedSpellings(value: string): string[] {
   const folded = fold(value);
   if (!folded) return [];
-  const keys = new Set<string>([folded]);
-  const words = folded.split(' ');
-  if (words.length > 1) {
-    keys.add(words.join(''));
-    for (let i = 1; i < words.length; i++) keys.add(words.slice(i).join(' '));
+  return [...new Set([folded, fold(spellOutUmlauts(value)), readAsUmlauts(folded)])];
+}
+
+/**
+ * Every folded form under which a name is found by prefix: for each spelling (foldedSpellings), the
+ * whole name, the name without separators, and each tail that starts at a word boundary.
+ * "Van der Berg" → ["van der berg", "vanderberg", "der berg", "berg"];
+ * so "van d", "vanderb", "berg" all find it, "an der" does not (prefixes only, never infixes).
+ * The first key is always fold(value) itself (the sort keys rely on it).
+ */
+export function nameKeys(value: string): string[] {
+  const keys = new Set<string>();
+  for (const spelling of foldedSpellings(value)) {
+    keys.add(spelling);
+    const words = spelling.split(' ');
+    if (words.length > 1) {
+      keys.add(words.join(''));
+      for (let i = 1; i < words.length; i++) keys.add(words.slice(i).join(' '));
+    }
   }
   return [...keys];
 }
@@ -64,17 +91,6 @@ export function normalisePostalCode(value: string): string {
   const v = value.trim().toUpperCase();
   const m = /^(?:L\s*-?\s*)?(\d{4})$/.exec(v);
   return m ? m[1]! : v;
-}
-
-/** Order used everywhere results are listed: surname, then first name (both folded), then id. */
-export function compareSortKeys(a: readonly [string, string, string], b: readonly [string, string, string]): number {
-  for (let i = 0; i < 3; i++) {
-    const x = a[i]!;
-    const y = b[i]!;
-    if (x < y) return -1;
-    if (x > y) return 1;
-  }
-  return 0;
 }
 
 /**

@@ -45,6 +45,42 @@ export const messageErrorTexts = {
     de: 'Diese gesicherte Nachricht wurde bereits mit einer anderen Datei als gesendet bestätigt.',
     en: 'This secure message was already confirmed as sent with another file.',
   },
+  // Issue 12: the sender keeps control after sending (docs/key-service.md, "After sending").
+  'message.revoked': {
+    fr: 'Ce message a été retiré par son expéditeur le {0}. Il ne peut plus être ouvert.',
+    de: 'Diese Nachricht wurde am {0} von ihrem Absender zurückgezogen. Sie kann nicht mehr geöffnet werden.',
+    en: 'This message was withdrawn by its sender on {0}. It can no longer be opened.',
+  },
+  'message.access_ended': {
+    fr: 'L’accès à ce message a pris fin le {0}, à la demande de son expéditeur. Il ne peut plus être ouvert.',
+    de: 'Der Zugriff auf diese Nachricht endete auf Wunsch ihres Absenders am {0}. Sie kann nicht mehr geöffnet werden.',
+    en: 'Access to this message ended on {0}, as its sender decided. It can no longer be opened.',
+  },
+  'message.already_revoked': {
+    fr: 'Ce message a déjà été retiré pour {0}.',
+    de: 'Diese Nachricht wurde für {0} bereits zurückgezogen.',
+    en: 'This message was already withdrawn for {0}.',
+  },
+  'message.unknown_recipient': {
+    fr: '{0} ne figure pas parmi les destinataires de ce message.',
+    de: '{0} gehört nicht zu den Empfängern dieser Nachricht.',
+    en: '{0} is not among the recipients of this message.',
+  },
+  'message.date_past': {
+    fr: 'La date choisie ({0}) est déjà passée. Choisissez une date à venir.',
+    de: 'Das gewählte Datum ({0}) liegt in der Vergangenheit. Wählen Sie ein künftiges Datum.',
+    en: 'The chosen date ({0}) has already passed. Choose a date in the future.',
+  },
+  'message.date_too_far': {
+    fr: 'La date choisie ({0}) dépasse le maximum autorisé ({1}).',
+    de: 'Das gewählte Datum ({0}) liegt nach dem zulässigen Höchstdatum ({1}).',
+    en: 'The chosen date ({0}) is beyond the latest allowed ({1}).',
+  },
+  'message.nothing_to_change': {
+    fr: 'Indiquez un nouveau délai de lecture ou une date de fin d’accès.',
+    de: 'Geben Sie eine neue Lesefrist oder ein Zugriffsende an.',
+    en: 'Give a new read deadline or an access end date.',
+  },
   'portal.session_required': {
     fr: 'Veuillez vous connecter au portail.',
     de: 'Bitte melden Sie sich am Portal an.',
@@ -71,6 +107,18 @@ export const messageErrorTexts = {
     fr: 'Un code vient d’être envoyé à cette adresse. Veuillez patienter une minute avant d’en demander un autre.',
     de: 'Soeben wurde ein Code an diese Adresse gesendet. Bitte warten Sie eine Minute, bevor Sie einen neuen anfordern.',
     en: 'A code was just sent to this address. Please wait a minute before asking for another.',
+  },
+  // Issue 15 (b): while many clients guess at one address, the password alone opens no session; the
+  // same answer for a right and a wrong password, the link goes only to the address's owner.
+  'portal.login_link_sent': {
+    fr: 'Pour protéger ce compte, la connexion se fait pour le moment par un lien à usage unique. Si l’adresse et le mot de passe sont corrects, ce lien vient de vous être envoyé par e-mail (valable {0} minutes).',
+    de: 'Zum Schutz dieses Kontos erfolgt die Anmeldung derzeit über einen Einmal-Link. Wenn Adresse und Passwort stimmen, wurde Ihnen dieser Link soeben per E-Mail gesendet (gültig {0} Minuten).',
+    en: 'To protect this account, logging in currently works with a one-time link. If the address and password are correct, this link has just been sent to you by e-mail (valid for {0} minutes).',
+  },
+  'portal.login_link_invalid': {
+    fr: 'Ce lien de connexion n’est plus valable (déjà utilisé ou expiré). Connectez-vous à nouveau pour en recevoir un autre.',
+    de: 'Dieser Anmeldelink ist nicht mehr gültig (bereits verwendet oder abgelaufen). Melden Sie sich erneut an, um einen neuen zu erhalten.',
+    en: 'This log-in link is no longer valid (already used or expired). Log in again to receive a new one.',
   },
   'portal.forbidden': {
     fr: 'Requête refusée (origine ou format non autorisé).',

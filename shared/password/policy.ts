@@ -24,13 +24,6 @@ export const PASSWORD_MAX_LENGTH = 128;
 
 /** 0 "Trop faible", 1 "Faible", 2 "Moyen", 3 "Fort", 4 "Très fort". */
 export type StrengthLevel = 0 | 1 | 2 | 3 | 4;
-export const STRENGTH_KEYS = [
-  'password_strength_too_weak',
-  'password_strength_weak',
-  'password_strength_medium',
-  'password_strength_strong',
-  'password_strength_very_strong',
-] as const;
 
 /** Problems, as stable codes (they are also the error codes the service answers with). */
 export type PasswordProblem = 'password.too_short' | 'password.too_long' | 'password.breached' | 'password.too_weak';

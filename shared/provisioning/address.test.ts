@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { addressPart, candidateAddresses, mailLocalPart } from './address.ts';
-import { mailLocalPart as directoryLocalPart } from '../../server-extension/src/directory/generate.ts';
 
 // Names from the vendored Luxembourg list (server-extension/src/directory/data/names.json, sources there).
 test('Luxembourg names: accents, hyphens, particles, apostrophes, compound names', () => {
@@ -52,7 +51,7 @@ test('namesakes: prenom.nom@, then prenom.nom.2@, .3@ … within the 64-characte
   assert.equal(long.at(-1), `${local}.9@esante.lu`);
 });
 
-test('every first name × surname of the vendored list gives the directory generator’s address', () => {
+test('every first name × surname of the vendored list gets an address (the directory generator relies on it)', () => {
   const names = JSON.parse(readFileSync(new URL('../../server-extension/src/directory/data/names.json', import.meta.url), 'utf8')) as {
     surnames: Array<{ surname: string }>;
     firstNames: Array<{ firstName: string }>;
@@ -60,7 +59,8 @@ test('every first name × surname of the vendored list gives the directory gener
   let checked = 0;
   for (const { firstName } of names.firstNames) {
     for (const { surname } of names.surnames) {
-      assert.equal(mailLocalPart(firstName, surname), directoryLocalPart(firstName, surname), `${firstName} ${surname}`);
+      const local = mailLocalPart(firstName, surname);
+      assert.match(local ?? '', /^[a-z0-9]+(-[a-z0-9]+)*\.[a-z0-9]+(-[a-z0-9]+)*$/, `${firstName} ${surname}`);
       checked++;
     }
   }

@@ -19,9 +19,8 @@
  * - Namesakes: the first one gets prenom.nom@, the next prenom.nom.2@, prenom.nom.3@… (the same rule
  *   as the directory's own generated addresses); which one is whose is decided and remembered by the
  *   service (server-extension/src/provisioning/README.md), never by order of arrival alone.
- * These are the rules of the directory's address generator (server-extension/src/directory/generate.ts
- * mailLocalPart) made total: every name of the vendored Luxembourg name list gives the same address
- * with both (tested).
+ * The directory's synthetic data (server-extension/src/directory/generate.ts) uses this same function,
+ * so a generated entry's mail is the address first login would give that person.
  */
 
 /** Longest local part RFC 5321 allows. */

@@ -1,11 +1,11 @@
 /**
  * Why a signature is not valid: stable machine codes (public API: the security zimlet keys its
  * banners on them) and their user-facing texts in the three languages. A verification never throws:
- * every failure becomes one of these codes in a VerificationReport (see ./types.ts).
+ * every failure becomes one of these codes in a VerificationReport (see ./operations.ts).
  * Add a code here together with its three texts; a test checks none is missing.
  */
 import { type Lang, format } from '../i18n/lang.ts';
-import type { RevocationStatus } from './types.ts';
+import type { RevocationStatus } from './operations.ts';
 
 export const signatureReasonTexts = {
   'signature.none': {

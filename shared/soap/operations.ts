@@ -4,9 +4,11 @@
  * under shared/<feature>/ and they are spread in here.
  */
 import { accountOperations } from '../accounts/operations.ts';
-import { directoryOperations } from '../directory/types.ts';
+import { dspOperations } from '../dsp/operations.ts';
+import { directoryOperations } from '../directory/operations.ts';
 import { messageOperations } from '../messages/operations.ts';
-import { signingOperations } from '../signing/types.ts';
+import { messageControlOperations } from '../messages/control-operations.ts';
+import { signingOperations } from '../signing/operations.ts';
 import { webexOperations } from '../webex/operations.ts';
 import type { Infer, OperationSpec } from './schema.ts';
 
@@ -35,8 +37,10 @@ export const operations = {
   ...directoryOperations,
   ...accountOperations,
   ...messageOperations,
+  ...messageControlOperations,
   ...signingOperations,
   ...webexOperations,
+  ...dspOperations,
 } as const satisfies Record<string, OperationSpec>;
 
 export type Operations = typeof operations;

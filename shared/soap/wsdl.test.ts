@@ -1,5 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { DOMParser } from '@xmldom/xmldom';
 import { operations } from './operations.ts';
 import type { OperationSpec } from './schema.ts';
@@ -72,8 +73,23 @@ describe('generateWsdl', () => {
     assert.ok(xml.includes('location="https://mail.example.lu/service/extension/esante/soap?a=1&amp;b=2"'));
   });
 
-  test('is deterministic', () => {
-    assert.equal(generateWsdl(sample, { namespace: NS, location: 'http://x' }), generateWsdl(sample, { namespace: NS, location: 'http://x' }));
+  test('is deterministic: the real operations give the same bytes in two independent processes', () => {
+    // Two fresh module graphs (separate node processes, other time zone and locale), so nothing cached
+    // in this process (a memoised WSDL, a shared object) can make them agree by accident.
+    const script = (url: string, wsdlUrl: string) =>
+      `Promise.all([import(${JSON.stringify(url)}), import(${JSON.stringify(wsdlUrl)})]).then(([o, w]) => ` +
+      `process.stdout.write(w.generateWsdl(o.operations, { namespace: 'urn:lu:esante:messaging:1', location: 'https://mail.example.lu/soap' })))`;
+    const code = script(new URL('./operations.ts', import.meta.url).href, new URL('./wsdl.ts', import.meta.url).href);
+    const build = (env: Record<string, string>): string => {
+      const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', code], { encoding: 'utf8', env: { ...process.env, ...env } });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout;
+    };
+    const a = build({ TZ: 'UTC', LANG: 'fr_LU.UTF-8' });
+    const b = build({ TZ: 'Pacific/Kiritimati', LANG: 'de_DE.UTF-8' });
+    assert.ok(a.length > 10_000 && a.includes('SearchProfessionals'), 'a real WSDL');
+    assert.equal(a, b);
+    assert.equal(generateWsdl(operations, { namespace: 'urn:lu:esante:messaging:1', location: 'https://mail.example.lu/soap' }), a);
   });
 
   test('refuses names that would not be valid XML', () => {
@@ -89,6 +105,6 @@ describe('generateWsdl', () => {
   });
 });
 
-test('escapeXml escapes the five XML specials', () => {
-  assert.equal(escapeXml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;');
+test('escapeXml escapes the five XML specials (the apostrophe as &#39;, valid in XML and HTML)', () => {
+  assert.equal(escapeXml(`<a href="x">'&'</a>`), '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
 });

@@ -10,6 +10,7 @@
  *  - faults carry `<detail><e:error code="…"/></detail>` (the `error` element below).
  */
 import { fieldOf, isObjectField, type Fields, type OperationSpec } from './schema.ts';
+import { escapeMarkup } from '../markup.ts';
 
 export const WSDL_NS = 'http://schemas.xmlsoap.org/wsdl/';
 export const WSDL_SOAP_NS = 'http://schemas.xmlsoap.org/wsdl/soap/';
@@ -32,12 +33,8 @@ export function soapActionOf(namespace: string, operation: string): string {
   return `${namespace}/${operation}`;
 }
 
-/** Escapes text for use in XML content and double-quoted attribute values. */
-export function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) =>
-    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&apos;',
-  );
-}
+/** Escapes text for use in XML content and attribute values (shared/markup.ts). */
+export const escapeXml = escapeMarkup;
 
 const XSD_TYPE = { string: 'xsd:string', int: 'xsd:int', boolean: 'xsd:boolean', dateTime: 'xsd:dateTime' } as const;
 

@@ -7,9 +7,11 @@
  */
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
+import { PANEL_HELP } from '../../help/sections.ts';
 import { DEFAULT_LANG } from '../../i18n/lang.ts';
 import type { ResponseOf } from '../../soap/operations.ts';
 import { EsanteElement } from '../base-element.ts';
+import '../help-link.ts';
 import { faultText } from '../fault-text.ts';
 import { LatestLoad } from '../latest-load.ts';
 import { retryAlert } from '../retry-alert.ts';
@@ -74,6 +76,16 @@ export class EsanteServiceInfo extends EsanteElement {
     `;
   }
 
+  /**
+   * "Aide" (guide p.29): this panel's section of the help page, in the reader's language, in a new tab;
+   * shown in every state (a user who cannot reach the service needs it most).
+   */
+  private renderHelp() {
+    const section = PANEL_HELP[this.feature];
+    if (!section) return nothing;
+    return html`<esante-help-link section=${section} .host=${this.host}></esante-help-link>`;
+  }
+
   override render() {
     const v = this.view;
     return html`
@@ -83,6 +95,7 @@ export class EsanteServiceInfo extends EsanteElement {
           ${v.state === 'ready' ? this.renderInfo(v.info) : nothing}
         </div>
         ${v.state === 'error' ? retryAlert(v.message, this.msg('about_retry'), () => this.refresh()) : nothing}
+        ${this.renderHelp()}
       </section>
     `;
   }

@@ -15,7 +15,7 @@ import { html, nothing, css, type TemplateResult } from 'lit';
 import { property, query } from 'lit/decorators.js';
 import { DEFAULT_LANG } from '../../i18n/lang.ts';
 import { isSignatureReason, revocationStatusText, signatureReasonText } from '../../signing/reasons.ts';
-import type { CertificateSummary } from '../../signing/types.ts';
+import type { CertificateSummary } from '../../signing/operations.ts';
 import { EsanteElement } from '../base-element.ts';
 import { bannerModel, formatDate, formatTime, type SignatureReport } from './signature-banner.model.ts';
 import { definitionList } from '../tokens.ts';

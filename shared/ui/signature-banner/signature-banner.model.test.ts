@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { VerificationReport } from '../../signing/types.ts';
+import type { VerificationReport } from '../../signing/operations.ts';
 import { bannerModel, formatDate, formatTime } from './signature-banner.model.ts';
 
 const base: VerificationReport = {

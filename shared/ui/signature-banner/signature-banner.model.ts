@@ -9,7 +9,7 @@ import type { ResponseOf } from '../../soap/operations.ts';
 
 /**
  * The report as VerifySignature puts it on the wire (reason codes as plain strings). The service's
- * VerificationReport (shared/signing/types.ts) fits it, so the banner takes either.
+ * VerificationReport (shared/signing/operations.ts) fits it, so the banner takes either.
  */
 export type SignatureReport = ResponseOf<'VerifySignature'>['report'];
 

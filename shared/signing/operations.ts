@@ -1,9 +1,9 @@
 /**
  * Signing and verification shapes shared by the service (server-extension/src/signing/) and the
- * security zimlet. `signingOperations` holds the future SOAP operations, declared in the schema
- * language of shared/soap/schema.ts but NOT yet registered in shared/soap/operations.ts: the SOAP
- * layer adds them with `...signingOperations` when it wires the handlers. Their values are exactly
- * the TypeScript interfaces below (a type test in the service checks they stay in step).
+ * security zimlet. `signingOperations` holds the SOAP operations (GetSigningStatus, SignMessage,
+ * VerifySignature), declared in the schema language of shared/soap/schema.ts and spread into
+ * shared/soap/operations.ts. Their values are exactly the TypeScript interfaces below
+ * (server-extension/src/signing/wire-types.ts checks at compile time that they stay in step).
  */
 import type { OperationSpec } from '../soap/schema.ts';
 import type { SignatureReason } from './reasons.ts';
@@ -92,6 +92,11 @@ export interface VerificationReport {
   revocationReason?: string;
   /** When revoked: the subject of the revoked certificate (the signer's, or an intermediate CA's). */
   revokedSubject?: string;
+  /**
+   * Which answered the revocation question for each certificate below the anchor, signer first:
+   * an OCSP responder (RFC 6960, asked first), a CRL (the fallback), or none (status unknown).
+   */
+  revocationSources?: Array<'ocsp' | 'crl' | 'none'>;
   checkedAt: string;
 }
 
@@ -195,6 +200,7 @@ export const signingOperations = {
           revokedAt: { type: 'dateTime', optional: true },
           revocationReason: { type: 'string', optional: true, doc: 'RFC 5280 CRL reason name, e.g. keyCompromise' },
           revokedSubject: { type: 'string', optional: true },
+          revocationSources: { type: 'string', list: true, optional: true, doc: "per certificate below the anchor, signer first: 'ocsp' | 'crl' | 'none'" },
           checkedAt: 'dateTime',
         },
       },

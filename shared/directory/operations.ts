@@ -1,7 +1,8 @@
 /**
  * The professional directory as the caller sees it: search criteria (guide p. 8), result rows, the
- * identity card, the reference lists for the selects, and the SOAP operation shapes that will carry
- * them (to be spread into shared/soap/operations.ts by the service core; nothing here registers them).
+ * identity card, the reference lists for the selects, and the SOAP operations that carry them
+ * (`directoryOperations`, spread into shared/soap/operations.ts; handlers in
+ * server-extension/src/directory/handlers.ts).
  *
  * Directory values travel as CODES (profession "medecin-specialiste", sector "hospitalier"…);
  * the zimlet shows their labels from ListDirectoryReferences in the user's language.

@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { inspect } from 'node:util';
+import { InternalError } from './errors.ts';
 
 export interface ConfigVar {
   name: string;
@@ -34,6 +35,8 @@ export const CONFIG_VARS = [
   { name: 'ESANTE_AUTH_CACHE_SECONDS', default: '30', description: 'How long a session proved by Zimbra is trusted without asking again (0 = never cache, max 60): a Zimbra logout, lock or password change reaches the service within this time.' },
   { name: 'ESANTE_SHUTDOWN_TIMEOUT_MS', default: '10000', description: 'On SIGTERM/SIGINT, how long in-flight requests may finish before connections are closed.' },
   { name: 'ESANTE_LOG_LEVEL', default: 'info', description: 'Log level: fatal, error, warn, info, debug, trace or silent.' },
+  { name: 'ESANTE_METRICS_PORT', default: '', description: 'TCP port of the Prometheus /metrics listener, separate from the service port so that Zimbra\'s nginx location never reaches it (empty = no metrics listener; 0 = any free port; `npm start` uses 9464).' },
+  { name: 'ESANTE_METRICS_HOST', default: '127.0.0.1', description: 'Interface of the /metrics listener: loopback, or a private monitoring interface, never the public one.' },
 ] as const satisfies readonly ConfigVar[];
 
 export type ConfigVarName = (typeof CONFIG_VARS)[number]['name'];
@@ -79,12 +82,15 @@ export interface Config {
   authCacheSeconds: number;
   shutdownTimeoutMs: number;
   logLevel: LogLevel;
+  /** The Prometheus listener (ESANTE_METRICS_PORT, ESANTE_METRICS_HOST); absent: none. */
+  metrics?: { port: number; host: string };
 }
 
-export class ConfigError extends Error {
+/** A bad start configuration: the service's fault (service.internal) should it ever reach a caller. */
+export class ConfigError extends InternalError {
   override name = 'ConfigError';
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    super({ message: `Invalid configuration:\n  - ${problems.join('\n  - ')}` });
   }
 }
 
@@ -185,6 +191,12 @@ export function loadConfig(env: Env = process.env, cwd: string = process.cwd()):
     shutdownTimeoutMs: int('ESANTE_SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     logLevel,
   };
+  if (str('ESANTE_METRICS_PORT', '') !== '') {
+    const metricsHost = str('ESANTE_METRICS_HOST', '127.0.0.1');
+    if (!/^[\w.:-]+$/.test(metricsHost)) problems.push(`ESANTE_METRICS_HOST="${metricsHost}" is not a host name or address`);
+    config.metrics = { port: int('ESANTE_METRICS_PORT', 0, 0, 65535), host: metricsHost };
+    if (config.metrics.port !== 0 && config.metrics.port === config.port) problems.push('ESANTE_METRICS_PORT must differ from ESANTE_PORT (the metrics are not for the public location)');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }

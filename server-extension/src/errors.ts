@@ -1,12 +1,25 @@
 /**
- * The service's ONE error hierarchy. Each class carries a stable public `code` (shared/errors.ts),
- * the arguments of its translated text, the HTTP status of the Fault, and whether the caller
- * (soap:Client) or the service (soap:Server) is at fault. Adapters map transport failures to these
- * at their edge (e.g. zimbra/client.ts); soap/fault.ts turns any thrown value into a SOAP Fault.
+ * The service's ONE error hierarchy. Every error class of the service extends EsanteError and carries
+ * a stable public `code` (shared/errors.ts), the arguments of its translated text, the HTTP status, and
+ * whether the caller (soap:Client) or the service (soap:Server) is at fault. Adapters map transport
+ * failures to these at their edge (e.g. zimbra/client.ts, store/sqlite.ts, directory/ldap.ts).
  * (pattern: opentdf/web-sdk `src/errors.ts`)
+ *
+ * ONE wire mapper, `toPublicError` below, turns anything thrown into what a caller may see: the SOAP
+ * layer writes it as a Fault (soap/fault.ts), the JSON routes as `{error:{code,message}}`
+ * (messages/http.ts sendError), the first-login route as a page (provisioning/routes.ts). Anything that
+ * is not an EsanteError, and any error whose code is `service.internal`, is shown only as a random
+ * reference, logged with the stack.
+ *
+ * To add a failure: pick (or add, with its fr/de/en texts, in shared/<feature>/errors.ts) a code, then
+ * either throw `new CodedError(code, { args })` or declare `class XError extends CodedError` (status
+ * and side follow the code's name) or extends EsanteError with its own status and side.
  * Messages of these errors are for logs; users only see the translated text of `code`.
  */
-import { isErrorCode, type ErrorCode } from '../../shared/errors.ts';
+import { randomBytes } from 'node:crypto';
+import { errorText, type ErrorCode } from '../../shared/errors.ts';
+import type { Lang } from '../../shared/i18n/lang.ts';
+import type { Logger } from './log.ts';
 
 export type FaultSide = 'Client' | 'Server';
 
@@ -16,6 +29,11 @@ export interface EsanteErrorOptions {
   cause?: unknown;
   /** Log-only detail; defaults to the code. */
   message?: string;
+}
+
+export interface CodedErrorOptions extends EsanteErrorOptions {
+  /** For the service's own HTTP routes (401, 403, 404, 405, 429…); SOAP Faults follow the code's name. */
+  httpStatus?: number;
 }
 
 export abstract class EsanteError extends Error {
@@ -104,7 +122,7 @@ export class CodedError extends EsanteError {
   readonly code: ErrorCode;
   readonly httpStatus: number;
   readonly side: FaultSide;
-  constructor(code: ErrorCode, opts: EsanteErrorOptions = {}) {
+  constructor(code: ErrorCode, opts: CodedErrorOptions = {}) {
     super({ message: code, ...opts });
     this.code = code;
     const unavailable = code.endsWith('.unavailable');
@@ -112,21 +130,46 @@ export class CodedError extends EsanteError {
     // `*.not_found` (e.g. directory.not_found) is the caller asking for something that is not there: 404.
     const notFound = code.endsWith('.not_found');
     this.httpStatus =
-      code === 'auth.required' ? 401 : code === 'request.too_large' ? 413 : unavailable ? 503 : this.side === 'Server' ? 500 : notFound ? 404 : 400;
+      opts.httpStatus ??
+      (code === 'auth.required' ? 401 : code === 'request.too_large' ? 413 : unavailable ? 503 : this.side === 'Server' ? 500 : notFound ? 404 : 400);
   }
 }
 
+/** What a caller may see of a failure, in its language: the one shape every wire format is written from. */
+export interface PublicError {
+  httpStatus: number;
+  side: FaultSide;
+  code: ErrorCode;
+  args: ReadonlyArray<string | number>;
+  /** The translated text of `code`. */
+  message: string;
+  /** Set for service.internal: the reference shown to the user and logged with the stack. */
+  reference?: string;
+}
+
 /**
- * Ports written as separate modules (the store, the directory…) carry a public `code` of
- * shared/errors.ts on their own error classes rather than importing this hierarchy; this maps such
- * an error into it, so the Fault converter still has exactly one hierarchy to deal with.
- * Returns undefined for anything else, and for `service.internal` (both become service.internal
- * with a logged reference).
+ * THE wire mapper: any thrown value → the public error, logging what must be logged. Client
+ * mistakes are routine (debug); a dependency failure is worth a warning; anything else is a bug or
+ * an unexpected answer (error, with the stack and the reference the user is shown).
  */
-export function fromCodedError(e: unknown): EsanteError | undefined {
-  if (!(e instanceof Error) || e instanceof EsanteError) return undefined;
-  const { code, args } = e as Error & { code?: unknown; args?: unknown };
-  if (typeof code !== 'string' || !isErrorCode(code) || code === 'service.internal') return undefined;
-  const a = Array.isArray(args) ? (args as unknown[]).filter((x): x is string | number => typeof x === 'string' || typeof x === 'number') : [];
-  return new CodedError(code, { args: a, message: e.message, cause: e });
+export function toPublicError(err: unknown, lang: Lang, log: Logger): PublicError {
+  let e: EsanteError;
+  let reference: string | undefined;
+  if (err instanceof EsanteError && err.code !== 'service.internal') {
+    e = err;
+    if (e.side === 'Server') log.warn({ err: e, errorCode: e.code }, 'request failed: dependency unavailable');
+    else log.debug({ errorCode: e.code, reason: e.message }, 'request refused');
+  } else {
+    reference = randomBytes(6).toString('hex').toUpperCase();
+    e = new InternalError({ args: [reference], cause: err });
+    log.error({ err, reference }, 'internal error');
+  }
+  return {
+    httpStatus: e.httpStatus,
+    side: e.side,
+    code: e.code,
+    args: e.args,
+    message: errorText(e.code, lang, ...e.args),
+    ...(reference ? { reference } : {}),
+  };
 }

@@ -62,6 +62,14 @@ export interface Feature {
   stop?(): Promise<void>;
   /** Health of this feature's own dependencies (e.g. the directory), reported by /health. */
   health?(): Promise<boolean>;
+  /**
+   * Settles once the feature can serve (resolves) or knows it never will (rejects), for work that
+   * start() leaves running in the background (e.g. signing making the test PKI of a fresh data dir).
+   * Until every feature's ready() has resolved, /health answers 503 naming the features not ready, so
+   * a load balancer sends no traffic to an instance that would answer "unavailable". Called once,
+   * after start(). Without it a feature is ready when start() returned.
+   */
+  ready?(): Promise<void>;
 }
 
 export type FeatureFactory = (ctx: FeatureContext) => Feature | Promise<Feature>;

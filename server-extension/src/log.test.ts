@@ -1,19 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { Secret } from './config.ts';
-import { createLogger, isSecretName, redact, REDACTED } from './log.ts';
+import { isSecretName, redact, REDACTED } from './log.ts';
+import { memoryLogger } from '../test/support/memory-logger.ts';
 
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _e, cb) {
-      lines.push(chunk.toString());
-      cb();
-    },
-  });
-  return { log: createLogger({ level: 'debug', destination }), lines };
-}
+/** The tests' one capturing logger (a real pino logger writing into an array). */
+const capture = () => memoryLogger();
 
 const SECRETS = ['pw-123', 'tok-456', 'cookie-789', 'csrf-abc', '1234', 'key-def', 'otp-code', 'shh', 'Bearer xyz', 'admin-pw', 'pre-auth'];
 

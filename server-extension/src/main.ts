@@ -3,7 +3,7 @@
  * starts the service, and stops it gracefully on SIGTERM/SIGINT.
  */
 import { ConfigError, loadConfig, unknownEsanteVars } from './config.ts';
-import { ALL_CONFIG_VARS } from './features.ts';
+import { ALL_CONFIG_VARS } from './feature-list.ts';
 import { createLogger } from './log.ts';
 import { createService } from './root.ts';
 

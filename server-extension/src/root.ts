@@ -8,14 +8,15 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { SOAP_PATH } from '../../shared/paths.ts';
+import { HEALTH_PATH, SOAP_PATH } from '../../shared/paths.ts';
 import { operations } from '../../shared/soap/operations.ts';
 import { ZimbraAuthenticator, type Authenticator } from './auth/index.ts';
 import type { Config } from './config.ts';
 import { directoryFromEnv } from './directory/feature.ts';
 import type { Directory } from './directory/port.ts';
 import { systemClock, type Clock, type Feature, type FeatureFactory, type ProfessionalLookup } from './feature.ts';
-import { FEATURE_FACTORIES } from './features.ts';
+import { FEATURE_FACTORIES } from './feature-list.ts';
+import { MetricsServer, observeAudit, ServiceMetrics } from './http/metrics.ts';
 import { HttpServer, type HealthReport } from './http/server.ts';
 import { createLogger, type Logger } from './log.ts';
 import { getServiceInfo } from './operations/get-service-info.ts';
@@ -58,6 +59,12 @@ export interface Service {
   start(): Promise<string>;
   /** Graceful: stops accepting, drains in-flight requests, closes ports. Idempotent. */
   stop(): Promise<void>;
+  /** The Prometheus listener's URL (…/metrics) once started, when ESANTE_METRICS_PORT is set. */
+  readonly metricsUrl: string | undefined;
+  /** Resolves once every feature is ready (health 200 from then on, store permitting); rejects if one failed to get ready. */
+  whenReady(): Promise<void>;
+  /** Every path prefix the HTTP front serves (SOAP, health, then the features' routes): for the tests that must reach each one. */
+  readonly routePrefixes: readonly string[];
 }
 
 export async function createService(config: Config, overrides: ServiceOverrides = {}): Promise<Service> {
@@ -78,8 +85,12 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     adminUser && adminPassword ? new ZimbraAdmin(zimbra, () => ({ name: adminUser, password: adminPassword.reveal() })) : undefined;
   const authenticator = overrides.authenticator ?? new ZimbraAuthenticator(zimbra, { cacheSeconds: config.authCacheSeconds });
 
-  let store: Store | undefined = overrides.store;
   const ownsStore = !overrides.store;
+  // Metrics (http/metrics.ts): created first so that the store every feature sees is the observed one.
+  let store: Store | undefined;
+  const metrics = new ServiceMetrics(Object.keys(operations), () => store, { now: () => (overrides.clock ?? systemClock).now().getTime(), processMetrics: !!config.metrics });
+  const observed = (s: Store): Store => observeAudit(s, (e) => metrics.audited(e));
+  if (overrides.store) store = observed(overrides.store);
   const env = overrides.env ?? process.env;
   const directory = overrides.directory ?? directoryFromEnv(env);
   const ownsDirectory = !overrides.directory;
@@ -118,9 +129,18 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     location: `${config.publicUrl}${SOAP_PATH}`,
   });
 
+  // Readiness of each feature (Feature.ready): 'starting' until its ready() settles.
+  const readiness = new Map<string, 'starting' | 'ready' | 'failed'>(built.map((f) => [f.name, 'starting']));
+  let allReady: Promise<void> | undefined;
   const health = async (): Promise<HealthReport> => {
-    const ok = store ? await store.ping() : false;
-    return { status: ok ? 'ok' : 'degraded', version: VERSION, store: ok };
+    const [ok, featureHealth] = await Promise.all([
+      store ? store.ping() : Promise.resolve(false),
+      Promise.all(built.map(async (f) => ({ name: f.name, ok: f.health ? await f.health().catch(() => false) : true }))),
+    ]);
+    const starting = built.filter((f) => readiness.get(f.name) === 'starting').map((f) => f.name);
+    const down = [...new Set([...built.filter((f) => readiness.get(f.name) === 'failed').map((f) => f.name), ...featureHealth.filter((h) => !h.ok).map((h) => h.name)])];
+    const status = !ok || down.length ? 'degraded' : starting.length ? 'starting' : 'ok';
+    return { status, version: VERSION, store: ok, ...(starting.length ? { starting } : {}), ...(down.length ? { down } : {}) };
   };
   const routes = built.flatMap((f) => f.routes ?? []);
   const http = new HttpServer({
@@ -131,7 +151,10 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     shutdownTimeoutMs: config.shutdownTimeoutMs,
     log,
     authenticate: (credentials) => authenticator.authenticate(credentials),
+    onSoapAnswer: (operation, seconds, faultCode) => metrics.soap(operation, seconds, faultCode),
   });
+  const metricsServer = config.metrics ? new MetricsServer(metrics, log) : undefined;
+  let metricsUrl: string | undefined;
 
   let url: string | undefined;
   let stopping: Promise<void> | undefined;
@@ -142,25 +165,55 @@ export async function createService(config: Config, overrides: ServiceOverrides 
     },
     version: VERSION,
     log,
+    routePrefixes: [SOAP_PATH, HEALTH_PATH, ...routes.map((r) => r.prefix)],
     async start() {
       if (url) return url;
       if (!store) {
+        let opened: Store;
         if (config.store.kind === 'sqlite') {
           if (config.store.path !== ':memory:') await mkdir(dirname(config.store.path), { recursive: true });
-          store = await openStore({ kind: 'sqlite', path: config.store.path });
+          opened = await openStore({ kind: 'sqlite', path: config.store.path });
         } else {
-          store = await openStore({ kind: 'postgres', url: config.store.url.reveal() });
+          opened = await openStore({ kind: 'postgres', url: config.store.url.reveal() });
         }
-        await store.migrate();
+        await opened.migrate();
+        store = observed(opened);
       }
       for (const f of built) await f.start?.();
+      allReady = Promise.allSettled(
+        built.map(async (f) => {
+          try {
+            await f.ready?.();
+            readiness.set(f.name, 'ready');
+          } catch (err) {
+            readiness.set(f.name, 'failed');
+            throw err;
+          }
+        }),
+      ).then((results) => {
+        if (results.some((r) => r.status === 'rejected')) throw new Error(`not ready: ${built.filter((f) => readiness.get(f.name) === 'failed').map((f) => f.name).join(', ')}`);
+      });
       url = await http.listen(config.port, config.host);
-      log.info({ url, version: VERSION, store: config.store.kind, features }, 'eSanté service started');
+      if (metricsServer && config.metrics) metricsUrl = await metricsServer.listen(config.metrics.port, config.metrics.host);
+      log.info({ url, version: VERSION, store: config.store.kind, features, ...(metricsUrl ? { metrics: metricsUrl } : {}) }, 'eSanté service started');
+      // "started" = listening (health says 503 starting); "ready" = every feature can serve (health 200).
+      allReady.then(
+        () => log.info({ url }, 'eSanté service ready'),
+        (err: unknown) => log.error({ err }, 'eSanté service started but a feature could not get ready'),
+      );
       return url;
+    },
+    get metricsUrl() {
+      return metricsUrl;
+    },
+    whenReady() {
+      if (!allReady) return Promise.reject(new Error('service not started'));
+      return allReady;
     },
     stop() {
       stopping ??= (async () => {
         await http.close();
+        await metricsServer?.close();
         for (const f of [...built].reverse()) {
           try {
             await f.stop?.();

@@ -9,8 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { fold, nameKeys } from '../../shared/directory/normalize.ts';
-import type { IdentifierType, SearchCriteria } from '../../shared/directory/types.ts';
+import type { IdentifierType, SearchCriteria } from '../../shared/directory/operations.ts';
 import { EmbeddedDirectory } from '../src/directory/embedded.ts';
 import { DirectoryError } from '../src/directory/errors.ts';
 import { generateDirectory, writeDirectoryFiles } from '../src/directory/generate.ts';
@@ -73,7 +74,20 @@ const HIDDEN: DirectoryRecord = {
 /** A hidden twin sharing the public fixture's surname: it must not be counted. */
 const HIDDEN_TWIN: DirectoryRecord = { ...PUBLIC, id: 'pro-fixture-hidden-twin', givenName: 'Yannick', mail: 'yannick.van-der-berg-weiss@esante.lu', identifiers: ids('FXTWN'), confidentiality: 'hidden' };
 
-const RECORDS: DirectoryRecord[] = [...generateDirectory({ count: 600, seed: 'contract' }), PUBLIC, RESTRICTED, HIDDEN, HIDDEN_TWIN];
+/** German umlauts written with the letters and spelled out (ae/oe/ue): each must find the other. */
+const UMLAUT: DirectoryRecord = {
+  id: 'pro-fixture-umlaut', sn: 'Müller-Schäfer', givenName: 'Jörg', profession: 'medecin-generaliste', sector: 'extrahospitalier',
+  mail: 'joerg.mueller-schaefer@esante.lu', practices: [{ street: '2, Grousswee', postalCode: '3401', city: 'Düdelingen' }],
+  communities: [], identifiers: ids('FXUML'), confidentiality: 'public',
+};
+const SPELLED: DirectoryRecord = {
+  ...UMLAUT, id: 'pro-fixture-spelled', sn: 'Mueller-Schaefer', givenName: 'Joerg', mail: 'joerg.mueller-schaefer2@esante.lu',
+  practices: [{ street: '4, Grousswee', postalCode: '3401', city: 'Duedelingen' }], identifiers: ids('FXSPL'),
+};
+
+// The sandbox's seeded users come first (the fixtures below name some of them: ana.da-silva, helene.thill, marie.schmit).
+const SANDBOX_USERS = fileURLToPath(new URL('../../sandbox/seed/users.json', import.meta.url));
+const RECORDS: DirectoryRecord[] = [...generateDirectory({ count: 600, seed: 'contract', usersFile: SANDBOX_USERS }), PUBLIC, RESTRICTED, HIDDEN, HIDDEN_TWIN, UMLAUT, SPELLED];
 const workDir = mkdtempSync(join(tmpdir(), 'esante-dir-contract-'));
 const files = writeDirectoryFiles(RECORDS, workDir, { seed: 'contract' });
 after(() => rmSync(workDir, { recursive: true, force: true }));
@@ -157,6 +171,24 @@ function contract(name: string, open: () => Promise<{ dir: Directory; close: () 
       const accented = await dir.search({ name: 'WËLLENBRÜCK' });
       assert.deepEqual(accented.items.map((i) => i.id), [RESTRICTED.id]);
       assert.deepEqual((await dir.search({ name: 'wellenbruck-dupre' })).items.map((i) => i.id), [RESTRICTED.id]);
+    });
+
+    test('German umlauts and their ae/oe/ue spellings find each other (names, first names, cities)', async () => {
+      // Generated entries may share the name (a generated Müller): both fixtures must be there, and the whole answer is the oracle's.
+      const check = async (c: SearchCriteria) => {
+        const res = await allIds(dir, c);
+        for (const id of [UMLAUT.id, SPELLED.id]) assert.ok(res.ids.includes(id), `${JSON.stringify(c)} finds ${id}`);
+        assert.deepEqual(res.ids, oracle(c), `${JSON.stringify(c)}: oracle`);
+      };
+      for (const name of ['Mueller-Schaefer', 'Müller-Schäfer', 'MUELLER', 'müller', 'Mue', 'schaefer', 'Schäf', 'Muller-Schafer']) {
+        await check({ name, profession: 'medecin-generaliste' });
+      }
+      for (const firstName of ['Jörg', 'Joerg', 'jorg']) await check({ name: 'mueller-sch', firstName });
+      for (const city of ['Düdelingen', 'Duedel', 'dudelingen']) await check({ name: 'müller', city });
+      // Spelled-out umlauts do not make the e optional elsewhere, and metacharacters stay literal.
+      for (const name of ['Moeller-Schaefer', 'Mueller-Schaeferx', 'Mue*', 'M*ller', 'Mü(', 'Mue\\']) {
+        assert.deepEqual((await allIds(dir, { name, profession: 'medecin-generaliste' })).ids, [], name);
+      }
     });
 
     test('name search equals the oracle, accented or not', async () => {

@@ -16,7 +16,7 @@ import { DEFAULT_COUNT, DEFAULT_SEED, generateDirectory } from '../src/directory
 import type { DirectoryRecord } from '../src/directory/model.ts';
 import { loadConfig } from '../src/config.ts';
 import { createService, type Service } from '../src/root.ts';
-import { freePort, memoryLogger, SEED_PASSWORD } from './support/service.ts';
+import { freePort, memoryLogger, SANDBOX_SEED_USERS, SEED_PASSWORD } from './support/service.ts';
 
 let dir: string;
 let sandbox: RunningSandbox;
@@ -26,7 +26,7 @@ let lines: string[];
 let admin: { authToken: string; csrfToken: string; cookie: string };
 
 const seedMails = new Set(['marie.schmit@esante.lu', 'jean-claude.weber@esante.lu', 'sophie.muller@esante.lu', 'luc.hoffmann@esante.lu', 'ana.da-silva@esante.lu', 'helene.thill@esante.lu']);
-const directory: DirectoryRecord[] = generateDirectory({ count: DEFAULT_COUNT, seed: DEFAULT_SEED });
+const directory: DirectoryRecord[] = generateDirectory({ count: DEFAULT_COUNT, seed: DEFAULT_SEED, usersFile: SANDBOX_SEED_USERS });
 /** A listed, visible professional the sandbox has no mailbox for. */
 const newcomer = directory.find((r) => r.confidentiality === 'public' && !seedMails.has(r.mail) && !/\.\d+@/.test(r.mail))!;
 const hidden = directory.find((r) => r.confidentiality === 'hidden')!;
@@ -57,6 +57,7 @@ before(async () => {
     env: {
       ESANTE_SSO_IDP_CERT_FILE: join(dir, 'sandbox', 'idp', 'idp-cert.pem'),
       ESANTE_PREAUTH_KEY_FILE: join(dir, 'sandbox', 'preauth.key'),
+      ESANTE_DIRECTORY_SEED_USERS: SANDBOX_SEED_USERS,
     },
   });
   await service.start();

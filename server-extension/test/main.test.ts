@@ -38,6 +38,8 @@ test('main.ts starts from the environment, answers health, and exits 0 on SIGTER
       url = /"url":"(http:[^"]+)"/.exec(p.out())?.[1];
     }
     assert.ok(url, `no start line; stdout: ${p.out()} stderr: ${p.err()}`);
+    // Health is 503 "starting" until every feature is ready (signing makes its test PKI first): wait for the ready line.
+    for (let i = 0; i < 400 && !p.out().includes('"msg":"eSanté service ready"'); i++) await new Promise((r) => setTimeout(r, 50));
     const health = await fetch(`${url}${HEALTH_PATH}`);
     assert.equal(health.status, 200);
     p.child.kill('SIGTERM');

@@ -20,6 +20,7 @@ const MIME = [
   'From: Marie Schmit <marie.schmit@esante.lu>',
   `To: ${OUTSIDE}`,
   'Subject: =?utf-8?B?UsOpc3VsdGF0cyBkJ2FuYWx5c2U=?=',
+  'Date: Sun, 06 Dec 2026 21:07:52 +0000',
   'MIME-Version: 1.0',
   'Content-Type: multipart/mixed; boundary="b1"',
   '',
@@ -33,7 +34,8 @@ const MIME = [
   '--b2',
   'Content-Type: text/html; charset=utf-8',
   '',
-  '<p id="greeting">Bonjour, voici les <b>résultats</b>.</p><img src="x" onerror="parent.document.title=\'pwned\'"><script>parent.document.title="pwned"</script>',
+  '<p id="greeting">Bonjour, voici les <b>résultats</b>.</p><img src="x" onerror="parent.document.title=\'pwned\'"><script>parent.document.title="pwned"</script>' +
+    '<img src="http://remote.test/pixel.png"><dl class="headers"><dt>De</dt><dd>Dr Phish</dd></dl><svg onload="parent.document.title=\'pwned\'"></svg>',
   '--b2--',
   '--b1',
   'Content-Type: application/pdf; name="rapport.pdf"',
@@ -90,6 +92,11 @@ describe('portal page in Chromium', () => {
     const page = await context.newPage();
     const requests: string[] = [];
     page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname} ${r.postData()?.length ?? 0}`));
+    const remote: string[] = [];
+    await page.route('http://remote.test/**', (route) => {
+      remote.push(route.request().url());
+      return route.fulfill({ status: 200, contentType: 'image/png', body: '' });
+    });
     await page.goto(`${env.sandboxUrl}${SERVICE_BASE_PATH}/portal/`);
     assert.equal(await page.locator('html').getAttribute('lang'), 'fr');
     const form = page.locator('[data-testid=portal-register]');
@@ -108,11 +115,18 @@ describe('portal page in Chromium', () => {
     await page.locator('[data-testid=portal-banner-encrypted]').waitFor();
     assert.equal(await page.locator('[data-testid=portal-banner-level]').textContent(), 'L’émetteur de ce message, Marie Schmit, est authentifié de niveau 3');
     assert.match((await page.locator('dl.headers').textContent()) ?? '', /Résultats d'analyse/);
+    // The Date header in the reader's language and Luxembourg time (issue 13), not as the MTA wrote it.
+    assert.match((await page.locator('dl.headers').textContent()) ?? '', /dimanche 6 décembre 2026 (à )?22:07/);
     const body = page.frameLocator('[data-testid=portal-body-html]');
     assert.equal(await body.locator('#greeting').textContent(), 'Bonjour, voici les résultats.');
     const html = await body.locator('body').innerHTML();
     assert.ok(!/onerror|<script/i.test(html), html);
     assert.notEqual(await page.title(), 'pwned');
+    // Remote images held back (and said so); the forged header lives only in the frame's own document.
+    assert.deepEqual(remote, []);
+    assert.match((await page.locator('[data-testid=portal-images-held]').textContent()) ?? '', /Images distantes non affichées \(1\)/);
+    assert.equal(await page.locator('dl.headers').count(), 1);
+    assert.equal(await page.locator('[data-testid=portal-body-html]').getAttribute('sandbox'), 'allow-popups allow-popups-to-escape-sandbox');
     // The attachment is offered as a download of exactly its decrypted bytes.
     // (Read through the link's blob: URL: this Chromium build does not raise Playwright's download
     // event for blob: links in a fresh headless context, which says nothing about the page.)

@@ -12,6 +12,7 @@ import { Writable } from 'node:stream';
 import { SERVICE_BASE_PATH } from '../../shared/paths.ts';
 import { startSandbox, type RunningSandbox } from '../../sandbox/server/index.ts';
 import { soapAs } from '../../sandbox/server/testing.ts';
+import { dedupeMessageId, MessageIdDedupe } from '../../sandbox/server/dedupe.ts';
 import { loadConfig } from '../src/config.ts';
 import { createService, type Service } from '../src/root.ts';
 import { MasterKey, MasterKeyring } from '../src/keys/index.ts';
@@ -43,7 +44,7 @@ interface Instance {
   mailer: Mailer;
 }
 
-function instance(store: Store, ring: MasterKeyring, clock: ManualClock, mailer: Mailer, name: string, batchSize = 4): Instance {
+function instance(store: Store, ring: MasterKeyring, clock: ManualClock, mailer: Mailer, name: string, batchSize = 4, leaseMs = 60_000): Instance {
   const keys = new KeyService({ store: () => store, keyring: () => ring, clock, log, publicUrl: 'https://messagerie.esante.lu', levelBannerThreshold: 3 });
   const scheduler = new NotificationScheduler({
     store: () => store,
@@ -51,7 +52,7 @@ function instance(store: Store, ring: MasterKeyring, clock: ManualClock, mailer:
     log,
     mailer,
     messageIdDomain: 'messagerie.esante.lu',
-    leaseMs: 60_000,
+    leaseMs,
     maxAttempts: 5,
     intervalMs: 0,
     sendTimeoutMs: 1000,
@@ -63,6 +64,37 @@ function instance(store: Store, ring: MasterKeyring, clock: ManualClock, mailer:
     },
   });
   return { store, keys, scheduler, mailer };
+}
+
+/**
+ * The real store, with markSent failing as a PostgreSQL restart makes it fail (connection refused)
+ * while `down()` says so: the fault is injected at the one call the defect is about.
+ */
+function flakyMarkSent(store: Store, down: () => boolean): { store: Store; failures: () => number } {
+  let failures = 0;
+  const notifications = new Proxy(store.notifications, {
+    get(target, prop, receiver) {
+      if (prop === 'markSent')
+        return (...args: Parameters<Store['notifications']['markSent']>) => {
+          if (down()) {
+            failures++;
+            return Promise.reject(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+          }
+          return target.markSent(...args);
+        };
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
+  return { store: new Proxy(store, { get: (t, p, r) => (p === 'notifications' ? notifications : Reflect.get(t, p, r)) }), failures: () => failures };
+}
+
+/** One message of Marie to one recipient, confirmed sent: one transmission notice to send. */
+async function oneMessage(keys: KeyService, store: Store, subject: string): Promise<string> {
+  await store.accounts.create({ email: MARIE, fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$x', options: { notifyTransmission: true, notifyRead: false } });
+  const reg = await keys.register(caller(MARIE), { to: ['luc.hoffmann@esante.lu'], cc: [], subject });
+  await keys.confirmSent(caller(MARIE), { messageId: reg.messageId, containerDigest: 'G'.repeat(43), size: 1 });
+  return reg.messageId;
 }
 
 const caller = (address: string): KeyCaller => ({ address, lang: 'fr', channel: 'zimbra' });
@@ -102,18 +134,24 @@ describe('notification outbox on PostgreSQL', () => {
       smtp.mails.length = 0;
       await seed(a.keys, s1!, 8);
       // 8 transmission + 4 read notifications, raced by both instances, twice.
+      // A run resolves only once each of its sends has been accepted by the SMTP server (the catcher
+      // records a mail before its 250), and nothing else sends (intervalMs 0: no background loop). So
+      // once every run has resolved, the mailbox is complete: counted, not waited for.
+      const sent = (runs: ReadonlyArray<{ sent: number }>): number => runs.reduce((n, r) => n + r.sent, 0);
       const first = await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()]);
-      await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()]);
-      assert.equal(first[0]!.sent + first[1]!.sent, 12);
-      await smtp.waitFor(MARIE, 12);
+      const firstAgain = await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()]);
+      assert.equal(sent(first), 12);
+      assert.equal(sent(firstAgain), 0, 'the second round finds nothing left');
+      assert.equal(smtp.to(MARIE).length, 12);
       // Past the deadline: 8 × 3 − 4 opened = 20 deadline notices, created and sent once in all.
       clock.t += 6 * DAY;
       const late = await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()]);
-      await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()]);
+      const lateAgain = await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()]);
       assert.equal(late[0]!.deadlinesCreated + late[1]!.deadlinesCreated, 20);
-      const mails = await smtp.waitFor(MARIE, 32);
-      await new Promise((r) => setTimeout(r, 200)); // nothing more arrives
-      assert.equal(smtp.to(MARIE).length, 32);
+      assert.equal(sent(late) + sent(lateAgain), 20);
+      assert.equal(sent(await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()])), 0, 'nothing more to send');
+      const mails = smtp.to(MARIE);
+      assert.equal(mails.length, 32);
       assert.equal(new Set(mails.map((m) => m.messageId)).size, 32, 'no notification twice');
       assert.equal(mails.filter((m) => m.subject.startsWith('Délai de lecture dépassé')).length, 20);
       assert.equal(mails.filter((m) => m.subject.startsWith('Message chiffré lu par')).length, 4);
@@ -132,8 +170,14 @@ describe('notification outbox on PostgreSQL', () => {
     const real = createSmtpMailer(smtp.url, 'no-reply@esante.lu');
     // Instance A's SMTP connection "dies" at its third notification: the process is gone mid-run.
     let sends = 0;
+    let hung!: () => void;
+    const thirdSendHangs = new Promise<void>((r) => (hung = r));
     const dying: Mailer = {
-      send: (mail) => (++sends <= 2 ? real.send(mail) : new Promise<void>(() => undefined)),
+      send: (mail) => {
+        if (++sends <= 2) return real.send(mail);
+        hung();
+        return new Promise<void>(() => undefined);
+      },
       close: () => undefined,
     };
     const a = instance(store1, ring, clock, dying, 'A', 5);
@@ -145,8 +189,8 @@ describe('notification outbox on PostgreSQL', () => {
     smtp.mails.length = 0;
     clock.t += 6 * DAY;
     void a.scheduler.runOnce(); // never finishes: A hangs on its third send, holding five claims
-    await smtp.waitFor(MARIE, 2);
-    await new Promise((r) => setTimeout(r, 100));
+    await thirdSendHangs; // the event: A is inside its third send, its two first ones accepted
+    assert.equal(smtp.to(MARIE).length, 2);
     await store1.close().catch(() => undefined); // the process is gone
 
     // A restarted instance, before A's lease ends: nothing to take yet (the claims are A's).
@@ -159,14 +203,68 @@ describe('notification outbox on PostgreSQL', () => {
       clock.t += 61_000; // A's lease is over
       const resumed = await b.scheduler.runOnce();
       assert.equal(resumed.sent, 3);
-      const mails = await smtp.waitFor(MARIE, 6);
-      await new Promise((r) => setTimeout(r, 200));
-      assert.equal(smtp.to(MARIE).length, 6, 'six recipients past the deadline, six notices');
+      // Every send of B's runs was accepted before they resolved; A's third never left: 2 + 1 + 3.
+      const mails = smtp.to(MARIE);
+      assert.equal(mails.length, 6, 'six recipients past the deadline, six notices');
       assert.equal(new Set(mails.map((m) => m.messageId)).size, 6);
       assert.equal((await b.scheduler.runOnce()).sent, 0);
     } finally {
       real.close();
       await store2.close();
+    }
+  });
+
+  test('a store failure after the MTA accepted a mail retries the record, never the send', async () => {
+    const url = await cluster.createDatabase();
+    const clock = new ManualClock();
+    const real = await openStore({ kind: 'postgres', url, poolSize: 4 });
+    await real.migrate();
+    // Down for the first two records (the PostgreSQL restart of issue 16), then back.
+    let downFor = 2;
+    const flaky = flakyMarkSent(real, () => downFor-- > 0);
+    const a = instance(flaky.store, ring, clock, createSmtpMailer(smtp.url, 'no-reply@esante.lu'), 'A');
+    try {
+      const id = await oneMessage(a.keys, real, 'Record retried');
+      smtp.mails.length = 0;
+      const run = await a.scheduler.runOnce();
+      assert.deepEqual([run.sent, run.failed, flaky.failures()], [1, 0, 2]);
+      assert.equal(smtp.to(MARIE).length, 1, 'sent once although its record failed twice');
+      assert.deepEqual((await real.notifications.forMessage(id)).map((j) => j.state), ['sent']);
+      clock.t += 120_000; // past any lease: a pending job would be claimed and sent again now
+      assert.equal((await a.scheduler.runOnce()).sent, 0, 'recorded as sent: nothing left');
+      assert.equal(smtp.to(MARIE).length, 1);
+    } finally {
+      a.mailer.close();
+      await real.close();
+    }
+  });
+
+  test('a store down for longer than the lease: the same instance records the job later without sending it again', async () => {
+    const url = await cluster.createDatabase();
+    const clock = new ManualClock();
+    const real = await openStore({ kind: 'postgres', url, poolSize: 4 });
+    await real.migrate();
+    let down = true;
+    const flaky = flakyMarkSent(real, () => down);
+    // A lease of 1.5 s: the record's retries (100, 200, 400 ms…) run out of it quickly.
+    const a = instance(flaky.store, ring, clock, createSmtpMailer(smtp.url, 'no-reply@esante.lu'), 'A', 4, 1500);
+    try {
+      await oneMessage(a.keys, real, 'Record later');
+      smtp.mails.length = 0;
+      const first = await a.scheduler.runOnce();
+      assert.equal(first.sent, 1, 'accepted by the MTA');
+      assert.ok(flaky.failures() >= 2, `record retried (${flaky.failures()} failures)`);
+      assert.equal(smtp.to(MARIE).length, 1);
+      down = false;
+      clock.t += 2_000; // the lease is over: the job is pending and claimable again
+      const again = await a.scheduler.runOnce();
+      assert.equal(again.sent, 1, 'claimed again and recorded');
+      assert.equal(smtp.to(MARIE).length, 1, 'not sent a second time');
+      clock.t += 2_000;
+      assert.equal((await a.scheduler.runOnce()).sent, 0);
+    } finally {
+      a.mailer.close();
+      await real.close();
     }
   });
 });
@@ -239,18 +337,76 @@ describe('two full service instances on one PostgreSQL, notifying through the sa
       const r = await soapAs<{ m?: Array<{ su: string }> }>(sandbox.url, marie!, 'SearchRequest', { query: 'in:inbox', types: 'message', limit: 100 });
       return (r.m ?? []).map((m) => m.su);
     };
-    let subjects: string[] = [];
-    for (let i = 0; i < 50 && subjects.length < 9; i++) {
-      subjects = (await inbox()).filter((s) => /Bilan \d/.test(s));
-      if (subjects.length < 9) await new Promise((r) => setTimeout(r, 100));
-    }
-    await new Promise((r) => setTimeout(r, 300));
-    subjects = (await inbox()).filter((s) => /Bilan \d/.test(s));
+    // Nothing is left to send on either instance, so the 9 counted above are all there will be.
+    assert.equal((await both()).reduce((n, r) => n + r.sent, 0), 0, 'nothing more to send');
+    // The sandbox files a mail into the Inbox before its SMTP 250 (sandbox/server/mail.ts onData), and
+    // each run resolved after its sends were accepted: the Inbox is complete now, no waiting.
+    const subjects = (await inbox()).filter((s) => /Bilan \d/.test(s));
     assert.equal(subjects.length, 9, subjects.join('\n'));
     for (let i = 0; i < 3; i++) {
       assert.equal(subjects.filter((s) => s === `Message chiffré envoyé : « Bilan ${i} »`).length, 1);
       assert.equal(subjects.filter((s) => s === `Message chiffré lu par luc.hoffmann@esante.lu : « Bilan ${i} »`).length, 1);
       assert.equal(subjects.filter((s) => s === `Délai de lecture dépassé (sophie.muller@esante.lu) : « Bilan ${i} »`).length, 1);
     }
+  });
+
+  test('a crash-window double (MTA accepted, process gone before the record) reaches the mailbox once', async () => {
+    const url = await cluster.createDatabase();
+    const clock = new ManualClock();
+    const ring = new MasterKeyring(MasterKey.generate());
+    const storeA = await openStore({ kind: 'postgres', url, poolSize: 2 });
+    await storeA.migrate();
+    const smtpUrl = `smtp://127.0.0.1:${sandbox.smtpPort}`;
+    const realA = createSmtpMailer(smtpUrl, 'no-reply@esante.lu');
+    // A's MTA accepts the mail (the sandbox files it before its 250), then A dies before markSent.
+    let accepted!: () => void;
+    const acceptedThenDied = new Promise<void>((r) => (accepted = r));
+    const dying: Mailer = {
+      send: async (mail) => {
+        await realA.send(mail);
+        accepted();
+        return new Promise<void>(() => undefined);
+      },
+      close: () => realA.close(),
+    };
+    const a = instance(storeA, ring, clock, dying, 'A');
+    const subject = `Fenêtre ${Date.now()}`;
+    await oneMessage(a.keys, storeA, subject);
+    void a.scheduler.runOnce();
+    await acceptedThenDied;
+    await storeA.close().catch(() => undefined);
+
+    const storeB = await openStore({ kind: 'postgres', url, poolSize: 2 });
+    const b = instance(storeB, ring, clock, createSmtpMailer(smtpUrl, 'no-reply@esante.lu'), 'B');
+    try {
+      clock.t += 61_000; // A's lease is over: B takes the job and sends it again, same Message-ID
+      assert.equal((await b.scheduler.runOnce()).sent, 1, 'the second copy was accepted by the MTA too');
+      const marie = await loginAs(sandbox.url, MARIE, SEED_PASSWORD);
+      const r = await soapAs<{ m?: Array<{ su: string }> }>(sandbox.url, marie, 'SearchRequest', { query: 'in:inbox', types: 'message', limit: 100 });
+      const copies = (r.m ?? []).filter((m) => m.su === `Message chiffré envoyé : « ${subject} »`);
+      assert.equal(copies.length, 1, 'Zimbra (here the sandbox, dedupe.ts) files one copy per Message-ID and mailbox');
+    } finally {
+      realA.close();
+      b.mailer.close();
+      await storeB.close();
+    }
+  });
+});
+
+describe('the sandbox’s LMTP dedupe, as ZimbraLmtpBackend’s', () => {
+  test('same id to the same mailbox only; Resent-Message-ID first; LRU of the cache size', () => {
+    const d = new MessageIdDedupe(2);
+    d.add('<a@x>', 'marie');
+    assert.equal(d.isDuplicate('<a@x>', 'marie'), true);
+    assert.equal(d.isDuplicate('<a@x>', 'luc'), false, 'another mailbox gets its copy');
+    assert.equal(d.isDuplicate(null, 'marie'), false, 'no Message-ID: never a duplicate');
+    d.add('<b@x>', 'marie');
+    d.isDuplicate('<a@x>', 'marie'); // a lookup makes <a@x> the most recent
+    d.add('<c@x>', 'marie'); // evicts the least recently used: <b@x>
+    assert.deepEqual(['<a@x>', '<b@x>', '<c@x>'].map((id) => d.isDuplicate(id, 'marie')), [true, false, true]);
+    const raw = (h: string) => Buffer.from(`${h}Subject: x\r\n\r\nMessage-ID: <body@x>\r\n`);
+    assert.equal(dedupeMessageId(raw('Message-ID:\r\n <folded@x>\r\n')), '<folded@x>');
+    assert.equal(dedupeMessageId(raw('Resent-Message-ID: <r2@x>\r\nResent-Message-ID: <r1@x>\r\nMessage-ID: <m@x>\r\n')), '<r2@x>');
+    assert.equal(dedupeMessageId(raw('')), null, 'a Message-ID in the body is not the header');
   });
 });

@@ -1,7 +1,7 @@
 /** The messages store contract (store.messages.contract.ts) on SQLite and on a private PostgreSQL. */
 import { after, before } from 'node:test';
 import { openStore } from '../src/store/index.ts';
-import { describeMessagesStoreContract } from '../src/store/store.messages.contract.ts';
+import { describeMessagesStoreContract } from './support/store.messages.contract.ts';
 import { startPostgres, type TestPostgres } from './support/postgres.ts';
 
 describeMessagesStoreContract('SQLite', () => openStore({ kind: 'sqlite', path: ':memory:' }));

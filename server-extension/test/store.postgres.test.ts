@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { LATEST_SCHEMA_VERSION, openStore, type Store } from '../src/store/index.ts';
-import { describeStoreContract } from '../src/store/store.contract.ts';
+import { describeStoreContract } from './support/store.contract.ts';
 import { startPostgres, type TestPostgres } from './support/postgres.ts';
 
 let cluster: TestPostgres;

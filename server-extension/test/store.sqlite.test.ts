@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import Database from 'better-sqlite3';
 import { LATEST_SCHEMA_VERSION, openStore } from '../src/store/index.ts';
-import { describeStoreContract } from '../src/store/store.contract.ts';
+import { describeStoreContract } from './support/store.contract.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'esante-store-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

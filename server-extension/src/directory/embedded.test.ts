@@ -7,7 +7,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fold, nameKeys } from '../../../shared/directory/normalize.ts';
-import type { SearchCriteria } from '../../../shared/directory/types.ts';
+import type { SearchCriteria } from '../../../shared/directory/operations.ts';
 import { EmbeddedDirectory } from './embedded.ts';
 import { generateDirectory } from './generate.ts';
 import { searchKeys, type DirectoryRecord } from './model.ts';

@@ -19,7 +19,7 @@
  *   search's cost.
  */
 import { type AllowedCodes, type NormalisedCriteria, restrictedMayMatch } from '../../../shared/directory/criteria.ts';
-import type { DirectoryReferences, PageRequest, Professional, SearchCriteria, SearchResult } from '../../../shared/directory/types.ts';
+import type { DirectoryReferences, PageRequest, Professional, SearchCriteria, SearchResult } from '../../../shared/directory/operations.ts';
 import { readNdjson } from './generate.ts';
 import { type DirectoryRecord, displayName, identifierKey, searchKeys, toCard, toSummary } from './model.ts';
 import { type Directory, type ListedProfessional, checkId, checkMail, prepareSearch } from './port.ts';

@@ -3,7 +3,7 @@
  * context, and answers its SOAP handlers (see ../feature.ts).
  *
  * SOAP handlers (SearchProfessionals, GetProfessional, ListDirectoryReferences) are in handlers.ts;
- * their shapes are shared/directory/types.ts `directoryOperations`. The Directory itself is built
+ * their shapes are shared/directory/operations.ts `directoryOperations`. The Directory itself is built
  * (directoryFromEnv) and closed by the composition root, which also serves other features'
  * ProfessionalLookup from it; this feature only uses `ctx.directory`.
  */
@@ -19,7 +19,8 @@ import type { Directory } from './port.ts';
 /** Environment variables this feature reads (listed in the README's configuration table). */
 export const directoryConfigVars = [
   { name: 'ESANTE_DIRECTORY', default: 'embedded', description: 'Professional directory adapter: embedded (in-process index of synthetic data) or ldap (the eSanté LDAP directory, HPD schema in server-extension/ldap/).' },
-  { name: 'ESANTE_DIRECTORY_SEED', default: '', description: 'embedded: NDJSON seed written by server-extension/src/directory/generate.ts; empty = the default synthetic directory (300 entries, seed "esante", sandbox users included).' },
+  { name: 'ESANTE_DIRECTORY_SEED', default: '', description: 'embedded: NDJSON seed written by server-extension/src/directory/generate.ts; empty = the default synthetic directory (300 entries, seed "esante", preceded by the ESANTE_DIRECTORY_SEED_USERS).' },
+  { name: 'ESANTE_DIRECTORY_SEED_USERS', default: '', description: 'embedded, without ESANTE_DIRECTORY_SEED: JSON file whose users[] are listed first, public (npm start names the sandbox\'s sandbox/seed/users.json, so its people are in the directory); empty = synthetic entries only.' },
   { name: 'ESANTE_LDAP_URL', default: '', description: 'ldap: ldap:// or ldaps:// URL of the directory (required with ESANTE_DIRECTORY=ldap).' },
   { name: 'ESANTE_LDAP_BIND_DN', default: '', description: 'ldap: DN of the service\'s read-only account (required with ESANTE_DIRECTORY=ldap).' },
   { name: 'ESANTE_LDAP_PASSWORD_FILE', default: '', description: 'ldap: file holding that account\'s password (required with ESANTE_DIRECTORY=ldap; the password itself is never put in the environment).' },
@@ -79,7 +80,10 @@ export function readDirectoryConfig(env: Env, cwd: string = process.cwd()): Dire
     if (kind !== 'embedded') problems.push(`ESANTE_DIRECTORY="${kind}" must be embedded or ldap`);
     const seed = str('ESANTE_DIRECTORY_SEED');
     if (seed && !existsSync(resolve(cwd, seed))) problems.push(`ESANTE_DIRECTORY_SEED: file ${seed} does not exist`);
-    config = seed ? { kind: 'embedded', seedFile: resolve(cwd, seed) } : { kind: 'embedded' };
+    // The service never reads the sandbox's files on its own: a development start names them (scripts/start.mjs).
+    const users = str('ESANTE_DIRECTORY_SEED_USERS');
+    if (users && !existsSync(resolve(cwd, users))) problems.push(`ESANTE_DIRECTORY_SEED_USERS: file ${users} does not exist`);
+    config = seed ? { kind: 'embedded', seedFile: resolve(cwd, seed) } : users ? { kind: 'embedded', usersFile: resolve(cwd, users) } : { kind: 'embedded' };
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -1,15 +1,18 @@
 import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateDirectory, mailLocalPart, readNdjson, writeDirectoryFiles } from './generate.ts';
+import { generateDirectory, readNdjson, writeDirectoryFiles } from './generate.ts';
+import { mailLocalPart } from '../../../shared/provisioning/address.ts';
 import { directoryReferences } from './reference.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'esante-gen-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-const sandbox = JSON.parse(readFileSync(new URL('../../../sandbox/seed/users.json', import.meta.url), 'utf8')) as {
+const SANDBOX_USERS = new URL('../../../sandbox/seed/users.json', import.meta.url);
+const sandbox = JSON.parse(readFileSync(SANDBOX_USERS, 'utf8')) as {
   users: Array<{ givenName: string; sn: string; mail: string }>;
 };
 
@@ -23,8 +26,11 @@ test('same seed, same bytes; another seed, other data', () => {
   assert.deepEqual(readNdjson(a.ndjson), generateDirectory({ count: 400, seed: 's1' }));
 });
 
-test('sandbox users come first, public, with their mail and names', () => {
-  const recs = generateDirectory({ count: 50, seed: 'x' });
+test('named seed users come first, public, with their mail and names; none unless named', () => {
+  const recs = generateDirectory({ count: 50, seed: 'x', usersFile: fileURLToPath(SANDBOX_USERS) });
+  assert.ok(sandbox.users.length > 0);
+  const plain = generateDirectory({ count: 50, seed: 'x' });
+  assert.ok(!plain.some((r) => sandbox.users.some((u) => u.mail === r.mail)), 'the service reads no sandbox file unless it is named');
   sandbox.users.forEach((u, i) => {
     const r = recs[i]!;
     assert.equal(r.mail, u.mail);
@@ -74,11 +80,9 @@ test('ids, mails and identifiers are unique; identifiers are visibly synthetic',
   }
 });
 
-test('mail local part follows the guide rule', () => {
-  assert.equal(mailLocalPart('Hélène', 'Thill'), 'helene.thill');
-  assert.equal(mailLocalPart('Ana', 'Da Silva'), 'ana.da-silva');
-  assert.equal(mailLocalPart('Jürgen', 'Weiß'), 'jurgen.weiss');
-  assert.equal(mailLocalPart('Léa', "D'Aurelio"), 'lea.daurelio');
+test('every generated mail is the address first login gives that person (shared/provisioning/address.ts)', () => {
+  const recs = generateDirectory({ count: 2000, seed: 'mail' });
+  for (const r of recs) assert.equal(r.mail.replace(/(\.\d+)?@esante\.lu$/, ''), mailLocalPart(r.givenName, r.sn), r.mail);
 });
 
 test('LDIF encodes non-ASCII values in base64 and keeps one entry per record', () => {

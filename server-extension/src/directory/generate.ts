@@ -1,7 +1,7 @@
 /**
  * Deterministic generator of a synthetic Luxembourg professional directory.
  *
- *   node --import tsx server-extension/src/directory/generate.ts --count N --seed S --out DIR [--base-dn DN]
+ *   node --import tsx server-extension/src/directory/generate.ts --count N --seed S --out DIR [--base-dn DN] [--users FILE]
  *
  * writes DIR/directory.ldif (for slapadd), DIR/directory.ndjson (the embedded directory's seed, one
  * DirectoryRecord per line) and DIR/directory.meta.json (count, seed, base DN, counts per level).
@@ -15,21 +15,22 @@
  *     real numbering (see data/identifiers.md): the RNRPP value in particular is NOT a 13-digit
  *     matricule and cannot pass the Luhn/Verhoeff checks of one;
  *   - street numbers and street names are generic.
- * The sandbox users (sandbox/seed/users.json) are always the first entries, public, same mail and names.
+ * The users of `usersFile` / `--users FILE` (in development the sandbox's sandbox/seed/users.json) are the
+ * first entries, public, same mail and names; this module never reads that file unless it is named.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { fold } from '../../../shared/directory/normalize.ts';
-import type { Confidentiality, IdentifierType, PracticePlace, ProfessionalIdentifier } from '../../../shared/directory/types.ts';
+import { mailLocalPart } from '../../../shared/provisioning/address.ts';
+import type { Confidentiality, IdentifierType, PracticePlace, ProfessionalIdentifier } from '../../../shared/directory/operations.ts';
 import { type DirectoryRecord, PROFESSIONALS_RDN, toLdapAttributes } from './model.ts';
 import { type RawEstablishment, type RawLocality, communityCodes, rawData, sectorOfEstablishment } from './reference.ts';
 
 export const DEFAULT_BASE_DN = 'dc=HPD,dc=esante,dc=lu';
 export const DEFAULT_COUNT = 300;
 export const DEFAULT_SEED = 'esante';
-const SANDBOX_USERS = fileURLToPath(new URL('../../../sandbox/seed/users.json', import.meta.url));
 
 // ---- seeded PRNG (xmur3 string hash → sfc32): small, fast, well distributed, reproducible everywhere ----
 
@@ -154,8 +155,8 @@ const BASE32 = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 export interface GenerateOptions {
   count?: number;
   seed?: string;
-  /** Path of the sandbox users file; the default is the repository's. */
-  sandboxUsersFile?: string;
+  /** JSON file whose users[] come first (the sandbox's seed in development); none by default. */
+  usersFile?: string;
 }
 
 interface SandboxUser {
@@ -163,22 +164,23 @@ interface SandboxUser {
   locality: string; postalCode: string; establishment: string | null; lang: string;
 }
 
-/** The guide's address rule (p. 4): prenom.nom, lowercased, accents removed, spaces → '-'. */
-export function mailLocalPart(givenName: string, sn: string): string {
-  const part = (s: string) =>
-    s.normalize('NFKD').replace(/\p{M}+/gu, '').replace(/ß/g, 'ss').toLowerCase()
-      .replace(/['’`´]/g, '').replace(/\s+/g, '-').replace(/[^a-z0-9-]/g, '');
-  return `${part(givenName)}.${part(sn)}`;
+/**
+ * The guide's address rule (p. 4), the one first login applies (shared/provisioning/address.ts):
+ * every generated name is Latin and short, so a null there is a bug in the name lists.
+ */
+function generatedLocalPart(givenName: string, sn: string): string {
+  const local = mailLocalPart(givenName, sn);
+  if (local === null) throw new Error(`generate: no address for ${givenName} ${sn}`);
+  return local;
 }
 
 export function generateDirectory(options: GenerateOptions = {}): DirectoryRecord[] {
   const count = options.count ?? DEFAULT_COUNT;
   const rng = new Rng(options.seed ?? DEFAULT_SEED);
   const d = rawData();
-  // The sandbox's seeded users (development and e2e) are always listed when their file is there; a
-  // deployed service bundle has no sandbox, and its embedded directory is then purely synthetic.
-  const usersFile = options.sandboxUsersFile ?? (existsSync(SANDBOX_USERS) ? SANDBOX_USERS : undefined);
-  const users = usersFile ? (JSON.parse(readFileSync(usersFile, 'utf8')) as { users: SandboxUser[] }).users : [];
+  // Named seeded users (development and e2e: the sandbox's) come first; without a file the directory is
+  // purely synthetic, as in a deployed bundle, which has no sandbox.
+  const users = options.usersFile ? (JSON.parse(readFileSync(options.usersFile, 'utf8')) as { users: SandboxUser[] }).users : [];
 
   const surnames = [...d.names.surnames.map((s) => s.surname), ...EXTRA_SURNAMES];
   const firstNames = d.names.firstNames.map((f) => f.firstName);
@@ -333,7 +335,7 @@ export function generateDirectory(options: GenerateOptions = {}): DirectoryRecor
     // Namesakes get prenom.nom.2@, .3@… (a counter per local part keeps this linear at 100k+ entries).
     const pair = `${givenName}\u0000${sn}`;
     let local = mailParts.get(pair);
-    if (local === undefined) mailParts.set(pair, (local = mailLocalPart(givenName, sn)));
+    if (local === undefined) mailParts.set(pair, (local = generatedLocalPart(givenName, sn)));
     const mail = unique(usedMails, () => {
       const n = (mailCounters.get(local) ?? 0) + 1;
       mailCounters.set(local, n);
@@ -437,13 +439,14 @@ function main(): void {
       seed: { type: 'string', default: DEFAULT_SEED },
       out: { type: 'string' },
       'base-dn': { type: 'string', default: DEFAULT_BASE_DN },
+      users: { type: 'string' },
     },
   });
   const count = Number(values.count);
   if (!Number.isInteger(count) || count < 1 || count > 5_000_000) throw new Error('--count must be an integer between 1 and 5000000');
   if (!values.out) throw new Error('--out DIR is required');
   const started = performance.now();
-  const records = generateDirectory({ count, seed: values.seed });
+  const records = generateDirectory({ count, seed: values.seed, usersFile: values.users ? resolve(values.users) : undefined });
   const files = writeDirectoryFiles(records, resolve(values.out), { seed: values.seed, baseDN: values['base-dn'] });
   const ms = Math.round(performance.now() - started);
   process.stdout.write(`generated ${records.length} entries (seed ${JSON.stringify(values.seed)}) in ${ms} ms\n  ${files.ldif}\n  ${files.ndjson}\n  ${files.meta}\n`);

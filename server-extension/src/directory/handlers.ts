@@ -5,13 +5,13 @@
  * only translate between the wire and the port:
  * - DirectoryError request.invalid names a field: it becomes InvalidRequestError with the field's
  *   name in the caller's language (shared/directory/fields.ts), so the Fault says which field is wrong;
- * - search.criteria_required and directory.unavailable travel by their code (errors.ts fromCodedError:
+ * - search.criteria_required and directory.unavailable travel as DirectoryError, a CodedError (errors.ts:
  *   Client 400 and Server 503);
  * - an unknown OR hidden id answers the same Fault directory.not_found (Client 404): the card of a
  *   hidden professional is never confirmed.
  */
 import { fieldLabel } from '../../../shared/directory/fields.ts';
-import type { SearchCriteria } from '../../../shared/directory/types.ts';
+import type { SearchCriteria } from '../../../shared/directory/operations.ts';
 import type { Lang } from '../../../shared/i18n/lang.ts';
 import { CodedError, InvalidRequestError } from '../errors.ts';
 import type { Handler, HandlerRegistry } from '../soap/handlers.ts';
@@ -28,7 +28,7 @@ async function translated<T>(lang: Lang, call: () => Promise<T>): Promise<T> {
     return await call();
   } catch (e) {
     if (e instanceof DirectoryError && e.code === 'request.invalid') {
-      throw new InvalidRequestError(fieldLabel(e.args[0] ?? 'criteria', lang), { cause: e, message: `directory refused field ${e.args[0] ?? '?'}` });
+      throw new InvalidRequestError(fieldLabel(String(e.args[0] ?? 'criteria'), lang), { cause: e, message: `directory refused field ${e.args[0] ?? '?'}` });
     }
     throw e;
   }

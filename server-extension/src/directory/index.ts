@@ -17,6 +17,8 @@ export type DirectoryConfig =
       kind: 'embedded';
       /** NDJSON written by generate.ts; absent: the default synthetic directory, generated in memory. */
       seedFile?: string;
+      /** Without seedFile: users[] listed first (generate.ts `usersFile`), e.g. the sandbox's seeded people. */
+      usersFile?: string;
     }
   | {
       kind: 'ldap';
@@ -36,6 +38,6 @@ export function createDirectory(config: DirectoryConfig): Directory {
     return new LdapDirectory({ ...options, password: password.reveal() });
   }
   if (config.seedFile) return EmbeddedDirectory.fromSeedFile(config.seedFile);
-  // The same entries as `generate.ts` with its defaults, so the sandbox and the LDIF agree.
-  return new EmbeddedDirectory(generateDirectory({ count: DEFAULT_COUNT, seed: DEFAULT_SEED }));
+  // The same entries as `generate.ts` with its defaults and the same users file, so the sandbox and the LDIF agree.
+  return new EmbeddedDirectory(generateDirectory({ count: DEFAULT_COUNT, seed: DEFAULT_SEED, usersFile: config.usersFile }));
 }

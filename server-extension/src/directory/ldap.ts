@@ -21,7 +21,7 @@
  */
 import { AndFilter, Client, EqualityFilter, type Filter, OrFilter, SubstringFilter } from 'ldapts';
 import { type AllowedCodes, type NormalisedCriteria, restrictedMayMatch } from '../../../shared/directory/criteria.ts';
-import type { DirectoryReferences, PageRequest, Professional, SearchCriteria, SearchResult } from '../../../shared/directory/types.ts';
+import type { DirectoryReferences, PageRequest, Professional, SearchCriteria, SearchResult } from '../../../shared/directory/operations.ts';
 import { DirectoryError } from './errors.ts';
 import { LDAP_ATTRIBUTES, PROFESSIONALS_RDN, displayName, fromLdapEntry, identifierKey, toCard, toSummary } from './model.ts';
 import { type Directory, type ListedProfessional, checkId, checkMail, prepareSearch } from './port.ts';

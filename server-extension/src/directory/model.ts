@@ -12,8 +12,8 @@ import type {
   Professional,
   ProfessionalIdentifier,
   ProfessionalSummary,
-} from '../../../shared/directory/types.ts';
-import { IDENTIFIER_TYPES } from '../../../shared/directory/types.ts';
+} from '../../../shared/directory/operations.ts';
+import { IDENTIFIER_TYPES } from '../../../shared/directory/operations.ts';
 
 export interface DirectoryRecord {
   /** Opaque, stable id (LDAP `uid`). */

@@ -21,7 +21,7 @@
  *   DirectoryError directory.unavailable, never a hang.
  */
 import { type AllowedCodes, type NormalisedCriteria, checkCriteria, checkPage } from '../../../shared/directory/criteria.ts';
-import type { DirectoryReferences, PageRequest, Professional, SearchCriteria, SearchResult } from '../../../shared/directory/types.ts';
+import type { DirectoryReferences, PageRequest, Professional, SearchCriteria, SearchResult } from '../../../shared/directory/operations.ts';
 import { DirectoryError } from './errors.ts';
 
 export interface Directory {

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fold } from '../../../shared/directory/normalize.ts';
 import type { AllowedCodes } from '../../../shared/directory/criteria.ts';
-import type { DirectoryReferences, ReferenceItem, SpecialtyReference } from '../../../shared/directory/types.ts';
+import type { DirectoryReferences, ReferenceItem, SpecialtyReference } from '../../../shared/directory/operations.ts';
 
 const DATA_DIR = fileURLToPath(new URL('./data/', import.meta.url));
 

@@ -2,7 +2,8 @@
  * The service's HTTP front: routes under /service/extension/esante/ (the URL space Zimbra's nginx
  * forwards to us, like it does for Java extensions in ExtensionDispatcherServlet):
  *   soap        POST a SOAP 1.1 request; GET ?wsdl for the WSDL
- *   health      GET: {status, version, store} (200 ok / 503 degraded), for load balancers
+ *   health      GET: {status, version, store[, starting][, down]} (200 ok / 503 starting or degraded),
+ *               for load balancers: 503 until every feature is ready (root.ts), naming the parts
  *   anything else: 404.
  * Bodies are counted while they arrive and refused past the limit without being buffered whole.
  * close() stops accepting, lets in-flight requests finish (bounded), then closes every socket.
@@ -17,12 +18,18 @@ import { MalformedRequestError, RequestTooLargeError } from '../errors.ts';
 import type { HttpRoute } from '../feature.ts';
 import type { Logger } from '../log.ts';
 import type { SoapEndpoint } from '../soap/endpoint.ts';
+import { applySecurityHeaders } from './headers.ts';
 import { toFault } from '../soap/fault.ts';
 
 export interface HealthReport {
-  status: 'ok' | 'degraded';
+  /** ok: serve traffic; starting: a feature is not ready yet; degraded: the store or a feature is down. */
+  status: 'ok' | 'starting' | 'degraded';
   version: string;
   store: boolean;
+  /** Features still getting ready (e.g. ["signing"] while a fresh test PKI is made); only when not empty. */
+  starting?: string[];
+  /** Features whose dependencies do not answer or that failed to start; only when not empty. */
+  down?: string[];
 }
 
 export interface HttpServerDeps {
@@ -40,9 +47,15 @@ export interface HttpServerDeps {
    * (security review finding 1). The result is cached, so the endpoint's own check costs nothing.
    */
   authenticate?: (credentials: Credentials) => Promise<unknown>;
+  /** Told of every SOAP answer (metrics.ts): operation when known, seconds since the headers, Fault code. */
+  onSoapAnswer?: (operation: string | undefined, seconds: number, faultCode: string | undefined) => void;
 }
 
 const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8';
+/** Lingering close after an early answer (see #answerAndLinger): nginx's defaults. */
+const LINGER_TOTAL_MS = 30_000;
+const LINGER_IDLE_MS = 5_000;
+const LINGER_MAX_BYTES = 64 * 1024 * 1024;
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name.toLowerCase()];
@@ -142,7 +155,8 @@ export class HttpServer {
     const requestId = randomUUID();
     const log = this.#deps.log.child({ requestId });
     let faultCode: string | undefined;
-    res.setHeader('X-Content-Type-Options', 'nosniff');
+    // The one set of security headers (CSP, nosniff, no-referrer, frame options) on every answer: headers.ts.
+    applySecurityHeaders(req, res);
     res.setHeader('Cache-Control', 'no-store');
     // During shutdown, tell keep-alive clients not to send another request on this socket, and
     // close sockets that became idle once their last response went out.
@@ -159,7 +173,9 @@ export class HttpServer {
           res.writeHead(200, { 'Content-Type': SOAP_CONTENT_TYPE });
           res.end(req.method === 'HEAD' ? undefined : this.#deps.soap.wsdl);
         } else if (req.method === 'POST') {
-          faultCode = await this.#soap(req, res, requestId, log);
+          const answer = await this.#soap(req, res, requestId, log);
+          faultCode = answer.faultCode;
+          this.#deps.onSoapAnswer?.(answer.operation, (performance.now() - started) / 1000, faultCode);
         } else {
           res.writeHead(405, { Allow: 'GET, POST', 'Content-Type': 'text/plain; charset=utf-8' });
           res.end('Use POST for SOAP requests, GET ?wsdl for the WSDL.\n');
@@ -181,8 +197,9 @@ export class HttpServer {
       if (!res.headersSent) res.writeHead(f.httpStatus, { 'Content-Type': SOAP_CONTENT_TYPE });
       res.end(f.xml);
     } finally {
-      // Path only: query strings may carry tokens.
-      log.info({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started), faultCode }, 'request');
+      // Path only: query strings may carry tokens. At debug: one line per request only when asked
+      // (ESANTE_LOG_LEVEL=debug); failures are logged at their own level by the wire mapper (errors.ts).
+      log.debug({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started), faultCode }, 'request');
     }
   }
 
@@ -205,16 +222,57 @@ export class HttpServer {
     }
   }
 
-  /** Answer now and drop the connection: the rest of the body is discarded, never stored. */
-  #dropUnreadBody(req: IncomingMessage, res: ServerResponse): void {
-    res.setHeader('Connection', 'close');
-    res.once('finish', () => {
-      req.resume();
-      setTimeout(() => req.socket.destroy(), 1_000).unref();
-    });
+  /**
+   * Answers at once without reading the rest of the body, and lets the connection go only once the
+   * client has finished sending (the rest is read and discarded, never stored). Closing earlier
+   * makes a client that uploads the whole body before reading (Node's fetch, curl, a proxy) fail
+   * with EPIPE / ECONNRESET and never see the Fault. This is nginx's "lingering close"
+   * (ngx_http_core_module: lingering_close, lingering_time 30s, lingering_timeout 5s), with the
+   * same bounds plus a byte bound, so a client that never stops cannot hold the socket.
+   * - The Fault is written at once, chunked, and the response is ended only when the body is in:
+   *   Node's server closes a `Connection: close` socket at the response's end, and Node's own HTTP
+   *   client (the sandbox proxy, any Node caller) stops sending the body once a response is
+   *   complete and then hangs. A client that reads early sees the Fault at once; the response
+   *   completes when its upload does (or when a bound is hit and the socket is dropped).
+   * - No `Connection: close` from us (same reason): once drained, the connection is a normal one.
+   */
+  #answerAndLinger(req: IncomingMessage, res: ServerResponse, status: number, body: string): void {
+    if (req.complete) {
+      res.writeHead(status, { 'Content-Type': SOAP_CONTENT_TYPE });
+      res.end(body);
+      return;
+    }
+    res.writeHead(status, { 'Content-Type': SOAP_CONTENT_TYPE });
+    res.write(body);
+    let discarded = 0;
+    const maxDiscard = Math.max(LINGER_MAX_BYTES, 4 * this.#deps.maxRequestBytes);
+    let idle: NodeJS.Timeout | undefined;
+    const done = (destroy: boolean) => {
+      clearTimeout(total);
+      clearTimeout(idle);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      res.end();
+      if (destroy) req.socket.destroy();
+    };
+    const onData = (chunk: Buffer) => {
+      discarded += chunk.length;
+      if (discarded > maxDiscard) return done(true);
+      clearTimeout(idle);
+      idle = setTimeout(() => done(true), LINGER_IDLE_MS).unref();
+    };
+    const onEnd = () => done(false);
+    const onError = () => done(true);
+    const total = setTimeout(() => done(true), LINGER_TOTAL_MS).unref();
+    idle = setTimeout(() => done(true), LINGER_IDLE_MS).unref();
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.resume();
   }
 
-  async #soap(req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger): Promise<string | undefined> {
+  async #soap(req: IncomingMessage, res: ServerResponse, requestId: string, log: Logger): Promise<{ faultCode?: string; operation?: string }> {
     const acceptLanguage = header(req, 'accept-language');
     const lang = pickLang(acceptLanguage);
     const credentials = { authToken: readCookie(header(req, 'cookie'), AUTH_COOKIE), csrfToken: header(req, CSRF_HEADER) };
@@ -223,10 +281,8 @@ export class HttpServer {
         await this.#deps.authenticate(credentials);
       } catch (e) {
         const f = toFault(e, lang, log);
-        this.#dropUnreadBody(req, res);
-        res.writeHead(f.httpStatus, { 'Content-Type': SOAP_CONTENT_TYPE });
-        res.end(f.xml);
-        return f.code;
+        this.#answerAndLinger(req, res, f.httpStatus, f.xml);
+        return { faultCode: f.code };
       }
     }
     let xml: string;
@@ -242,10 +298,12 @@ export class HttpServer {
       }
     } catch (e) {
       const f = toFault(e, lang, log);
-      if (e instanceof RequestTooLargeError) this.#dropUnreadBody(req, res);
-      res.writeHead(f.httpStatus, { 'Content-Type': SOAP_CONTENT_TYPE });
-      res.end(f.xml);
-      return f.code;
+      if (e instanceof RequestTooLargeError) this.#answerAndLinger(req, res, f.httpStatus, f.xml);
+      else {
+        res.writeHead(f.httpStatus, { 'Content-Type': SOAP_CONTENT_TYPE });
+        res.end(f.xml);
+      }
+      return { faultCode: f.code };
     }
 
     // One controller per call, aborted when the client goes away before the answer or at shutdown.
@@ -269,6 +327,6 @@ export class HttpServer {
     });
     res.writeHead(answer.status, { 'Content-Type': SOAP_CONTENT_TYPE });
     res.end(answer.body);
-    return answer.faultCode;
+    return { ...(answer.faultCode ? { faultCode: answer.faultCode } : {}), ...(answer.operation ? { operation: answer.operation } : {}) };
   }
 }

@@ -4,6 +4,8 @@
  * does not open means a corrupted store, a lost master key or a misconfiguration, never something
  * the user did. `reason` tells operators which; messages never contain key material.
  */
+import { InternalError } from '../errors.ts';
+
 export type KeyCryptoReason =
   /** Master key configuration missing, unreadable, too permissive or invalid (startup). */
   | 'config'
@@ -14,13 +16,13 @@ export type KeyCryptoReason =
   /** Not a wrapped value of ours at all. */
   | 'malformed_wrapped';
 
-export class KeyCryptoError extends Error {
+/** A member of the service's one hierarchy (../errors.ts): always service.internal, shown as a reference. */
+export class KeyCryptoError extends InternalError {
   override readonly name = 'KeyCryptoError';
-  readonly code = 'service.internal' as const;
   readonly reason: KeyCryptoReason;
 
   constructor(reason: KeyCryptoReason, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super({ message, ...(options?.cause !== undefined ? { cause: options.cause } : {}) });
     this.reason = reason;
   }
 }

@@ -21,6 +21,7 @@ export const messagesConfigVars: readonly ConfigVar[] = [
   { name: 'ESANTE_TRUSTED_PROXIES', default: '127.0.0.1,::1', description: 'Comma-separated IPs of the reverse proxies (Zimbra\'s nginx) whose X-Forwarded-For names the client; the portal rate-limits per client IP. none = the TCP peer is the client.' },
   { name: 'ESANTE_PORTAL_LOGINS_PER_MINUTE', default: '120', description: 'Portal log-in attempts accepted per minute from all clients together (shared by all instances); beyond: 429 with Retry-After.' },
   { name: 'ESANTE_PORTAL_CODES_PER_HOUR', default: '600', description: 'Portal code / "account exists" mails per hour for all addresses together (shared by all instances); beyond: 429 with Retry-After.' },
+  { name: 'ESANTE_MESSAGE_MAX_DAYS', default: '365', description: 'Latest read deadline or access end a sender may set after sending (UpdateSecureMessage), in days after the message was registered.' },
   { name: 'ESANTE_PORTAL_MAX_CONTAINER_BYTES', default: '52428800', description: 'Largest container the portal page accepts for opening in the browser.' },
 ];
 
@@ -39,6 +40,8 @@ export interface MessagesConfig {
   trustedProxies: string[];
   portalLoginsPerMinute: number;
   portalCodesPerHour: number;
+  /** Issue 12: UpdateSecureMessage's latest date, in days after registration. */
+  messageMaxDays: number;
 }
 
 /** `::ffff:127.0.0.1` (an IPv4 peer on a dual-stack socket) is 127.0.0.1. */
@@ -68,6 +71,7 @@ export function readMessagesConfig(env: Readonly<Record<string, string | undefin
     trustedProxies: [],
     portalLoginsPerMinute: int('ESANTE_PORTAL_LOGINS_PER_MINUTE', 120, 1, 100_000),
     portalCodesPerHour: int('ESANTE_PORTAL_CODES_PER_HOUR', 600, 1, 1_000_000),
+    messageMaxDays: int('ESANTE_MESSAGE_MAX_DAYS', 365, 1, 3650),
   };
   const proxies = str('ESANTE_TRUSTED_PROXIES', '127.0.0.1,::1');
   for (const entry of proxies === 'none' ? [] : proxies.split(',')) {

@@ -29,7 +29,10 @@ test('the test clock routes exist only with ESANTE_TEST_CLOCK=1', () => {
   assert.deepEqual(normal.routes?.map((r) => r.prefix), [`${SERVICE_BASE_PATH}/portal`]);
   const testing = createMessagesFeature(context({ ESANTE_TEST_CLOCK: '1' }));
   assert.deepEqual(testing.routes?.map((r) => r.prefix), [`${SERVICE_BASE_PATH}/portal`, `${SERVICE_BASE_PATH}/test`]);
-  assert.deepEqual(Object.keys(normal.handlers).sort(), ['ConfirmSecureMessageSent', 'GetSecureMessageStatus', 'ListSentSecureMessages', 'RegisterSecureMessage', 'ReleaseMessageKey']);
+  assert.deepEqual(Object.keys(normal.handlers).sort(), [
+    'ConfirmSecureMessageSent', 'ExportSecureMessageHistory', 'GetSecureMessageHistory', 'GetSecureMessageStatus',
+    'ListSentSecureMessages', 'RegisterSecureMessage', 'ReleaseMessageKey', 'RevokeSecureMessage', 'UpdateSecureMessage',
+  ]);
 });
 
 test('bad settings are refused at start, each named', () => {

@@ -12,6 +12,7 @@ import type { Clock, ConfigVar, Feature, FeatureContext } from '../feature.ts';
 import { loadMasterKeyring, type MasterKeyring } from '../keys/index.ts';
 import { messagesConfigVars, readMessagesConfig } from './config.ts';
 import { messageHandlers } from './handlers.ts';
+import { effectiveDeadline } from './history.ts';
 import { KeyService } from './key-service.ts';
 import { createSmtpMailer, type Mailer } from './mailer.ts';
 import { composeNotification } from './notifications.ts';
@@ -25,32 +26,18 @@ export { messagesConfigVars };
 export type { ConfigVar };
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-/** The page script's sources, present in a checkout (development, tests, e2e). */
-const SCRIPT_ENTRY = join(HERE, '..', '..', '..', 'portal', 'src', 'main.ts');
-/** Next to the built service bundle (build/portal.mjs writes dist/service/portal/portal.js). */
-const PREBUILT_SCRIPT = join(HERE, 'portal', 'portal.js');
-
 /**
- * The portal script: bundled from the sources with esbuild (a development dependency) when they are
- * there, so a checkout always serves the current code; otherwise the build's output.
+ * The page script (portal/src/main.ts) as build/portal.mjs writes it: next to the service bundle
+ * (dist/service/portal/portal.js), or, run from the sources, that same build output. The service
+ * never bundles it at run time: esbuild is a development tool, and a deployed service must serve
+ * exactly the script that was built and reviewed.
  */
+const SCRIPT_FILES = [join(HERE, 'portal', 'portal.js'), join(HERE, '..', '..', '..', 'dist', 'service', 'portal', 'portal.js')];
+
 export async function portalScript(): Promise<string> {
-  if (!existsSync(SCRIPT_ENTRY)) return readFile(PREBUILT_SCRIPT, 'utf8');
-  // A computed name: the service bundler must not try to inline esbuild itself.
-  const bundler = 'esbuild';
-  const esbuild = (await import(bundler)) as typeof import('esbuild');
-  const out = await esbuild.build({
-    entryPoints: [SCRIPT_ENTRY],
-    bundle: true,
-    format: 'esm',
-    target: 'es2022',
-    platform: 'browser',
-    minify: true,
-    write: false,
-    legalComments: 'inline',
-    logLevel: 'silent',
-  });
-  return out.outputFiles[0]!.text;
+  const file = SCRIPT_FILES.find((f) => existsSync(f));
+  if (!file) throw new Error(`the portal script is not built (looked for ${SCRIPT_FILES.join(', ')}): run npm run build`);
+  return readFile(file, 'utf8');
 }
 
 export interface MessagesFeatureOptions {
@@ -80,6 +67,7 @@ export function createMessagesFeature(ctx: FeatureContext, options: MessagesFeat
     log: ctx.log,
     publicUrl: ctx.config.publicUrl,
     levelBannerThreshold: settings.levelBannerThreshold,
+    maxMessageDays: settings.messageMaxDays,
   });
   const mailer = options.mailer ?? createSmtpMailer(settings.smtpUrl, settings.notifyFrom);
   const scheduler = new NotificationScheduler({
@@ -95,7 +83,12 @@ export function createMessagesFeature(ctx: FeatureContext, options: MessagesFeat
     async compose(job) {
       const message = await ctx.store().messages.get(job.messageId);
       if (!message) return null;
-      return composeNotification(job.kind, message, keys.subjectOf(message), job.recipientKey);
+      const recipient = message.recipients.find((r) => r.addressKey === job.recipientKey);
+      // Issue 12: a deadline notice about a recipient the message was withdrawn from is dropped (one
+      // claimed while the revoke ran); the notice names the recipient's own deadline after an update.
+      if (job.kind === 'deadline' && recipient?.revokedAt) return null;
+      const shown = job.kind === 'deadline' && recipient ? { ...message, readDeadline: effectiveDeadline(message, recipient) } : message;
+      return composeNotification(job.kind, shown, keys.subjectOf(message), job.recipientKey);
     },
   });
   let accounts: AccountsService | undefined;

@@ -17,5 +17,9 @@ export function messageHandlers(keys: KeyService): HandlerRegistry {
     ReleaseMessageKey: async (req, ctx) => keys.release(zimbraCaller(ctx), req.messageId),
     GetSecureMessageStatus: async (req, ctx) => keys.status(zimbraCaller(ctx), req.messageId),
     ListSentSecureMessages: async (req, ctx) => keys.listSent(zimbraCaller(ctx), req),
+    RevokeSecureMessage: async (req, ctx) => keys.revoke(zimbraCaller(ctx), req),
+    UpdateSecureMessage: async (req, ctx) => keys.update(zimbraCaller(ctx), req),
+    GetSecureMessageHistory: async (req, ctx) => keys.history(zimbraCaller(ctx), req.messageId),
+    ExportSecureMessageHistory: async (_req, ctx) => keys.exportHistory(zimbraCaller(ctx)),
   };
 }

@@ -1,17 +1,14 @@
 /** Small JSON-over-HTTP helpers for the feature's own routes (portal API, test controls). */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorText, isErrorCode, type ErrorCode } from '../../../shared/errors.ts';
+import type { ErrorCode } from '../../../shared/errors.ts';
 import { pickLang, type Lang } from '../../../shared/i18n/lang.ts';
-import { fromCodedError, isEsanteError } from '../errors.ts';
+import { CodedError, toPublicError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    readonly args: ReadonlyArray<string | number> = [],
-  ) {
-    super(code);
+/** A refusal of one of these routes with its own HTTP status; a member of the one hierarchy (errors.ts). */
+export class HttpError extends CodedError {
+  constructor(status: number, code: ErrorCode, args: ReadonlyArray<string | number> = []) {
+    super(code, { args, httpStatus: status });
   }
 }
 
@@ -24,8 +21,8 @@ export function requestLang(req: IncomingMessage, fallback?: string): Lang {
   return pickLang(fallback || header(req, 'accept-language'));
 }
 
-/** Reads a JSON object body of at most `max` bytes; anything else is a 400 / 413. */
-export async function readJson(req: IncomingMessage, max: number): Promise<Record<string, unknown>> {
+/** Reads a body of at most `max` bytes as UTF-8 text; a larger one is a 413. */
+export async function readText(req: IncomingMessage, max: number): Promise<string> {
   const declared = Number(header(req, 'content-length') ?? NaN);
   if (declared > max) throw new HttpError(413, 'request.too_large', [max]);
   const chunks: Buffer[] = [];
@@ -35,8 +32,14 @@ export async function readJson(req: IncomingMessage, max: number): Promise<Recor
     if (size > max) throw new HttpError(413, 'request.too_large', [max]);
     chunks.push(chunk);
   }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads a JSON object body of at most `max` bytes; anything else is a 400 / 413. */
+export async function readJson(req: IncomingMessage, max: number): Promise<Record<string, unknown>> {
+  const text = await readText(req, max);
   try {
-    const value: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+    const value: unknown = JSON.parse(text || '{}');
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
     return value as Record<string, unknown>;
   } catch {
@@ -49,25 +52,9 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(JSON.stringify(body));
 }
 
-/** Any error as `{error: {code, message}}` in the caller's language; unknown errors as service.internal with a logged reference. */
+/** Any error as `{error: {code, message}}` in the caller's language (the mapping is errors.ts toPublicError). */
 export function sendError(res: ServerResponse, err: unknown, lang: Lang, log: Logger): void {
-  let status = 500;
-  let code: ErrorCode = 'service.internal';
-  let args: ReadonlyArray<string | number> = [];
-  const mapped = isEsanteError(err) ? err : fromCodedError(err);
-  if (err instanceof HttpError) {
-    ({ status, code, args } = err);
-  } else if (mapped) {
-    status = mapped.httpStatus;
-    code = mapped.code;
-    args = mapped.args;
-  }
-  if (code === 'service.internal') {
-    const reference = Math.random().toString(36).slice(2, 10);
-    log.error({ err, reference }, 'portal request failed');
-    args = [reference];
-  }
-  if (!isErrorCode(code)) code = 'service.internal';
-  if (!res.headersSent) sendJson(res, status, { error: { code, message: errorText(code, lang, ...args) } });
+  const p = toPublicError(err, lang, log);
+  if (!res.headersSent) sendJson(res, p.httpStatus, { error: { code: p.code, message: p.message } });
   else res.end();
 }

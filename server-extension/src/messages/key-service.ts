@@ -15,11 +15,13 @@
 import { randomBytes } from 'node:crypto';
 import { SOAP_PATH } from '../../../shared/paths.ts';
 import type { Lang } from '../../../shared/i18n/lang.ts';
+import { formatDateTime } from '../../../shared/i18n/dates.ts';
 import { CodedError } from '../errors.ts';
 import type { Clock } from '../feature.ts';
 import { newMessageKey, openSecretText, sealSecret, unwrapDataKey, type MasterKeyring } from '../keys/index.ts';
 import type { Logger } from '../log.ts';
-import type { IdentityLevel, SecureMessage, Store } from '../store/index.ts';
+import type { IdentityLevel, SecureMessage, SecureMessageRecipient, Store } from '../store/index.ts';
+import { effectiveAccessUntil, historyCsv, notificationHistory, recipientHistory, type HistoryRowSource } from './history.ts';
 
 /** Purpose label of the sealed subject (keys/wrap.ts secret context; owner = message id). */
 export const SUBJECT_PURPOSE = 'message-subject';
@@ -47,7 +49,12 @@ export interface KeyServiceDeps {
   log: Logger;
   publicUrl: string;
   levelBannerThreshold: number;
+  /** Issue 12: latest read deadline / access end an update may set, in days after registration (default 365). */
+  maxMessageDays?: number;
 }
+
+/** Most messages one CSV export covers (newest first); beyond, the sender exports again later or asks support. */
+export const EXPORT_MAX_MESSAGES = 5000;
 
 /** Who asks: the address their authentication proved, and for audits how they proved it. */
 export interface KeyCaller {
@@ -203,10 +210,19 @@ export class KeyService {
       throw new CodedError('message.not_sent');
     }
     const now = this.#d.clock.now().getTime();
+    // Issue 12: a revoke or an access end binds every recipient, whatever the channel. The sender
+    // keeps their own copy (their Sent folder), so only a caller who is not the sender is refused.
+    if (recipient && !isSender) await this.#refuseIfWithdrawn(caller, message, recipient, now);
     let first = false;
     // Already opened (as read just now): no write needed; otherwise the atomic UPDATE decides who was first.
     if (recipient && message.sentAt !== null && recipient.firstOpenedAt === null) {
-      first = await store.messages.recordFirstOpen(message.id, recipient.address, now);
+      first = await store.messages.recordFirstOpen(message.id, recipient.address, now, caller.channel);
+      if (!first && !isSender) {
+        // Nobody else opened for this recipient meanwhile unless a revoke won the race (the UPDATE
+        // skips revoked rows): re-read, so a revoke committed an instant ago still refuses.
+        const again = (await store.messages.get(message.id))?.recipients.find((r) => r.addressKey === key);
+        if (again) await this.#refuseIfWithdrawn(caller, message, again, now);
+      }
       if (first && message.notifyRead) {
         await store.notifications.enqueue({
           jobKey: `read:${message.id}:${recipient.addressKey}`,
@@ -237,6 +253,19 @@ export class KeyService {
     } finally {
       dataKey.fill(0);
     }
+  }
+
+  /**
+   * Refuses (audited) a recipient the sender withdrew the message from, or whose access ended. The
+   * date is written in the reader's language ("… retiré par son expéditeur le 7 décembre 2026 à 14:05").
+   */
+  async #refuseIfWithdrawn(caller: KeyCaller, message: SecureMessage, r: SecureMessageRecipient, nowMs: number): Promise<void> {
+    const access = effectiveAccessUntil(message, r);
+    const ended = access !== null && Date.parse(access) <= nowMs;
+    if (!r.revokedAt && !ended) return;
+    await this.#audit(caller.address, 'key.release', message.id, 'denied', { reason: r.revokedAt ? 'revoked' : 'access_ended', channel: caller.channel });
+    if (r.revokedAt) throw new CodedError('message.revoked', { args: [formatDateTime(r.revokedAt, caller.lang, 'long')], httpStatus: 403 });
+    throw new CodedError('message.access_ended', { args: [formatDateTime(access, caller.lang, 'long')], httpStatus: 403 });
   }
 
   subjectOf(message: Pick<SecureMessage, 'id' | 'subjectSealed'>): string {
@@ -278,6 +307,139 @@ export class KeyService {
         opened: m.opened,
       })),
     };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Issue 12: the sender keeps control after sending. Every refusal is audited and changes nothing;
+  // the store's UPDATEs are single statements guarded by `revoked_at_ms IS NULL`, so two instances
+  // given the same revoke apply it once (the other answers message.already_revoked).
+
+  /** The named recipient (any case), or all of them; unknown or revoked names are refused, audited. */
+  async #targets(caller: KeyCaller, message: SecureMessage, recipient: string | undefined, action: string): Promise<SecureMessageRecipient[]> {
+    if (recipient === undefined) {
+      const open = message.recipients.filter((r) => !r.revokedAt);
+      if (open.length === 0) {
+        await this.#audit(caller.address, action, message.id, 'denied', { reason: 'already_revoked', scope: 'all' });
+        throw new CodedError('message.already_revoked', { args: [message.recipients.map((r) => r.address).join(', ')] });
+      }
+      return open;
+    }
+    const r = message.recipients.find((x) => x.addressKey === lower(recipient));
+    if (!r) {
+      await this.#audit(caller.address, action, message.id, 'denied', { reason: 'unknown_recipient' });
+      throw new CodedError('message.unknown_recipient', { args: [recipient.trim().slice(0, 100)] });
+    }
+    if (r.revokedAt) {
+      await this.#audit(caller.address, action, message.id, 'denied', { reason: 'already_revoked', recipient: r.address });
+      throw new CodedError('message.already_revoked', { args: [r.address] });
+    }
+    return [r];
+  }
+
+  async revoke(caller: KeyCaller, req: { messageId: string; recipient?: string }) {
+    const message = await this.#ownMessage(caller, req.messageId, 'message.revoke');
+    const targets = await this.#targets(caller, message, req.recipient, 'message.revoke');
+    const now = this.#d.clock.now().getTime();
+    const revoked = await this.#d.store().messages.revoke(message.id, req.recipient === undefined ? null : targets[0]!.addressKey, now);
+    if (revoked.length === 0) {
+      // Another instance (or a double click) revoked them between our read and our UPDATE.
+      await this.#audit(caller.address, 'message.revoke', message.id, 'denied', { reason: 'already_revoked' });
+      throw new CodedError('message.already_revoked', { args: [targets.map((r) => r.address).join(', ')] });
+    }
+    // A deadline notice about someone who can no longer open the message would only mislead.
+    await this.#d.store().notifications.dropPendingDeadlines(message.id, revoked, now);
+    await this.#audit(caller.address, 'message.revoke', message.id, 'allowed', {
+      scope: req.recipient === undefined ? 'all' : 'one',
+      recipients: revoked.length,
+      channel: caller.channel,
+    });
+    const names = new Map(message.recipients.map((r) => [r.addressKey, r.address]));
+    return { messageId: message.id, revokedAt: new Date(now).toISOString(), revoked: revoked.map((k) => names.get(k) ?? k) };
+  }
+
+  /** A date an update may set: in the future and at most maxMessageDays after the message's registration. */
+  async #checkDate(caller: KeyCaller, message: SecureMessage, field: string, value: string, nowMs: number): Promise<number> {
+    const at = Date.parse(value);
+    const max = Date.parse(message.createdAt) + (this.#d.maxMessageDays ?? 365) * DAY_MS;
+    const shown = formatDateTime(value, caller.lang, 'long');
+    if (at <= nowMs) {
+      await this.#audit(caller.address, 'message.update', message.id, 'denied', { reason: 'date_past', field });
+      throw new CodedError('message.date_past', { args: [shown] });
+    }
+    if (at > max) {
+      await this.#audit(caller.address, 'message.update', message.id, 'denied', { reason: 'date_too_far', field });
+      throw new CodedError('message.date_too_far', { args: [shown, formatDateTime(new Date(max), caller.lang, 'long')] });
+    }
+    return at;
+  }
+
+  async update(caller: KeyCaller, req: { messageId: string; recipient?: string; readDeadline?: string; accessUntil?: string; clearAccessUntil?: boolean }) {
+    const message = await this.#ownMessage(caller, req.messageId, 'message.update');
+    if (req.accessUntil !== undefined && req.clearAccessUntil) {
+      await this.#audit(caller.address, 'message.update', message.id, 'denied', { reason: 'invalid' });
+      throw new CodedError('request.invalid', { args: ['accessUntil + clearAccessUntil'] });
+    }
+    if (req.readDeadline === undefined && req.accessUntil === undefined && !req.clearAccessUntil) {
+      await this.#audit(caller.address, 'message.update', message.id, 'denied', { reason: 'nothing_to_change' });
+      throw new CodedError('message.nothing_to_change');
+    }
+    const now = this.#d.clock.now().getTime();
+    const change: { readDeadlineMs?: number; accessUntilMs?: number | null } = {};
+    if (req.readDeadline !== undefined) change.readDeadlineMs = await this.#checkDate(caller, message, 'readDeadline', req.readDeadline, now);
+    if (req.accessUntil !== undefined) change.accessUntilMs = await this.#checkDate(caller, message, 'accessUntil', req.accessUntil, now);
+    if (req.clearAccessUntil) change.accessUntilMs = null;
+    const targets = await this.#targets(caller, message, req.recipient, 'message.update');
+    const store = this.#d.store();
+    const changed = await store.messages.setRecipientDates(message.id, req.recipient === undefined ? null : targets[0]!.addressKey, change);
+    if (changed.length === 0) {
+      await this.#audit(caller.address, 'message.update', message.id, 'denied', { reason: 'already_revoked' });
+      throw new CodedError('message.already_revoked', { args: [targets.map((r) => r.address).join(', ')] });
+    }
+    // The scheduler follows a moved deadline: a job not yet sent is dropped and the scan creates it
+    // again when the new deadline passes. One already sent keeps its unique job key: never re-sent.
+    if (change.readDeadlineMs !== undefined) await store.notifications.dropPendingDeadlines(message.id, changed, now);
+    await this.#audit(caller.address, 'message.update', message.id, 'allowed', {
+      scope: req.recipient === undefined ? 'all' : 'one',
+      recipients: changed.length,
+      ...(change.readDeadlineMs !== undefined ? { readDeadline: new Date(change.readDeadlineMs).toISOString() } : {}),
+      ...(change.accessUntilMs !== undefined ? { accessUntil: change.accessUntilMs === null ? 'none' : new Date(change.accessUntilMs).toISOString() } : {}),
+      channel: caller.channel,
+    });
+    const after = (await store.messages.get(message.id))!;
+    const keys = new Set(changed);
+    return { messageId: message.id, recipients: after.recipients.filter((r) => keys.has(r.addressKey)).map((r) => recipientHistory(after, r, now)) };
+  }
+
+  async history(caller: KeyCaller, messageId: string) {
+    const message = await this.#ownMessage(caller, messageId, 'message.history');
+    const jobs = await this.#d.store().notifications.forMessage(message.id);
+    const now = this.#d.clock.now().getTime();
+    return {
+      messageId: message.id,
+      subject: this.subjectOf(message),
+      createdAt: message.createdAt,
+      ...(message.sentAt ? { sentAt: message.sentAt } : {}),
+      recipients: message.recipients.map((r) => recipientHistory(message, r, now)),
+      notifications: notificationHistory(message, jobs),
+    };
+  }
+
+  /** The caller's own messages' history as CSV (history.ts), newest first, audited (a data export). */
+  async exportHistory(caller: KeyCaller) {
+    const store = this.#d.store();
+    const sources: HistoryRowSource[] = [];
+    for (let offset = 0; offset < EXPORT_MAX_MESSAGES; offset += 200) {
+      const page = await store.messages.listBySender(caller.address, offset, Math.min(200, EXPORT_MAX_MESSAGES - offset));
+      for (const summary of page.messages) {
+        const message = await store.messages.get(summary.id);
+        if (message) sources.push({ message, subject: this.subjectOf(message), jobs: await store.notifications.forMessage(message.id) });
+      }
+      if (offset + page.messages.length >= page.total || page.messages.length === 0) break;
+    }
+    const now = this.#d.clock.now();
+    const { csv, rows } = historyCsv(sources, caller.lang, now.getTime());
+    await this.#audit(caller.address, 'message.export', caller.address, 'allowed', { messages: sources.length, rows, channel: caller.channel });
+    return { fileName: `messages-securises-${now.toISOString().slice(0, 10)}.csv`, mimeType: 'text/csv; charset=utf-8', csv, rows };
   }
 }
 

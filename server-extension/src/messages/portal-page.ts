@@ -1,7 +1,7 @@
 /** The portal page shell, its style sheet, and the registration-code mail (fr/de/en). */
 import { LANGS, format, type Lang } from '../../../shared/i18n/lang.ts';
 import { SERVICE_BASE_PATH } from '../../../shared/paths.ts';
-import { PORTAL_TEXTS } from '../../../portal/src/i18n.ts';
+import { PORTAL_TEXTS } from '../../../shared/messages/portal-texts.ts';
 import type { NotificationMail } from './notifications.ts';
 
 const BASE = `${SERVICE_BASE_PATH}/portal`;
@@ -16,21 +16,31 @@ export function portalPage(lang: Lang, maxContainerBytes: number, keyService: st
   const switcher = LANGS.map((l) =>
     l === lang ? `<strong aria-current="true">${l.toUpperCase()}</strong>` : `<a href="${BASE}/?lang=${l}" hreflang="${l}" lang="${l}">${l.toUpperCase()}</a>`,
   ).join(' | ');
+  return pageShell(
+    lang,
+    t.title,
+    `<nav aria-label="${escapeHtml(t.language)}">${switcher}</nav>`,
+    `<main id="app" data-lang="${lang}" data-max-bytes="${maxContainerBytes}" data-code-minutes="${codeMinutes}" data-key-service="${escapeHtml(keyService)}" data-api="${BASE}/api">
+<p>${escapeHtml(t.intro)}</p>
+<noscript><p role="alert">${escapeHtml(t.noscript)}</p></noscript>
+</main>
+<script type="module" src="${BASE}/portal.js"></script>`,
+  );
+}
+
+/** The document around a portal page: language, title, the portal's sheet, a header. */
+function pageShell(lang: Lang, title: string, headerExtra: string, body: string): string {
   return `<!doctype html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(t.title)}</title>
+<title>${escapeHtml(title)}</title>
 <link rel="stylesheet" href="${BASE}/portal.css">
 </head>
 <body>
-<header><h1>${escapeHtml(t.title)}</h1><nav aria-label="${escapeHtml(t.language)}">${switcher}</nav></header>
-<main id="app" data-lang="${lang}" data-max-bytes="${maxContainerBytes}" data-code-minutes="${codeMinutes}" data-key-service="${escapeHtml(keyService)}" data-api="${BASE}/api">
-<p>${escapeHtml(t.intro)}</p>
-<noscript><p role="alert">${escapeHtml(t.noscript)}</p></noscript>
-</main>
-<script type="module" src="${BASE}/portal.js"></script>
+<header><h1>${escapeHtml(title)}</h1>${headerExtra}</header>
+${body}
 </body>
 </html>
 `;
@@ -82,4 +92,59 @@ const CODE_MAIL: Record<Lang, { subject: string; code: string; exists: string; e
 export function portalCodeMail(to: string, code: string | null, lang: Lang, portalUrl: string, minutes: number): NotificationMail {
   const t = CODE_MAIL[lang];
   return { to, subject: t.subject, text: format(code ? t.code : t.exists, code ?? '', minutes, portalUrl) + t.end };
+}
+
+const LINK: Record<Lang, { subject: string; body: string; end: string; title: string; intro: string; button: string; invalid: string; back: string }> = {
+  fr: {
+    subject: 'Votre lien de connexion — Messagerie sécurisée eSanté',
+    body: 'Bonjour,\n\nDe nombreuses tentatives de connexion ont échoué pour votre adresse depuis d’autres appareils. Pour vous protéger, la connexion passe pour le moment par ce lien à usage unique, valable {1} minutes :\n\n    {0}\n\nVotre mot de passe n’a pas été communiqué à ces appareils.\n',
+    end: '\nSi vous n’avez pas essayé de vous connecter, ignorez ce message : personne ne peut utiliser ce lien sans votre boîte e-mail.\n-- \nMessagerie sécurisée eSanté\n',
+    title: 'Connexion par lien',
+    intro: 'Confirmez la connexion au portail de la messagerie sécurisée eSanté.',
+    button: 'Se connecter',
+    invalid: 'Ce lien de connexion n’est plus valable (déjà utilisé ou expiré). Connectez-vous à nouveau pour en recevoir un autre.',
+    back: 'Retour au portail',
+  },
+  de: {
+    subject: 'Ihr Anmeldelink — Gesicherter Nachrichtendienst eSanté',
+    body: 'Guten Tag,\n\nfür Ihre Adresse sind von anderen Geräten viele Anmeldeversuche fehlgeschlagen. Zu Ihrem Schutz erfolgt die Anmeldung derzeit über diesen Einmal-Link, gültig {1} Minuten:\n\n    {0}\n\nIhr Passwort wurde diesen Geräten nicht bekannt gegeben.\n',
+    end: '\nFalls Sie sich nicht anmelden wollten, ignorieren Sie diese Nachricht: Ohne Ihr E-Mail-Postfach kann niemand diesen Link verwenden.\n-- \nGesicherter Nachrichtendienst eSanté\n',
+    title: 'Anmeldung per Link',
+    intro: 'Bestätigen Sie die Anmeldung am Portal des gesicherten Nachrichtendienstes eSanté.',
+    button: 'Anmelden',
+    invalid: 'Dieser Anmeldelink ist nicht mehr gültig (bereits verwendet oder abgelaufen). Melden Sie sich erneut an, um einen neuen zu erhalten.',
+    back: 'Zurück zum Portal',
+  },
+  en: {
+    subject: 'Your log-in link — eSanté secure messaging',
+    body: 'Hello,\n\nMany log-in attempts for your address failed from other devices. To protect you, logging in currently works with this one-time link, valid for {1} minutes:\n\n    {0}\n\nYour password was not revealed to those devices.\n',
+    end: '\nIf you did not try to log in, ignore this message: nobody can use this link without your mailbox.\n-- \neSanté secure messaging\n',
+    title: 'Log in with a link',
+    intro: 'Confirm logging in to the eSanté secure messaging portal.',
+    button: 'Log in',
+    invalid: 'This log-in link is no longer valid (already used or expired). Log in again to receive a new one.',
+    back: 'Back to the portal',
+  },
+};
+
+/** The one-time log-in link mailed while an address is under attack (issue 15 b). */
+export function loginLinkMail(to: string, link: string, lang: Lang, minutes: number): NotificationMail {
+  const t = LINK[lang];
+  return { to, subject: t.subject, text: format(t.body, link, minutes) + t.end };
+}
+
+/**
+ * The link's page: a plain form (no script, so it works under the strictest policy) whose POST uses
+ * the link; `token` null shows why the link no longer works.
+ */
+export function loginLinkPage(lang: Lang, token: string | null, action: string): string {
+  const t = LINK[lang];
+  const main = token
+    ? `<p>${escapeHtml(t.intro)}</p>
+<form method="post" action="${escapeHtml(action)}"><input type="hidden" name="token" value="${escapeHtml(token)}"><button type="submit">${escapeHtml(t.button)}</button></form>`
+    : `<p role="alert" class="error">${escapeHtml(t.invalid)}</p>`;
+  return pageShell(lang, t.title, '', `<main>
+${main}
+<p><a href="${BASE}/?lang=${lang}">${escapeHtml(t.back)}</a></p>
+</main>`);
 }

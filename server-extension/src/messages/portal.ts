@@ -10,8 +10,10 @@
  *   GET  /portal.js, /portal.css
  *   POST /api/register/code {email, lang}            mails a 6-digit code (15 min, 5 tries)
  *   POST /api/register {email, code, fullName, password, confirmation}   → account level 0 + session
- *   POST /api/login {email, password}                → session (accounts lockout applies)
- *   POST /api/logout, GET /api/session
+ *   POST /api/login {email, password}                → session (accounts lockout applies); while the
+ *                                                      address is under attack, a mailed one-time link instead
+ *   GET  /login-link?token=, POST /login-link (form)   the mailed link: a button, then the session (LOGIN_BACKOFF)
+ *   POST /api/logout, GET /api/session              → {email} | {email: null} without a cookie; 401 for an ended one
  *   POST /api/release {messageId}                    → {dataKey, containerDigest?, sender…}
  *
  * Sessions: a random 256-bit token in an HttpOnly, SameSite=Strict cookie scoped to the portal path,
@@ -38,6 +40,7 @@
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
+import { AddressError, normaliseAddress } from '../../../shared/address/address.ts';
 import { PORTAL_COOKIE, PORTAL_CSRF_HEADER, PORTAL_PATH } from '../../../shared/messages/portal-api.ts';
 import type { Lang } from '../../../shared/i18n/lang.ts';
 import { PASSWORD_MIN_LENGTH } from '../../../shared/password/policy.ts';
@@ -49,10 +52,10 @@ import { openSecretText, sealSecret, type MasterKeyring } from '../keys/index.ts
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
 import { normaliseIp } from './config.ts';
-import { HttpError, header, readJson, requestLang, sendError, sendJson } from './http.ts';
-import { isValidAddress, type KeyService } from './key-service.ts';
+import { HttpError, header, readJson, readText, requestLang, sendError, sendJson } from './http.ts';
+import type { KeyService } from './key-service.ts';
 import type { Mailer } from './mailer.ts';
-import { portalCodeMail, portalPage } from './portal-page.ts';
+import { loginLinkMail, loginLinkPage, portalCodeMail, portalPage } from './portal-page.ts';
 
 export { PORTAL_COOKIE, PORTAL_CSRF_HEADER, PORTAL_PATH };
 const CODE_PURPOSE = 'portal-code';
@@ -82,12 +85,20 @@ export const LIMITS = {
 } as const;
 
 /**
- * Back-off after failed log-ins (#2): failures are counted over 24 h per (address, client IP) and per
- * address; past the free ones, each failure refuses further log-ins for BASE × 2^(n − free − 1),
- * at most 15 minutes. Nothing is permanent and the account itself is never locked from here; a
- * successful log-in clears both counters.
+ * Back-off after failed log-ins (#2, issue 15 b). Failures are counted over 24 h per (address, client
+ * IP): past `pairFree`, each failure refuses that client for BASE × 2^(n − free − 1), at most 15
+ * minutes. Nothing is permanent, the account itself is never locked from here, and one client's
+ * failures never refuse another client: that was a lock-out anyone knowing the address could keep up.
+ *
+ * Against many clients guessing at one address (a botnet), the address counter counts each client's
+ * first `pairFree` failures only; from `addressFree` such failures (so at least four clients) the
+ * address is "under attack" until its window ends: every log-in then gets the same answer
+ * (portal.login_link_sent), right or wrong password, so guessing tells nothing; when the password was
+ * right, a one-time link is mailed to the address (what the owner alone reads), valid `linkMs`, at
+ * most `linksPerDay` a day and one a minute. A success clears its client's counter, never the
+ * address's: the owner logging in must not give a guesser ten new tries.
  */
-export const LOGIN_BACKOFF = { windowMs: DAY, pairFree: 3, addressFree: 10, baseMs: 2_000, maxMs: 15 * MINUTE } as const;
+export const LOGIN_BACKOFF = { windowMs: DAY, pairFree: 3, addressFree: 10, baseMs: 2_000, maxMs: 15 * MINUTE, linkMs: 15 * MINUTE, linksPerDay: 5 } as const;
 
 /** The global caps, shared by every instance (ESANTE_PORTAL_LOGINS_PER_MINUTE, ESANTE_PORTAL_CODES_PER_HOUR). */
 export interface PortalLimits {
@@ -136,10 +147,19 @@ function str(body: Record<string, unknown>, name: string, max: number): string {
   return v;
 }
 
+/**
+ * The address of a request in its one normal form (shared/address/address.ts, issue 15 a): every
+ * limit, code, mail, account look-up and key release below uses this form, never what was typed,
+ * so the code goes to exactly the address that becomes the account.
+ */
 function email(body: Record<string, unknown>): string {
-  const v = str(body, 'email', 254).trim().normalize('NFC');
-  if (!isValidAddress(v)) throw new CodedError('message.invalid_address', { args: [v.slice(0, 100)] });
-  return v;
+  const v = str(body, 'email', 1024);
+  try {
+    return normaliseAddress(v).address;
+  } catch (err) {
+    if (err instanceof AddressError) throw new CodedError('message.invalid_address', { args: [v.trim().slice(0, 100)] });
+    throw err;
+  }
 }
 
 /**
@@ -318,7 +338,58 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
   const backoffMs = (n: number, free: number): number =>
     n <= free ? 0 : Math.min(LOGIN_BACKOFF.maxMs, LOGIN_BACKOFF.baseMs * 2 ** Math.min(30, n - free - 1));
 
-  async function login(body: Record<string, unknown>, res: ServerResponse, ip: string | undefined): Promise<Record<string, string | string[]>> {
+  /**
+   * A log-in link is a session not opened yet: a row of the sessions table under a hash in its own
+   * domain ('login-link\n' + token), so the token itself is never a session cookie, a lock or a
+   * password change deletes it with the sessions (deleteSessionsOf), and housekeeping expires it.
+   */
+  const linkHash = (token: string): string => hashToken(`login-link\n${token}`);
+
+  async function mailLoginLink(address: string, lang: Lang, ip: string | undefined): Promise<void> {
+    const key = ownerOf(address);
+    const at = now();
+    // Bounded like codes: one a minute, a few a day per address; past them nothing is mailed (same answer).
+    for (const [name, limit] of [['link-resend', LIMITS.codeResend], ['link-address', { windowMs: DAY, max: LOGIN_BACKOFF.linksPerDay }]] as const) {
+      const state = await d.store().portal.hitLimit(limitKey(name, key), at, limit.windowMs);
+      if (state.hits > limit.max) {
+        await audit('portal.login_link', address, 'denied', ip, { step: 'send', reason: name });
+        return;
+      }
+    }
+    const token = randomBytes(32).toString('base64url');
+    await d.store().portal.createSession(linkHash(token), address, at, at + LOGIN_BACKOFF.linkMs);
+    try {
+      await d.mailer.send({
+        ...loginLinkMail(address, `${d.publicUrl}${PORTAL_PATH}/login-link?token=${token}&lang=${lang}`, lang, LOGIN_BACKOFF.linkMs / MINUTE),
+        messageId: `<portal-${randomBytes(12).toString('hex')}@${new URL(d.publicUrl).hostname}>`,
+      });
+    } catch (cause) {
+      await d.store().portal.deleteSession(linkHash(token));
+      throw new ServiceUnavailableError({ message: 'portal log-in link mail not accepted by SMTP', cause });
+    }
+    await audit('portal.login_link', address, 'allowed', ip, { step: 'sent' });
+  }
+
+  /** Opens the session of a mailed link once; null when unknown, used, expired or its account is gone or locked. */
+  async function redeemLoginLink(token: string, res: ServerResponse, ip: string | undefined): Promise<Record<string, string | string[]> | null> {
+    if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return null;
+    const store = d.store();
+    const hash = linkHash(token);
+    const at = now();
+    const address = await store.portal.getSession(hash, at);
+    // Single use across instances: the first hit of this counter wins, whoever comes second gets nothing.
+    const first = address ? (await store.portal.hitLimit(limitKey('link-used', hash), at, LOGIN_BACKOFF.linkMs)).hits === 1 : false;
+    await store.portal.deleteSession(hash);
+    const account = address && first ? await store.accounts.get(address) : null;
+    if (!address || !account || d.accounts().isLocked(account)) {
+      await audit('portal.login_link', address, 'denied', ip, { step: 'use', reason: !address ? 'unknown' : !first ? 'used' : 'account' });
+      return null;
+    }
+    await audit('portal.login_link', address, 'allowed', ip, { step: 'used' });
+    return openSession(res, address);
+  }
+
+  async function login(body: Record<string, unknown>, res: ServerResponse, ip: string | undefined, lang: Lang): Promise<Record<string, string | string[]>> {
     const address = email(body);
     const password = str(body, 'password', 1024);
     const key = ownerOf(address);
@@ -326,37 +397,70 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
     await charge(limitKey('login-client', ip ?? 'unknown'), LIMITS.loginsPerClient, 'login.client', address, ip);
     const pairKey = limitKey('login-fail-pair', key, ip ?? 'unknown');
     const addressKey = limitKey('login-fail-address', key);
-    // The back-off of earlier failures: refused before any hash, for every address alike.
+    // This client's back-off of its own earlier failures: refused before any hash, for every address alike.
     const at = now();
-    for (const k of [pairKey, addressKey]) {
-      const state = await store.portal.peekLimit(k, at, LOGIN_BACKOFF.windowMs);
-      if (state?.blockedUntilMs && state.blockedUntilMs > at) {
-        await audit('portal.login', address, 'denied', ip, { reason: 'backoff' });
-        throw new RateLimitedError(state.blockedUntilMs - at);
-      }
+    const pairState = await store.portal.peekLimit(pairKey, at, LOGIN_BACKOFF.windowMs);
+    if (pairState?.blockedUntilMs && pairState.blockedUntilMs > at) {
+      await audit('portal.login', address, 'denied', ip, { reason: 'backoff' });
+      throw new RateLimitedError(pairState.blockedUntilMs - at);
     }
     await charge('login-global', { windowMs: MINUTE, max: limits.loginsPerMinute }, 'login.global', address, ip);
+    const underAttack = ((await store.portal.peekLimit(addressKey, at, LOGIN_BACKOFF.windowMs))?.hits ?? 0) >= LOGIN_BACKOFF.addressFree;
     // Shorter than any password the policy ever accepted: refused without a hash, the same way for
     // every address (so it tells nothing), and counted as a failure (#5).
     const result: VerifyPasswordResult | { kind: 'TooShort' } =
       [...password].length < PASSWORD_MIN_LENGTH ? { kind: 'TooShort' } : await d.accounts().verifyPassword(address, password, { countFailures: false });
-    if (result.kind === 'Ok') {
+    if (result.kind === 'Ok' && !underAttack) {
       await store.portal.clearLimit(pairKey);
-      await store.portal.clearLimit(addressKey);
       await audit('portal.login', address, 'allowed', ip);
       return openSession(res, address);
     }
+    if (result.kind === 'Ok') {
+      await audit('portal.login', address, 'denied', ip, { reason: 'under_attack', password: 'right' });
+      await mailLoginLink(address, lang, ip);
+      throw new HttpError(401, 'portal.login_link_sent', [LOGIN_BACKOFF.linkMs / MINUTE]);
+    }
     const failedAt = now();
     const pair = await store.portal.hitLimit(pairKey, failedAt, LOGIN_BACKOFF.windowMs);
-    const all = await store.portal.hitLimit(addressKey, failedAt, LOGIN_BACKOFF.windowMs);
     const pairDelay = backoffMs(pair.hits, LOGIN_BACKOFF.pairFree);
-    const addressDelay = backoffMs(all.hits, LOGIN_BACKOFF.addressFree);
     if (pairDelay > 0) await store.portal.blockLimit(pairKey, failedAt + pairDelay);
-    if (addressDelay > 0) await store.portal.blockLimit(addressKey, failedAt + addressDelay);
+    // Each client adds its first free failures only: one client alone never puts the address under attack.
+    const all = pair.hits <= LOGIN_BACKOFF.pairFree ? await store.portal.hitLimit(addressKey, failedAt, LOGIN_BACKOFF.windowMs) : await store.portal.peekLimit(addressKey, failedAt, LOGIN_BACKOFF.windowMs);
     const reason = { NoAccount: 'no_account', WrongPassword: 'wrong_password', Locked: 'locked', TooShort: 'short_password' }[result.kind];
-    await audit('portal.login', address, 'denied', ip, { reason, failures: pair.hits, addressFailures: all.hits });
-    // One answer for all four: the portal does not tell who has an account, nor who is locked (#3).
+    await audit('portal.login', address, 'denied', ip, { reason, failures: pair.hits, addressFailures: all?.hits ?? 0, ...(underAttack ? { underAttack: true } : {}) });
+    // One answer for all four: the portal does not tell who has an account, nor who is locked (#3);
+    // under attack, the same answer as for the right password.
+    if (underAttack) throw new HttpError(401, 'portal.login_link_sent', [LOGIN_BACKOFF.linkMs / MINUTE]);
     throw new HttpError(401, 'portal.login_failed');
+  }
+
+  /**
+   * The mailed link. GET only shows a button (mail scanners fetch links: a GET must not use it up);
+   * the button's POST (a plain form: the page runs no script) opens the session and goes to the
+   * portal. The unguessable token is what authorises the POST; an Origin, when sent, must be ours.
+   */
+  async function loginLinkRoute(req: IncomingMessage, res: ServerResponse, url: URL, lang: Lang, ip: string | undefined): Promise<void> {
+    const html = (status: number, body: string, extra: Record<string, string | string[]> = {}) => {
+      res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', ...extra });
+      res.end(body);
+    };
+    if (req.method === 'GET') {
+      const token = url.searchParams.get('token') ?? '';
+      html(200, loginLinkPage(lang, /^[A-Za-z0-9_-]{43}$/.test(token) ? token : null, `${PORTAL_PATH}/login-link`));
+      return;
+    }
+    const origin = header(req, 'origin');
+    const type = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    if (type !== 'application/x-www-form-urlencoded' || (origin !== undefined && origin !== publicOrigin)) throw new HttpError(403, 'portal.forbidden');
+    await charge(limitKey('link-client', ip ?? 'unknown'), LIMITS.registerTriesPerClient, 'link.client', null, ip);
+    const form = new URLSearchParams((await readText(req, 1024)));
+    const cookie = await redeemLoginLink(form.get('token') ?? '', res, ip);
+    if (!cookie) {
+      html(400, loginLinkPage(lang, null, `${PORTAL_PATH}/login-link`));
+      return;
+    }
+    res.writeHead(303, { Location: `${PORTAL_PATH}/`, 'Cache-Control': 'no-store', ...cookie });
+    res.end();
   }
 
   return {
@@ -368,14 +472,8 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
       const ip = clientIp(req, trusted);
       try {
         if (req.method === 'GET' && sub === '/') {
-          res.writeHead(200, {
-            'Content-Type': 'text/html; charset=utf-8',
-            'Content-Security-Policy':
-              "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; " +
-              "frame-src 'self' blob: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-            'Referrer-Policy': 'no-referrer',
-            'X-Frame-Options': 'DENY',
-          });
+          // Its Content-Security-Policy and the other security headers: the service's one rule (http/headers.ts).
+          res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
           res.end(portalPage(lang, d.maxContainerBytes, d.keys.keyServiceUrl, Math.round(d.codeMs / 60_000)));
           return;
         }
@@ -390,7 +488,13 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
           return;
         }
         if (req.method === 'GET' && sub === '/api/session') {
-          sendJson(res, 200, { email: await sessionAddress(req, ip) });
+          // Nobody logged in (no cookie at all, the page's first load): not an error the browser
+          // should log (issue 13). A cookie that is no (longer a) session stays a 401.
+          sendJson(res, 200, { email: cookieOf(req) === undefined ? null : await sessionAddress(req, ip) });
+          return;
+        }
+        if (sub === '/login-link' && (req.method === 'GET' || req.method === 'POST')) {
+          await loginLinkRoute(req, res, url, lang, ip);
           return;
         }
         if (req.method !== 'POST') throw new HttpError(404, 'request.unknown_operation', [sub]);
@@ -408,7 +512,7 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
             return;
           }
           case '/api/login': {
-            const cookie = await login(body, res, ip);
+            const cookie = await login(body, res, ip, lang);
             sendJson(res, 200, { email: email(body) }, cookie);
             return;
           }

@@ -17,7 +17,15 @@
  * `UPDATE … SET state = 'sent'` there is a window in which a crash leaves the job claimed but not
  * sent; after its lease another instance sends it again. No protocol can close that window (SMTP has
  * no two-phase commit). We make a duplicate impossible in practice:
- *  - the window is milliseconds (one local UPDATE right after the reply), and a job is never sent
+ *  - once the MTA accepted a mail, a failure to record it (store unavailable, a PostgreSQL restart)
+ *    never sends it again: the RECORD is retried (#record), with back-off, for as long as this worker
+ *    holds the lease (nobody else may send it meanwhile), and this process remembers the job as
+ *    sent, so if it claims the job again later it records it without sending (issue 16: 2 of 20
+ *    transmission notices were doubled by a PostgreSQL restart because the failure path resent them);
+ *    only a store unavailable for longer than the whole lease AND a second instance claiming the
+ *    job can still double it;
+ *  - what remains is a process dying (kill -9, power) in the window itself, which is milliseconds (one
+ *    local UPDATE right after the reply), and a job is never sent
  *    by a worker whose lease is about to run out (a stale worker cannot race the next claimant:
  *    we stop the batch when less than the SMTP timeout is left);
  *  - the lease (default 5 min) is far longer than a send (SMTP timeout 30 s), so a slow but live
@@ -68,6 +76,8 @@ export class NotificationScheduler {
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<RunReport> | undefined;
   #stopped = false;
+  /** Jobs whose mail the MTA accepted but whose record failed: never sent again by this process. */
+  readonly #acceptedNotRecorded = new Set<number>();
 
   constructor(deps: SchedulerDeps) {
     this.#d = deps;
@@ -124,22 +134,65 @@ export class NotificationScheduler {
   async #process(job: NotificationJob): Promise<boolean> {
     const store = this.#d.store();
     const log = this.#d.log.child({ job: job.id, kind: job.kind, message: job.messageId });
+    let mail: NotificationMail | null = null;
     try {
-      const mail = await this.#d.compose(job);
-      if (mail) await this.#d.mailer.send({ ...mail, messageId: notificationMessageId(job.jobKey, this.#d.messageIdDomain) });
-      const marked = await store.notifications.markSent(job.id, this.workerId, this.#d.clock.now().getTime());
-      if (!marked) log.warn('notification sent but its claim was lost meanwhile (lease expired)');
-      else log.info(mail ? 'notification sent' : 'notification dropped: nothing to send');
-      return true;
+      if (this.#acceptedNotRecorded.has(job.id)) {
+        // This process already had it accepted by the MTA; only its record was missing. Never resend.
+        log.warn('notification accepted earlier by the MTA but not recorded: recording it without sending again');
+      } else {
+        mail = await this.#d.compose(job);
+        if (mail) {
+          await this.#d.mailer.send({ ...mail, messageId: notificationMessageId(job.jobKey, this.#d.messageIdDomain) });
+          this.#acceptedNotRecorded.add(job.id);
+        }
+      }
     } catch (err) {
-      const final = job.attempts >= this.#d.maxAttempts;
-      const backoff = Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** Math.min(job.attempts - 1, 16));
-      const reason = err instanceof Error ? `${err.name}: ${(err as { code?: string }).code ?? ''} ${err.message}`.slice(0, 300) : 'error';
-      await store.notifications
-        .markFailed(job.id, this.workerId, reason, this.#d.clock.now().getTime() + backoff, final)
-        .catch((e: unknown) => log.error({ err: e }, 'cannot record the failed notification attempt'));
-      (final ? log.error.bind(log) : log.warn.bind(log))({ attempts: job.attempts, reason }, final ? 'notification given up' : 'notification attempt failed, will retry');
-      return false;
+      return this.#failed(job, err, log);
     }
+    // Accepted (or nothing to send): from here on only the record is retried, never the send.
+    const marked = await this.#record(job, log);
+    if (marked === undefined) return true;
+    this.#acceptedNotRecorded.delete(job.id);
+    if (!marked) log.warn('notification sent but its claim was lost meanwhile (lease expired)');
+    else log.info(mail ? 'notification sent' : 'notification dropped: nothing to send');
+    return true;
+  }
+
+  /**
+   * markSent, retried with back-off (100 ms doubling to 5 s) while this worker's lease lasts: true
+   * recorded, false the claim was lost (another worker took the job after the lease), undefined the
+   * store did not answer in time (logged; this process still remembers the job as accepted).
+   */
+  async #record(job: NotificationJob, log: Logger): Promise<boolean | undefined> {
+    const store = this.#d.store();
+    // The lease is in the service's clock (a test clock may stand still); the retries in wall time.
+    const budgetMs = Date.parse(job.leaseUntil!) - this.#d.clock.now().getTime();
+    const started = Date.now();
+    let delay = 100;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await store.notifications.markSent(job.id, this.workerId, this.#d.clock.now().getTime());
+      } catch (err) {
+        if (this.#stopped || Date.now() - started + delay > budgetMs) {
+          log.error({ err, attempts: attempt }, 'notification accepted by the MTA but not recorded as sent; if another instance claims it after the lease, a second copy with the same Message-ID may go out (Zimbra delivers it once)');
+          return undefined;
+        }
+        log.warn({ err, attempt }, 'notification accepted by the MTA, recording it failed: retrying the record, not the send');
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5_000);
+      }
+    }
+  }
+
+  async #failed(job: NotificationJob, err: unknown, log: Logger): Promise<boolean> {
+    const store = this.#d.store();
+    const final = job.attempts >= this.#d.maxAttempts;
+    const backoff = Math.min(MAX_BACKOFF_MS, 30_000 * 2 ** Math.min(job.attempts - 1, 16));
+    const reason = err instanceof Error ? `${err.name}: ${(err as { code?: string }).code ?? ''} ${err.message}`.slice(0, 300) : 'error';
+    await store.notifications
+      .markFailed(job.id, this.workerId, reason, this.#d.clock.now().getTime() + backoff, final)
+      .catch((e: unknown) => log.error({ err: e }, 'cannot record the failed notification attempt'));
+    (final ? log.error.bind(log) : log.warn.bind(log))({ attempts: job.attempts, reason }, final ? 'notification given up' : 'notification attempt failed, will retry');
+    return false;
   }
 }

@@ -6,7 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import type { Professional } from '../../../shared/directory/types.ts';
+import type { Professional } from '../../../shared/directory/operations.ts';
 import { SSO_ACS_PATH, SSO_METADATA_PATH, SANDBOX_IDP_ENTITY_ID } from '../../../shared/provisioning/saml-profile.ts';
 import { computePreauth } from '../../../sandbox/server/preauth.ts';
 import { buildResponse, createIdpKey, encodeResponse, type IdpKey, type ResponseOptions } from '../../../sandbox/idp/saml-idp.ts';

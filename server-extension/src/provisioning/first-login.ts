@@ -16,7 +16,7 @@
 import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { fold } from '../../../shared/directory/normalize.ts';
-import type { Professional } from '../../../shared/directory/types.ts';
+import type { Professional } from '../../../shared/directory/operations.ts';
 import { candidateAddresses } from '../../../shared/provisioning/address.ts';
 import { SAML_ATTRIBUTES } from '../../../shared/provisioning/saml-profile.ts';
 import type { Directory } from '../directory/port.ts';

@@ -6,20 +6,20 @@
  * A 303 (not 302) so the browser follows with GET and never re-posts the assertion.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { errorText, isErrorCode, type ErrorCode } from '../../../shared/errors.ts';
+import { errorText, type ErrorCode } from '../../../shared/errors.ts';
 import { pickLang, type Lang } from '../../../shared/i18n/lang.ts';
 import { SSO_ACS_PATH, SSO_METADATA_PATH } from '../../../shared/provisioning/saml-profile.ts';
 import { ssoPageTexts } from '../../../shared/provisioning/texts.ts';
 import { SERVICE_BASE_PATH } from '../../../shared/paths.ts';
-import { fromCodedError, isEsanteError } from '../errors.ts';
+import { toPublicError } from '../errors.ts';
 import type { HttpRoute } from '../feature.ts';
 import type { Logger } from '../log.ts';
 import type { ProvisioningConfig } from './config.ts';
 import type { FirstLogin } from './first-login.ts';
 import { MAX_SAML_RESPONSE_CHARS } from './saml.ts';
+import { escapeMarkup } from '../../../shared/markup.ts';
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+const escapeHtml = escapeMarkup;
 
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
@@ -110,16 +110,13 @@ export function ssoRoute(deps: { firstLogin: FirstLogin; config: ProvisioningCon
         res.writeHead(303, { Location: result.redirect, 'Referrer-Policy': 'no-referrer' });
         res.end();
       } catch (e) {
-        const mapped = isEsanteError(e) ? e : fromCodedError(e);
-        if (mapped && mapped.code !== 'service.internal' && isErrorCode(mapped.code)) {
+        // The one wire mapper (errors.ts) decides what the person may see; a bug shows only a reference.
+        const p = toPublicError(e, lang, ctx.log);
+        if (p.code !== 'service.internal') {
           // The reason goes to the log (never the assertion itself, which is a bearer credential).
-          ctx.log.warn({ code: mapped.code, reason: mapped.message }, 'portal login refused');
-          refuse(mapped.code === 'sso.not_in_directory' || mapped.code === 'sso.identity_mismatch' ? 403 : mapped.httpStatus, mapped.code, mapped.args);
-          return;
+          ctx.log.warn({ code: p.code, reason: e instanceof Error ? e.message : String(e) }, 'portal login refused');
         }
-        const reference = Math.random().toString(36).slice(2, 10);
-        ctx.log.error({ err: e, reference }, 'portal login failed');
-        refuse(500, 'service.internal', [reference]);
+        refuse(p.code === 'sso.not_in_directory' || p.code === 'sso.identity_mismatch' ? 403 : p.httpStatus, p.code, p.args);
       }
     },
   };

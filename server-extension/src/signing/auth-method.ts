@@ -9,7 +9,7 @@
  *   - `header`: a request header that Zimbra's nginx sets from the portal's SSO session
  *     (overwriting whatever the browser sent), optionally bound to the SSO account by a second header.
  */
-import type { AuthMethod } from '../../../shared/signing/types.ts';
+import type { AuthMethod } from '../../../shared/signing/operations.ts';
 
 /** What the port needs of the caller: the proven identity, and the request headers for `header`. */
 export interface AuthMethodCaller {

@@ -12,6 +12,7 @@ import {
   type Tlv,
 } from './der.ts';
 import { parseCertificate, type ParsedCertificate } from './x509.ts';
+import { InternalError } from '../errors.ts';
 
 export type KeyAlgorithm = 'rsa' | 'ec';
 
@@ -88,13 +89,17 @@ export interface ParsedSignedData {
   signerInfos: ParsedSignerInfo[];
 }
 
-export class CmsError extends Error {
+/**
+ * A CMS structure we cannot read. The verifier turns it into a report reason (verify.ts); should one
+ * escape, it is a bug of ours (service.internal), never shown with its detail.
+ */
+export class CmsError extends InternalError {
   override readonly name = 'CmsError';
   constructor(
     message: string,
     readonly kind: 'malformed' | 'unsupported',
   ) {
-    super(message);
+    super({ message });
   }
 }
 

@@ -18,7 +18,7 @@ import { CrlFetcher, createCrlChecker, decodeCrl, issueCrl, parseCrl, type CrlRe
 import { context, seq, tlv } from './der.ts';
 import { localizeReport } from './feature.ts';
 import { OID } from './oids.ts';
-import { revokedSampleMessage } from './revoked-sample.ts';
+import { revokedSampleMessage } from '../../../scripts/send-revoked-signature.ts';
 import { signMime, type SigningCredential } from './signer.ts';
 import { rsaSignDigest } from './soft-token.ts';
 import { createCa, ensureTestPki, issueSigningCertificate, type KeyedCertificate, type PkiUser, type TestPki } from './test-pki.ts';
@@ -375,7 +375,9 @@ describe('the embedded test PKI', () => {
 
 test('configuration: revocation variables are read and checked', () => {
   const c = loadSigningConfig({}, '/data');
-  assert.deepEqual(c.revocation, { mode: 'crl', fetch: true, timeoutMs: 5000, maxBytes: 10 * 1024 * 1024, unknown: 'accept' });
+  assert.deepEqual(c.revocation, { mode: 'crl', fetch: true, ocsp: true, timeoutMs: 5000, maxBytes: 10 * 1024 * 1024, unknown: 'accept' });
+  assert.equal(loadSigningConfig({ ESANTE_SIGNING_OCSP: 'off' }, '/data').revocation.ocsp, false);
+  assert.throws(() => loadSigningConfig({ ESANTE_SIGNING_OCSP: 'maybe' }, '/data'), /ESANTE_SIGNING_OCSP/);
   const d = loadSigningConfig({ ESANTE_SIGNING_CRL_DIR: 'crl', ESANTE_SIGNING_CRL_FETCH: 'off', ESANTE_SIGNING_REVOCATION_UNKNOWN: 'reject', ESANTE_SIGNING_CRL_TIMEOUT_MS: '2000' }, '/data', '/etc/esante');
   assert.equal(d.revocation.crlDir, '/etc/esante/crl');
   assert.equal(d.revocation.fetch, false);

@@ -25,6 +25,7 @@ import { basename, join } from 'node:path';
 import { DerError, children, context, decodeOid, decodeTime, expect, integer, octetString, oid, readOne, seq, tlv, time, type Tlv } from './der.ts';
 import { OID } from './oids.ts';
 import { certificatesFromPem, formatName, generalNameUrls, parseName, serialBytesHex, serialHex, type NameAttr, type ParsedCertificate } from './x509.ts';
+import { RemoteCache, downloadBounded, type RemoteCacheOptions } from './download.ts';
 
 // ---- parsing ------------------------------------------------------------------------------
 
@@ -183,11 +184,16 @@ const SIGNATURE_ALGORITHMS: Readonly<Record<string, { kind: 'rsa' | 'ec'; hash: 
 };
 
 function signatureOk(crl: ParsedCrl, key: KeyObject): boolean {
-  const alg = SIGNATURE_ALGORITHMS[crl.signatureAlgorithm];
+  return signedBytesOk(crl.signatureAlgorithm, crl.tbsDer, crl.signature, key);
+}
+
+/** True when `signature` over `tbs` verifies with `key` under the X.509 signature algorithm `algOid` (CRLs, OCSP responses). */
+export function signedBytesOk(algOid: string, tbs: Buffer, signature: Buffer, key: KeyObject): boolean {
+  const alg = SIGNATURE_ALGORITHMS[algOid];
   if (!alg || (alg.kind === 'rsa') !== (key.asymmetricKeyType === 'rsa')) return false;
   try {
     const k = alg.kind === 'rsa' ? { key, padding: constants.RSA_PKCS1_PADDING } : { key, dsaEncoding: 'der' as const };
-    return cryptoVerify(alg.hash, crl.tbsDer, k, crl.signature);
+    return cryptoVerify(alg.hash, tbs, k, signature);
   } catch {
     return false;
   }
@@ -224,8 +230,10 @@ export interface CertRevocation {
   /** The date that counts: the revocation date, or the earlier invalidity date (key compromised before). */
   revokedAt?: Date;
   reason?: CrlReason;
-  /** Where the CRL used came from (file path or URL), or why none could be used. */
+  /** Where the CRL used came from (file path or URL), or the OCSP responder's URL. */
   source?: string;
+  /** Which answered: an OCSP responder (ocsp.ts) or a CRL; absent when neither could. */
+  via?: 'ocsp' | 'crl';
   problems: string[];
 }
 
@@ -250,9 +258,9 @@ export function statusFromCrls(cert: ParsedCertificate, issuer: ParsedCertificat
   }
   const entry = best.crl.entries.get(serialHex(cert));
   // removeFromCRL belongs to delta CRLs (not used here): the certificate is no longer on hold.
-  if (!entry || entry.reason === 'removeFromCRL') return { status: 'good', source: best.source, problems };
+  if (!entry || entry.reason === 'removeFromCRL') return { status: 'good', source: best.source, via: 'crl', problems };
   const revokedAt = entry.invalidityDate && entry.invalidityDate < entry.revocationDate ? entry.invalidityDate : entry.revocationDate;
-  return { status: 'revoked', revokedAt, ...(entry.reason ? { reason: entry.reason } : {}), source: best.source, problems };
+  return { status: 'revoked', revokedAt, ...(entry.reason ? { reason: entry.reason } : {}), source: best.source, via: 'crl', problems };
 }
 
 // ---- where CRLs come from ----------------------------------------------------------------------
@@ -320,17 +328,8 @@ export class CrlDirectory {
   }
 }
 
-export interface CrlFetcherOptions {
-  /** Per request, ms (default 5000). */
-  timeoutMs?: number;
-  /** Largest CRL accepted, bytes (default 10 MiB). */
-  maxBytes?: number;
-  /** After a failed or unusable fetch, wait this long before trying the URL again (ms, default 60 s). */
-  retryAfterMs?: number;
-  fetch?: typeof fetch;
-  now?: () => Date;
-  log?: CrlLog;
-}
+/** Defaults: 5 s per request, 10 MiB per CRL, 60 s before a failed URL is tried again. */
+export type CrlFetcherOptions = RemoteCacheOptions;
 
 interface CacheEntry {
   crl?: ParsedCrl;
@@ -338,31 +337,14 @@ interface CacheEntry {
   until: number;
 }
 
-/** Thrown when a response is over the size limit. */
-class TooLarge extends Error {}
-
 /**
  * Fetches CRLs from distribution point URLs (http/https only), one request at a time per URL,
  * and keeps each until its nextUpdate: a URL is not fetched again before that (RFC 5280 §5.1.2.5:
  * nextUpdate is when the next CRL will be issued).
  */
-export class CrlFetcher {
-  private readonly cache = new Map<string, CacheEntry>();
-  private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly timeoutMs: number;
-  private readonly maxBytes: number;
-  private readonly retryAfterMs: number;
-  private readonly doFetch: typeof fetch;
-  private readonly now: () => Date;
-  /** How many HTTP requests were made (health, tests). */
-  requests = 0;
-
-  constructor(private readonly opts: CrlFetcherOptions = {}) {
-    this.timeoutMs = opts.timeoutMs ?? 5_000;
-    this.maxBytes = opts.maxBytes ?? 10 * 1024 * 1024;
-    this.retryAfterMs = opts.retryAfterMs ?? 60_000;
-    this.doFetch = opts.fetch ?? fetch;
-    this.now = opts.now ?? (() => new Date());
+export class CrlFetcher extends RemoteCache<CacheEntry> {
+  constructor(opts: CrlFetcherOptions = {}) {
+    super(opts, { timeoutMs: 5_000, maxBytes: 10 * 1024 * 1024 });
   }
 
   /** The cached CRL of a URL (possibly expired: the caller checks), if any. */
@@ -373,13 +355,7 @@ export class CrlFetcher {
   /** Fetches `url` unless its cached CRL is still current or a recent attempt failed. Never throws. */
   async refresh(url: string): Promise<void> {
     if (!/^https?:\/\//i.test(url)) return;
-    const entry = this.cache.get(url);
-    if (entry && entry.until > this.now().getTime()) return;
-    const running = this.inFlight.get(url);
-    if (running) return running;
-    const p = this.load(url).finally(() => this.inFlight.delete(url));
-    this.inFlight.set(url, p);
-    return p;
+    return this.once(url, () => this.load(url));
   }
 
   private async load(url: string): Promise<void> {
@@ -399,28 +375,7 @@ export class CrlFetcher {
 
   private async download(url: string): Promise<Buffer> {
     this.requests++;
-    const res = await this.doFetch(url, { signal: AbortSignal.timeout(this.timeoutMs), redirect: 'follow', headers: { accept: 'application/pkix-crl, application/x-pkcs7-crl, */*' } });
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const declared = Number(res.headers.get('content-length') ?? '0');
-    if (declared > this.maxBytes) {
-      await res.body?.cancel();
-      throw new TooLarge(`CRL larger than ${this.maxBytes} bytes`);
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    if (!res.body) return Buffer.alloc(0);
-    const reader = res.body.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > this.maxBytes) {
-        await reader.cancel();
-        throw new TooLarge(`CRL larger than ${this.maxBytes} bytes`);
-      }
-      chunks.push(Buffer.from(value));
-    }
-    return Buffer.concat(chunks);
+    return downloadBounded(url, { fetch: this.doFetch, timeoutMs: this.timeoutMs, maxBytes: this.maxBytes, accept: 'application/pkix-crl, application/x-pkcs7-crl, */*', what: 'CRL' });
   }
 }
 

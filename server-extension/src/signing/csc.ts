@@ -43,15 +43,15 @@ export interface CscCredentialInfo {
   auth?: { mode?: string };
 }
 
-/** A failure reported by the signing service (`{error, error_description}`). */
-export class CscError extends Error {
+/** A failure reported by the signing service (`{error, error_description}`): to the user, sign.unavailable. */
+export class CscError extends SigningError {
   override readonly name = 'CscError';
   constructor(
     readonly status: number,
     readonly error: string,
     description: string,
   ) {
-    super(`CSC ${status} ${error}: ${description.slice(0, 200)}`);
+    super('sign.unavailable', [], { detail: `CSC ${status} ${error}: ${description.slice(0, 200)}` });
   }
 }
 
@@ -149,7 +149,8 @@ export function cscSource(opts: CscOptions, client = new CscClient(opts)): Crede
     try {
       return await f();
     } catch (e) {
-      if (e instanceof SigningError) throw e;
+      // A CscError is sign.unavailable too; wrapped to say which call failed (log only).
+      if (e instanceof SigningError && !(e instanceof CscError)) throw e;
       throw new SigningError('sign.unavailable', [], { cause: e, detail: `${what}: ${e instanceof Error ? e.message : String(e)}` });
     }
   };

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DerError, children, decodeOid, decodeTime, integer, oid, readOne, readTlv, seq, setOf, time } from './der.ts';
+import { DerError, children, decodeOid, decodeTime, integer, oid, readOne, readTlv, seq, setOf, time, tlv } from './der.ts';
 
 describe('der', () => {
   test('OID and INTEGER round trips', () => {
@@ -32,5 +32,19 @@ describe('der', () => {
     for (let i = 1; i < der.length; i++) assert.throws(() => readOne(der.subarray(0, i)), DerError);
     assert.throws(() => readOne(Buffer.concat([der, Buffer.from([0])])), /trailing/);
     assert.throws(() => readTlv(Buffer.from([0x30, 0x85, 1, 1, 1, 1, 1])), /length too long/);
+  });
+});
+
+describe('der: a missing element is a DerError (found by fuzz/, seed 1350532265)', () => {
+  test('a CRL whose AlgorithmIdentifier is an empty SEQUENCE is refused as malformed, not with a TypeError', async () => {
+    const { decodeCrl } = await import('./crl.ts');
+    const emptyAlg = tlv(0x30);
+    const crl = tlv(0x30, tlv(0x30, integer(1), emptyAlg), emptyAlg, tlv(0x03, Buffer.from([0])));
+    assert.throws(() => decodeCrl(crl), (e: unknown) => e instanceof DerError && /missing/.test((e as Error).message));
+  });
+  test('every reader refuses an absent element', () => {
+    assert.throws(() => children(undefined), DerError);
+    assert.throws(() => decodeOid(undefined), DerError);
+    assert.throws(() => decodeTime(undefined), DerError);
   });
 });

@@ -5,9 +5,14 @@
  * with a clean error rather than guess. BER indefinite lengths are read because OpenSSL streams
  * detached S/MIME signatures that way (apps/cms.c sets CMS_STREAM for S/MIME output).
  */
+import { InternalError } from '../errors.ts';
 
-export class DerError extends Error {
+/** Bad DER. Callers turn it into their own error or report (cms.ts, crl.ts, x509.ts); escaped, it is service.internal. */
+export class DerError extends InternalError {
   override readonly name = 'DerError';
+  constructor(message: string) {
+    super({ message });
+  }
 }
 
 /** One TLV. `value` is the content octets (for indefinite lengths: without the end-of-contents). */
@@ -66,8 +71,18 @@ export function readOne(buf: Buffer): Tlv {
   return t;
 }
 
+/**
+ * The readers below take `Tlv | undefined`: a structure that lacks an element its callers index
+ * (`children(x)[1]`) is malformed input, reported as a DerError like any other (found by fuzz/).
+ */
+function present(t: Tlv | undefined, what: string): Tlv {
+  if (!t) throw new DerError(`missing ${what}`);
+  return t;
+}
+
 /** The children of a constructed TLV. */
-export function children(t: Tlv): Tlv[] {
+export function children(tlv: Tlv | undefined): Tlv[] {
+  const t = present(tlv, 'constructed element');
   if (!t.constructed) throw new DerError(`tag 0x${t.tag.toString(16)} is not constructed`);
   const out: Tlv[] = [];
   let pos = 0;
@@ -80,20 +95,22 @@ export function children(t: Tlv): Tlv[] {
 }
 
 /** A constructed TLV's children, checking its tag. */
-export function expect(t: Tlv | undefined, tag: number, what: string): Tlv {
-  if (!t) throw new DerError(`missing ${what}`);
+export function expect(tlv: Tlv | undefined, tag: number, what: string): Tlv {
+  const t = present(tlv, what);
   if (t.tag !== tag) throw new DerError(`${what}: expected tag 0x${tag.toString(16)}, got 0x${t.tag.toString(16)}`);
   return t;
 }
 
 /** The content of an OCTET STRING, joining BER constructed segments. */
-export function octets(t: Tlv): Buffer {
+export function octets(tlv: Tlv | undefined): Buffer {
+  const t = present(tlv, 'OCTET STRING');
   if (t.tag === 0x04) return t.value;
   if (t.tag === 0x24) return Buffer.concat(children(t).map(octets));
   throw new DerError('expected an OCTET STRING');
 }
 
-export function decodeOid(t: Tlv): string {
+export function decodeOid(tlv: Tlv | undefined): string {
+  const t = present(tlv, 'OBJECT IDENTIFIER');
   if (t.tag !== 0x06 || t.value.length === 0) throw new DerError('expected an OBJECT IDENTIFIER');
   const v = t.value;
   const parts: number[] = [];
@@ -112,7 +129,8 @@ export function decodeOid(t: Tlv): string {
 }
 
 /** Parses UTCTime / GeneralizedTime (the forms X.509 and CMS allow: seconds, 'Z'). */
-export function decodeTime(t: Tlv): Date {
+export function decodeTime(tlv: Tlv | undefined): Date {
+  const t = present(tlv, 'time');
   const s = t.value.toString('latin1');
   let m: RegExpMatchArray | null;
   if (t.tag === 0x17 && (m = s.match(/^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?Z$/))) {
@@ -127,7 +145,8 @@ export function decodeTime(t: Tlv): Date {
 }
 
 /** Decodes the string types used in X.500 names. */
-export function decodeString(t: Tlv): string {
+export function decodeString(tlv: Tlv | undefined): string {
+  const t = present(tlv, 'string');
   switch (t.tag) {
     case 0x0c: // UTF8String
       return t.value.toString('utf8');

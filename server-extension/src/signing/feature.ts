@@ -1,19 +1,18 @@
 /**
  * The signing feature's entry in the service (see ../feature.ts): builds the SigningService from
  * the environment (config.ts) and answers GetSigningStatus, SignMessage and VerifySignature
- * (shared/signing/types.ts `signingOperations`).
+ * (shared/signing/operations.ts `signingOperations`).
  *
  * Messages travel as base64 of their bytes (a SOAP string cannot carry arbitrary octets). Their
  * size is bounded twice: by the HTTP layer (ESANTE_MAX_REQUEST_BYTES, the whole envelope) and here,
  * after decoding, by ESANTE_SIGNING_MAX_MESSAGE_BYTES (default 10 240 000, Zimbra's default
  * zimbraMtaMaxMessageSize: a bigger message could not be sent through Zimbra's MTA anyway).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Lang } from '../../../shared/i18n/lang.ts';
 import { formatRevocationDate } from '../../../shared/signing/reasons.ts';
-import type { VerificationReport } from '../../../shared/signing/types.ts';
+import type { VerificationReport } from '../../../shared/signing/operations.ts';
 import { InvalidRequestError, RequestTooLargeError } from '../errors.ts';
 import type { Feature, FeatureContext } from '../feature.ts';
 import type { Caller } from '../auth/index.ts';
@@ -26,8 +25,6 @@ import type { PkiUser } from './test-pki.ts';
 
 export { SIGNING_CONFIG_VARS as signingConfigVars };
 
-/** The sandbox's seeded users: the embedded test PKI issues one certificate to each. */
-const DEFAULT_TEST_USERS = fileURLToPath(new URL('../../../sandbox/seed/users.json', import.meta.url));
 export const DEFAULT_MAX_MESSAGE_BYTES = 10_240_000;
 
 /** Strict base64 (RFC 4648 §4, padding required, no line breaks): anything else is refused, not guessed at. */
@@ -94,14 +91,14 @@ export async function createSigningFeature(ctx: FeatureContext): Promise<Feature
     throw new Error('Invalid signing configuration:\n  - ESANTE_AUTH_METHOD_SOURCE=header is not available yet (request headers do not reach the handlers); use zimbra-attr');
   }
   const maxBytes = positiveInt(env['ESANTE_SIGNING_MAX_MESSAGE_BYTES'], DEFAULT_MAX_MESSAGE_BYTES, 'ESANTE_SIGNING_MAX_MESSAGE_BYTES');
-  // An explicitly named users file must exist; the repo's seed file may be absent (e.g. the built
-  // bundle outside the repo): then nobody gets a test certificate (GetSigningStatus says sign.no_certificate).
-  const explicitUsers = env['ESANTE_SIGNING_TEST_USERS']?.trim();
+  // A named users file must exist. The service never reads the sandbox's files on its own: a development
+  // start names sandbox/seed/users.json (scripts/start.mjs); without a file nobody gets a test
+  // certificate (GetSigningStatus says sign.no_certificate).
+  const usersFile = env['ESANTE_SIGNING_TEST_USERS']?.trim();
   let users: PkiUser[] = [];
   if (cfg.signer === 'soft-token') {
-    if (explicitUsers) users = readTestUsers(explicitUsers);
-    else if (existsSync(DEFAULT_TEST_USERS)) users = readTestUsers(DEFAULT_TEST_USERS);
-    else ctx.log.warn({ file: DEFAULT_TEST_USERS }, 'no seeded users file: the test PKI issues no user certificate');
+    if (usersFile) users = readTestUsers(usersFile);
+    else ctx.log.info('ESANTE_SIGNING_TEST_USERS is empty: the test PKI issues no user certificate');
   }
 
   // The soft token's PINs and test CA keys are sealed under the service's one master keyring (the
@@ -150,6 +147,8 @@ export async function createSigningFeature(ctx: FeatureContext): Promise<Feature
     name: 'signing',
     // Not ready yet is healthy (it is on its way); failed to start is not.
     health: async () => state !== 'failed',
+    // Readiness (issue 16): /health stays 503 "starting" until the test PKI is made.
+    ready: () => ready.then(() => undefined),
     async stop() {
       // Let a PKI still being written finish before the process goes (no half-written files).
       await ready.catch(() => undefined);

@@ -5,6 +5,7 @@
  * the BINARYMIME SMTP extension, which Zimbra does not produce for drafts.
  */
 import { randomBytes } from 'node:crypto';
+import { SigningError } from './errors.ts';
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -13,8 +14,12 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 /** RFC 5322 §2.1.1: lines of at most 998 octets. */
 const MAX_LINE = 998;
 
-export class MimeError extends Error {
+/** A message that is not valid MIME: sign.message_invalid, with the (English) detail as its argument. */
+export class MimeError extends SigningError {
   override readonly name = 'MimeError';
+  constructor(detail: string) {
+    super('sign.message_invalid', [detail], { detail });
+  }
 }
 
 /** Converts every line ending (LF, CR, CRLF) to CRLF, the canonical form signatures cover. */

@@ -37,6 +37,15 @@ export const OID = {
   issuingDistributionPoint: '2.5.29.28',
   freshestCrl: '2.5.29.46',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  /** id-ad-caIssuers (RFC 5280 §4.2.2.1). */
+  caIssuers: '1.3.6.1.5.5.7.48.2',
+  /** id-ad-ocsp (RFC 5280 §4.2.2.1, RFC 6960 §4.1.1). */
+  ocsp: '1.3.6.1.5.5.7.48.1',
+  /** id-pkix-ocsp-basic, id-pkix-ocsp-nonce (RFC 6960 §4.2.1, §4.4.1). */
+  ocspBasic: '1.3.6.1.5.5.7.48.1.1',
+  ocspNonce: '1.3.6.1.5.5.7.48.1.2',
+  /** id-kp-OCSPSigning: a delegated responder's certificate (RFC 6960 §4.2.2.2). */
+  ocspSigning: '1.3.6.1.5.5.7.3.9',
   crlReason: '2.5.29.21',
   holdInstructionCode: '2.5.29.23',
   invalidityDate: '2.5.29.24',

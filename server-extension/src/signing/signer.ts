@@ -89,13 +89,8 @@ export async function signMime(mime: Buffer, credential: SigningCredential, opts
   const innerFields = entity.fields.filter((f) => isContentField(f.name));
   // RFC 2045 §5.2: no Content-Type means text/plain; us-ascii. Say so explicitly in the signed part.
   if (!innerFields.some((f) => f.name === 'content-type')) innerFields.unshift(makeField('Content-Type', 'text/plain; charset=us-ascii'));
-  let inner: Buffer;
-  try {
-    inner = serializeEntity(toSevenBit({ fields: innerFields, body: entity.body }));
-  } catch (e) {
-    if (e instanceof MimeError) throw new SigningError('sign.message_invalid', [e.message]);
-    throw e;
-  }
+  // A MimeError is already sign.message_invalid with its detail (mime.ts).
+  const inner = serializeEntity(toSevenBit({ fields: innerFields, body: entity.body }));
 
   let p7s: Buffer;
   try {

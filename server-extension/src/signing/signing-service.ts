@@ -1,14 +1,15 @@
 /**
  * The signing feature as the SOAP layer will call it (GetSigningStatus, SignMessage,
- * VerifySignature in shared/signing/types.ts): the Signer port, the auth-method port and the trust
+ * VerifySignature in shared/signing/operations.ts): the Signer port, the auth-method port and the trust
  * anchors put together, with the one rule of the guide (p.7): only a card session signs.
  */
-import type { SigningStatus, VerificationReport } from '../../../shared/signing/types.ts';
+import type { SigningStatus, VerificationReport } from '../../../shared/signing/operations.ts';
 import type { AuthMethodCaller, AuthMethodPort } from './auth-method.ts';
 import { SigningError } from './errors.ts';
 import type { Signer } from './signer.ts';
-import { verifyMessage, verifyMessageOnline, type RevocationOptions, type TrustAnchors } from './verify.ts';
-import { formatName, summarize } from './x509.ts';
+import type { IssuerFetcher } from './aia.ts';
+import { verifyMessage, verifyMessageOnline, type RevocationOptions, type TrustAnchors, type VerifyOptions } from './verify.ts';
+import { displayName, summarize, type ParsedCertificate } from './x509.ts';
 
 export interface SigningService {
   status(caller: AuthMethodCaller): Promise<SigningStatus>;
@@ -27,12 +28,22 @@ export interface SigningServiceDeps {
   now?: () => Date;
   /** CRL checking (crl.ts); absent = revocation not checked. */
   revocation?: RevocationOptions;
+  /** Intermediate CAs for signatures that do not carry their chain (ESANTE_SIGNING_INTERMEDIATES). */
+  intermediates?: readonly ParsedCertificate[];
+  /** AIA caIssuers look-up (aia.ts); absent = off. */
+  issuers?: IssuerFetcher;
 }
 
 const DAY = 86_400_000;
 
 export function createSigningService(deps: SigningServiceDeps): SigningService {
   const now = deps.now ?? (() => new Date());
+  const options = (): VerifyOptions => ({
+    now: now(),
+    ...(deps.revocation ? { revocation: deps.revocation } : {}),
+    ...(deps.intermediates ? { intermediates: deps.intermediates } : {}),
+    ...(deps.issuers ? { issuers: deps.issuers } : {}),
+  });
   return {
     async status(caller) {
       const authMethod = await deps.authMethods.getAuthMethod(caller);
@@ -40,7 +51,7 @@ export function createSigningService(deps: SigningServiceDeps): SigningService {
         authMethod,
         canSign: false,
         signerKind: deps.signer.kind,
-        trustAnchors: deps.trustAnchors.certificates.map((c) => formatName(c.subject)),
+        trustAnchors: deps.trustAnchors.certificates.map((c) => displayName(c.subject)),
       };
       let chain;
       try {
@@ -65,10 +76,10 @@ export function createSigningService(deps: SigningServiceDeps): SigningService {
       return deps.signer.sign(mime, { mail: caller.name });
     },
     verify(rawMime) {
-      return verifyMessage(rawMime, deps.trustAnchors, { now: now(), ...(deps.revocation ? { revocation: deps.revocation } : {}) });
+      return verifyMessage(rawMime, deps.trustAnchors, options());
     },
     verifyOnline(rawMime) {
-      return verifyMessageOnline(rawMime, deps.trustAnchors, { now: now(), ...(deps.revocation ? { revocation: deps.revocation } : {}) });
+      return verifyMessageOnline(rawMime, deps.trustAnchors, options());
     },
   };
 }

@@ -8,17 +8,23 @@
  * from the CRLs at hand (verifyMessage), or after fetching missing ones from the certificates'
  * distribution points (verifyMessageOnline).
  *
+ * Intermediates (RFC 5280 §6.1 needs the whole path; RFC 8551 §2.4.2 only says a signer SHOULD send
+ * it): the message's own certificates, then a configured bundle (ESANTE_SIGNING_INTERMEDIATES), then
+ * the issuers named by AIA caIssuers URLs (aia.ts: fetched by verifyMessageOnline, from its cache
+ * only by verifyMessage). None of them is ever a trust anchor.
+ *
  * Not done (and said in the report or README): OCSP, RSASSA-PSS, several signers (the first is checked).
  */
 import { constants, createHash, verify as cryptoVerify } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { SignatureReason } from '../../../shared/signing/reasons.ts';
-import type { VerificationReport } from '../../../shared/signing/types.ts';
+import type { VerificationReport } from '../../../shared/signing/operations.ts';
+import { MAX_AIA_HOPS, type IssuerFetcher } from './aia.ts';
 import type { CertRevocation, RevocationChecker } from './crl.ts';
 import { CmsError, findSignerCertificate, parseSignedData, type ParsedSignedData, type ParsedSignerInfo } from './cms.ts';
 import { addressOf, field, parseContentType, parseEntity, splitMultipart, toCrlf, type Entity } from './mime.ts';
 import { DIGESTS, OID } from './oids.ts';
-import { certificatesFromPem, ekuNames, formatName, isWithin, signerSummary, summarize, type ParsedCertificate } from './x509.ts';
+import { certificatesFromPem, displayName, ekuNames, formatName, isWithin, signerSummary, summarize, type ParsedCertificate } from './x509.ts';
 
 /** The certificates a chain must end in: the test root by default, LuxTrust roots in production. */
 export interface TrustAnchors {
@@ -43,6 +49,10 @@ export interface VerifyOptions {
   maxClockSkewMs?: number;
   /** Revocation checking; absent = not checked (report: revocationStatus 'not_checked'). */
   revocation?: RevocationOptions;
+  /** Intermediate CA certificates to build paths with (never anchors): ESANTE_SIGNING_INTERMEDIATES. */
+  intermediates?: readonly ParsedCertificate[];
+  /** Issuers from AIA caIssuers URLs; absent = not looked up. */
+  issuers?: IssuerFetcher;
 }
 
 export interface RevocationOptions {
@@ -77,6 +87,8 @@ class Report {
   readonly failed = new Set<SignatureReason>();
   /** Each certificate below the trust anchor with its issuer (set once the chain is trusted). */
   revocationTargets?: Array<readonly [ParsedCertificate, ParsedCertificate]>;
+  /** The certificate the path stopped at for want of its issuer (its AIA may name it). */
+  stuckAt?: ParsedCertificate;
   signingTime?: Date;
   constructor(now: Date) {
     this.r = { valid: false, reasons: [], reasonArgs: [], chain: [], trusted: false, keyUsage: [], extKeyUsage: [], revocationChecked: false, checkedAt: now.toISOString() };
@@ -100,7 +112,17 @@ class Report {
 /** Verifies a raw message; revocation from the CRLs at hand only (no network). Never throws. */
 export function verifyMessage(rawMime: Buffer, anchors: TrustAnchors, opts: VerifyOptions = {}): VerificationReport {
   const now = opts.now ?? new Date();
-  const rep = runChecks(rawMime, anchors, now, opts);
+  let extra = [...(opts.intermediates ?? [])];
+  let rep = runChecks(rawMime, anchors, now, opts, extra);
+  // Issuers an earlier online verification fetched from AIA URLs (cache only: no network here).
+  const seen = new Set<string>();
+  for (let hop = 0; opts.issuers && hop < MAX_AIA_HOPS; hop++) {
+    const urls = missingIssuerUrls(rep, seen);
+    const found = urls ? opts.issuers.cached(urls) : [];
+    if (!found.length) break;
+    extra = [...extra, ...found];
+    rep = runChecks(rawMime, anchors, now, opts, extra);
+  }
   applyRevocation(rep, now, opts.revocation);
   return rep.done();
 }
@@ -111,7 +133,16 @@ export function verifyMessage(rawMime: Buffer, anchors: TrustAnchors, opts: Veri
  */
 export async function verifyMessageOnline(rawMime: Buffer, anchors: TrustAnchors, opts: VerifyOptions = {}): Promise<VerificationReport> {
   const now = opts.now ?? new Date();
-  const rep = runChecks(rawMime, anchors, now, opts);
+  let extra = [...(opts.intermediates ?? [])];
+  let rep = runChecks(rawMime, anchors, now, opts, extra);
+  const seen = new Set<string>();
+  for (let hop = 0; opts.issuers && hop < MAX_AIA_HOPS; hop++) {
+    const urls = missingIssuerUrls(rep, seen);
+    const found = urls ? await opts.issuers.issuers(urls) : [];
+    if (!found.length) break;
+    extra = [...extra, ...found];
+    rep = runChecks(rawMime, anchors, now, opts, extra);
+  }
   if (opts.revocation && rep.revocationTargets?.length && rep.r.signatureValueOk) {
     try {
       await opts.revocation.checker.prepare(rep.revocationTargets, now);
@@ -123,10 +154,22 @@ export async function verifyMessageOnline(rawMime: Buffer, anchors: TrustAnchors
   return rep.done();
 }
 
-function runChecks(rawMime: Buffer, anchors: TrustAnchors, now: Date, opts: VerifyOptions): Report {
+/**
+ * The AIA caIssuers URLs of the certificate the path stopped at, not tried yet in this verification;
+ * undefined when there is none or when the signature value itself does not verify (no fetching for
+ * a message that is not validly signed by its certificate's key).
+ */
+function missingIssuerUrls(rep: Report, seen: Set<string>): string[] | undefined {
+  if (!rep.stuckAt || !rep.r.signatureValueOk) return undefined;
+  const urls = rep.stuckAt.caIssuers.filter((u) => !seen.has(u));
+  for (const u of urls) seen.add(u);
+  return urls.length ? urls : undefined;
+}
+
+function runChecks(rawMime: Buffer, anchors: TrustAnchors, now: Date, opts: VerifyOptions, intermediates: readonly ParsedCertificate[]): Report {
   const rep = new Report(now);
   try {
-    verifyInto(rep, rawMime, anchors, now, opts.maxClockSkewMs ?? 5 * 60_000);
+    verifyInto(rep, rawMime, anchors, now, opts.maxClockSkewMs ?? 5 * 60_000, intermediates);
   } catch (e) {
     // Anything unexpected in a hostile message is a malformed signature, not a crash.
     rep.fail('signature.malformed', e instanceof Error ? `${e.name}: ${e.message}` : 'unexpected error');
@@ -158,6 +201,8 @@ function applyRevocation(rep: Report, now: Date, opts: RevocationOptions | undef
     }
     return { cert, res };
   });
+  // Which answered for each certificate below the anchor, signer first (OCSP, a CRL, or nothing).
+  r.revocationSources = results.map((x) => x.res.via ?? 'none');
   const at = (rep.signingTime ?? now).getTime();
   const revoked = results.filter((x) => x.res.status === 'revoked');
   const before = revoked.find((x) => x.res.revokedAt!.getTime() <= at);
@@ -165,7 +210,7 @@ function applyRevocation(rep: Report, now: Date, opts: RevocationOptions | undef
   const shown = before ?? after;
   if (shown) {
     r.revokedAt = shown.res.revokedAt!.toISOString();
-    r.revokedSubject = formatName(shown.cert.subject);
+    r.revokedSubject = displayName(shown.cert.subject);
     if (shown.res.reason) r.revocationReason = shown.res.reason;
   }
   const unknown = results.filter((x) => x.res.status === 'unknown');
@@ -184,7 +229,7 @@ function applyRevocation(rep: Report, now: Date, opts: RevocationOptions | undef
   }
 }
 
-function verifyInto(rep: Report, rawMime: Buffer, anchors: TrustAnchors, now: Date, skew: number): void {
+function verifyInto(rep: Report, rawMime: Buffer, anchors: TrustAnchors, now: Date, skew: number, intermediates: readonly ParsedCertificate[]): void {
   let top: Entity;
   try {
     top = parseEntity(toCrlf(rawMime));
@@ -195,7 +240,7 @@ function verifyInto(rep: Report, rawMime: Buffer, anchors: TrustAnchors, now: Da
   if (from) rep.r.from = from;
   const ct = parseContentType(field(top.fields, 'content-type'));
   if (ct.mediaType === 'application/pkcs7-mime' || ct.mediaType === 'application/x-pkcs7-mime') {
-    return verifyOpaque(rep, top, ct.params['smime-type']?.toLowerCase(), anchors, now, skew, from);
+    return verifyOpaque(rep, top, ct.params['smime-type']?.toLowerCase(), anchors, now, skew, from, intermediates);
   }
   if (ct.mediaType !== 'multipart/signed') return rep.fail('signature.none');
   const protocol = (ct.params['protocol'] ?? '').toLowerCase();
@@ -215,7 +260,7 @@ function verifyInto(rep: Report, rawMime: Buffer, anchors: TrustAnchors, now: Da
   const sd = decodeCms(rep, sigEntity, 'smime.p7s');
   if (!sd) return;
   if (sd.content) return rep.fail('signature.malformed', 'multipart/signed carries an embedded content');
-  checkSigner(rep, sd, sd.signerInfos[0]!, signedContent, anchors, now, skew, from);
+  checkSigner(rep, sd, sd.signerInfos[0]!, signedContent, anchors, now, skew, from, intermediates);
 }
 
 /**
@@ -223,12 +268,14 @@ function verifyInto(rep: Report, rawMime: Buffer, anchors: TrustAnchors, now: Da
  * MIME entity travels inside the CMS. Enveloped (encrypted) or compressed data is not a signature
  * we can check here.
  */
-function verifyOpaque(rep: Report, top: Entity, smimeType: string | undefined, anchors: TrustAnchors, now: Date, skew: number, from: string | undefined): void {
+function verifyOpaque(
+  rep: Report, top: Entity, smimeType: string | undefined, anchors: TrustAnchors, now: Date, skew: number, from: string | undefined, intermediates: readonly ParsedCertificate[],
+): void {
   if (smimeType && smimeType !== 'signed-data') return rep.fail('signature.unsupported', `application/pkcs7-mime; smime-type=${smimeType} (encrypted or compressed S/MIME)`);
   const sd = decodeCms(rep, top, 'smime.p7m');
   if (!sd) return;
   if (!sd.content) return rep.fail('signature.malformed', 'opaque signature without content');
-  checkSigner(rep, sd, sd.signerInfos[0]!, sd.content, anchors, now, skew, from);
+  checkSigner(rep, sd, sd.signerInfos[0]!, sd.content, anchors, now, skew, from, intermediates);
 }
 
 /** Decodes the base64 CMS of an entity; on failure records the reason and returns undefined. */
@@ -263,6 +310,7 @@ function decodeCms(rep: Report, e: Entity, what: string): ParsedSignedData | und
 
 function checkSigner(
   rep: Report, sd: ParsedSignedData, si: ParsedSignerInfo, content: Buffer, anchors: TrustAnchors, now: Date, skew: number, from: string | undefined,
+  intermediates: readonly ParsedCertificate[],
 ): void {
   const r = rep.r;
   const digest = DIGESTS[si.digestAlgorithmOid];
@@ -321,11 +369,13 @@ function checkSigner(
   } else if (!si.signedAttrsDer) r.contentChanged = false;
 
   // 3. Chain to a trust anchor.
-  const chain = buildChain(signer, sd.certificates, anchors);
+  // The message's own certificates first: a signer's chain wins over a configured or fetched one.
+  const chain = buildChain(signer, [...sd.certificates, ...intermediates], anchors);
+  if (chain.stuck) rep.stuckAt = chain.stuck;
   r.chain = chain.path.map(summarize);
   r.trusted = chain.anchor !== undefined;
   if (chain.anchor) {
-    r.trustAnchor = formatName(chain.anchor.subject);
+    r.trustAnchor = displayName(chain.anchor.subject);
     // Revocation is checked for every certificate below the anchor (the anchor itself is trusted as configured).
     rep.revocationTargets = chain.path.slice(0, -1).map((c, i) => [c, chain.path[i + 1]!] as const);
   } else rep.fail('signature.untrusted', chain.problem);
@@ -357,6 +407,8 @@ interface Chain {
   path: ParsedCertificate[];
   anchor?: ParsedCertificate;
   problem?: string;
+  /** Set when the path stopped because the issuer of this (not self-signed) certificate is unknown. */
+  stuck?: ParsedCertificate;
 }
 
 function sameKey(a: ParsedCertificate, b: ParsedCertificate): boolean {
@@ -378,7 +430,7 @@ function buildChain(leaf: ParsedCertificate, pool: readonly ParsedCertificate[],
     const issuer = anchor ?? pool.find((c) => c !== current && issuedBy(c));
     if (!issuer) {
       const selfSigned = current.subjectDer.equals(current.issuerDer);
-      return { path, problem: selfSigned ? `untrusted root ${formatName(current.subject)}` : `no issuer found for ${formatName(current.subject)}` };
+      return selfSigned ? { path, problem: `untrusted root ${formatName(current.subject)}` } : { path, problem: `no issuer found for ${formatName(current.subject)}`, stuck: current };
     }
     if (!issuer.isCa || (issuer.keyUsage && !issuer.keyUsage.includes('keyCertSign'))) {
       return { path, problem: `${formatName(issuer.subject)} is not a certification authority` };

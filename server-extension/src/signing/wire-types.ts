@@ -1,10 +1,11 @@
 /**
- * Compile-time check (run by `npx tsc --noEmit`): the future SOAP operation shapes of
- * shared/signing/types.ts (`signingOperations`) describe exactly the TypeScript values the service
- * returns, so the SOAP layer can pass a VerificationReport / SigningStatus straight through.
+ * Compile-time check (run by `npx tsc --noEmit`): the SOAP operation shapes of
+ * shared/signing/operations.ts (`signingOperations`, registered in shared/soap/operations.ts) describe
+ * exactly the TypeScript values the service returns, so the handlers pass a VerificationReport /
+ * SigningStatus straight through.
  */
 import type { Infer } from '../../../shared/soap/schema.ts';
-import type { SigningStatus, VerificationReport, signingOperations } from '../../../shared/signing/types.ts';
+import type { SigningStatus, VerificationReport, signingOperations } from '../../../shared/signing/operations.ts';
 
 type Ops = typeof signingOperations;
 type ReportOnWire = Infer<Ops['VerifySignature']['response']>['report'];

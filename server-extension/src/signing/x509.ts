@@ -6,7 +6,7 @@
 import { X509Certificate, createHash, createPublicKey, type KeyObject } from 'node:crypto';
 import { DerError, children, decodeOid, decodeString, decodeTime, expect, octets, readOne, type Tlv } from './der.ts';
 import { EKU_NAMES, KEY_USAGE_BITS, NAME_ATTRS, OID } from './oids.ts';
-import type { CertificateSummary, SignerSummary } from '../../../shared/signing/types.ts';
+import type { CertificateSummary, SignerSummary } from '../../../shared/signing/operations.ts';
 
 export interface NameAttr {
   oid: string;
@@ -42,6 +42,13 @@ export interface ParsedCertificate {
    * ones crl.ts may use. ldap: and other schemes are left out.
    */
   crlDistributionPoints: string[];
+  /**
+   * http(s) URLs of the Authority Information Access caIssuers entries (RFC 5280 §4.2.2.1): where
+   * the issuer's certificate can be downloaded when a signature does not carry it (aia.ts).
+   */
+  caIssuers: string[];
+  /** http(s) URLs of the Authority Information Access id-ad-ocsp entries: the OCSP responders (ocsp.ts, RFC 6960). */
+  ocsp: string[];
   /** Critical extensions this code does not process: such a certificate must be refused (RFC 5280 §4.2). */
   unknownCritical: string[];
   x509: X509Certificate;
@@ -53,7 +60,20 @@ const PROCESSED_EXTENSIONS = new Set<string>([
   '2.5.29.35', // authorityKeyIdentifier
   '2.5.29.32', // certificatePolicies
   OID.crlDistributionPoints, // read for crl.ts (RFC 5280 §4.2.1.13: SHOULD be non-critical)
+  OID.authorityInfoAccess, // read for aia.ts (RFC 5280 §4.2.2.1: MUST be non-critical)
 ]);
+
+/**
+ * What OpenSSL refuses in bytes our DER reader accepted (a key it cannot load, trailing garbage it
+ * reads as PEM…) is a malformed certificate too: one documented error, DerError (found by fuzz/).
+ */
+function byOpenssl<T>(what: string, make: () => T): T {
+  try {
+    return make();
+  } catch (err) {
+    throw new DerError(`${what}: not a valid structure (${(err as Error).message})`);
+  }
+}
 
 export function parseCertificate(der: Buffer): ParsedCertificate {
   const cert = expect(readOne(der), 0x30, 'Certificate');
@@ -79,7 +99,7 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
     serial: Buffer.from(serial),
     notBefore: decodeTime(validity[0]!),
     notAfter: decodeTime(validity[1]!),
-    publicKey: createPublicKey({ key: Buffer.from(spki.raw), format: 'der', type: 'spki' }),
+    publicKey: byOpenssl('subjectPublicKeyInfo', () => createPublicKey({ key: Buffer.from(spki.raw), format: 'der', type: 'spki' })),
     keyUsage: null,
     extKeyUsage: null,
     mails: [],
@@ -87,8 +107,10 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
     pathLen: null,
     subjectKeyIdentifier: null,
     crlDistributionPoints: [],
+    caIssuers: [],
+    ocsp: [],
     unknownCritical: [],
-    x509: new X509Certificate(der),
+    x509: byOpenssl('Certificate', () => new X509Certificate(der)),
   };
   for (const ext of extensions ? children(expect(extensions, 0x30, 'extensions')) : []) {
     const parts = children(ext);
@@ -112,6 +134,9 @@ export function parseCertificate(der: Buffer): ParsedCertificate {
       out.subjectKeyIdentifier = Buffer.from(expect(value, 0x04, 'subjectKeyIdentifier').value);
     } else if (id === OID.crlDistributionPoints) {
       out.crlDistributionPoints = distributionPointUrls(value);
+    } else if (id === OID.authorityInfoAccess) {
+      out.caIssuers = accessUrls(value, OID.caIssuers);
+      out.ocsp = accessUrls(value, OID.ocsp);
     } else if (id === OID.basicConstraints) {
       for (const c of children(value)) {
         if (c.tag === 0x01) out.isCa = c.value[0] !== 0;
@@ -139,6 +164,22 @@ function distributionPointUrls(value: Tlv): string[] {
   return urls;
 }
 
+/**
+ * AuthorityInfoAccessSyntax ::= SEQUENCE OF AccessDescription { accessMethod OID, accessLocation
+ * GeneralName }: the http(s) uniformResourceIdentifier [6] locations of one access method
+ * (id-ad-caIssuers, id-ad-ocsp: RFC 5280 §4.2.2.1).
+ */
+function accessUrls(value: Tlv, accessMethod: string): string[] {
+  const urls: string[] = [];
+  for (const ad of children(expect(value, 0x30, 'AuthorityInfoAccess'))) {
+    const [method, location] = children(expect(ad, 0x30, 'AccessDescription'));
+    if (!method || !location || decodeOid(method) !== accessMethod || location.tag !== 0x86) continue;
+    const url = location.value.toString('latin1');
+    if (/^https?:\/\//i.test(url)) urls.push(url);
+  }
+  return urls;
+}
+
 /** The http(s) URIs of a DistributionPointName's fullName (also used for a CRL's IssuingDistributionPoint). */
 export function generalNameUrls(dpName: Tlv | undefined): string[] {
   const fullName = dpName ? children(dpName).find((n) => n.tag === 0xa0) : undefined;
@@ -162,6 +203,19 @@ export function parseName(name: Tlv): NameAttr[] {
 }
 
 /** RFC 4514 string, most specific attribute first: `CN=Marie Schmit,O=eSanté TEST,C=LU`. */
+/**
+ * A name as a person reads it (reports, the security panel): most significant last as in RFC 4514,
+ * but ", " between attributes and no escapes ("O=eSanté TEST PKI (sandbox, not for production)", not
+ * "sandbox\\, not"). Not for comparing names: the DER (`subjectDer`) is compared, never this text.
+ */
+export function displayName(attrs: readonly NameAttr[]): string {
+  return [...attrs]
+    .reverse()
+    .map((a) => `${NAME_ATTRS[a.oid] ?? a.oid}=${a.value}`)
+    .join(', ');
+}
+
+/** RFC 4514 string of a name (escaped): for logs and configuration errors. */
 export function formatName(attrs: readonly NameAttr[]): string {
   return [...attrs]
     .reverse()
@@ -186,8 +240,8 @@ export function serialBytesHex(serial: Buffer): string {
 
 export function summarize(c: ParsedCertificate): CertificateSummary {
   return {
-    subject: formatName(c.subject),
-    issuer: formatName(c.issuer),
+    subject: displayName(c.subject),
+    issuer: displayName(c.issuer),
     serialNumber: serialHex(c),
     notBefore: c.notBefore.toISOString(),
     notAfter: c.notAfter.toISOString(),

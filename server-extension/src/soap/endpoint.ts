@@ -50,6 +50,8 @@ export interface SoapAnswer {
   body: string;
   /** Error code when the answer is a Fault (for access logs and metrics). */
   faultCode?: string;
+  /** The declared operation called (without "Request"), once known: for metrics. */
+  operation?: string;
 }
 
 interface CallState {
@@ -112,20 +114,22 @@ export class SoapEndpoint {
   /** Answers one SOAP request body. Never throws: every failure is a Fault. */
   async handle(call: SoapCall): Promise<SoapAnswer> {
     const state: CallState = { call, lang: pickLang(call.acceptLanguage), parsed: false };
+    let operation: string | undefined;
     try {
       if (DTD.test(call.xml)) throw new MalformedRequestError({ message: 'DTD refused (XXE/entity expansion)' });
       const { element, namespace } = sniffOperation(call.xml);
       if (namespace !== SOAP_NAMESPACE || !this.#known(element)) throw new UnknownOperationError(element);
+      operation = element.slice(0, -'Request'.length);
       const res = await this.#state.run(state, () =>
         this.#server.processRequest(call.xml, { method: 'POST', url: SOAP_PATH, headers: {} }),
       );
       if (state.error) throw state.error.value;
       if (!state.parsed) throw new MalformedRequestError({ message: 'not a well-formed SOAP envelope' });
       if (res.statusCode !== 200) throw new InternalError({ message: `soap package answered HTTP ${res.statusCode}` });
-      return { status: 200, body: res.body };
+      return { status: 200, body: res.body, operation };
     } catch (e) {
       const f = toFault(e, state.lang, call.log);
-      return { status: f.httpStatus, body: f.xml, faultCode: f.code };
+      return { status: f.httpStatus, body: f.xml, faultCode: f.code, ...(operation ? { operation } : {}) };
     }
   }
 

@@ -1,6 +1,5 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import { errorText, errorTexts, type ErrorCode } from '../../../shared/errors.ts';
 import { LANGS } from '../../../shared/i18n/lang.ts';
 import {
@@ -14,19 +13,15 @@ import {
   ServiceUnavailableError,
   UnknownOperationError,
 } from '../errors.ts';
-import { createLogger } from '../log.ts';
+import { DirectoryError } from '../directory/errors.ts';
+import { KeyCryptoError } from '../keys/errors.ts';
+import { HttpError } from '../messages/http.ts';
+import { StoreInputError, StoreUnavailableError } from '../store/errors.ts';
 import { toFault } from './fault.ts';
+import { memoryLogger } from '../../test/support/memory-logger.ts';
 
-function capture() {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(c: Buffer, _e, cb) {
-      lines.push(c.toString());
-      cb();
-    },
-  });
-  return { log: createLogger({ level: 'debug', destination }), lines };
-}
+/** The tests' one capturing logger (a real pino logger writing into an array). */
+const capture = () => memoryLogger();
 
 describe('error hierarchy', () => {
   const cases: Array<[EsanteError, ErrorCode, number, 'Client' | 'Server']> = [
@@ -82,25 +77,27 @@ describe('toFault', () => {
     assert.notEqual(toFault('x', 'fr', log).reference, f.reference);
   });
 
-  test('a port error carrying a public code (e.g. the store’s) keeps its code', () => {
+  test('the ports’ errors are members of the one hierarchy and keep their code; a plain Error with a code is not trusted', () => {
     const { log } = capture();
-    class StoreUnavailable extends Error {
-      readonly code = 'service.unavailable';
-      readonly args: string[] = [];
-    }
-    class StoreInput extends Error {
-      readonly code = 'request.invalid';
-      readonly args = ['recipients'];
-    }
-    const down = toFault(new StoreUnavailable('db down'), 'fr', log);
+    const down = toFault(new StoreUnavailableError('db down', new Error('ECONNREFUSED')), 'fr', log);
     assert.equal(down.code, 'service.unavailable');
     assert.equal(down.side, 'Server');
     assert.equal(down.httpStatus, 503);
-    const f = toFault(new StoreInput('bad'), 'en', log);
+    const f = toFault(new StoreInputError('recipients', 'empty'), 'en', log);
     assert.equal(f.code, 'request.invalid');
     assert.equal(f.message, 'The request is invalid: recipients');
     assert.equal(f.httpStatus, 400);
-    // Node's own errors also have a `code` (ECONNREFUSED…): not a public code, so internal.
+    assert.equal(toFault(new DirectoryError('directory.not_found'), 'en', log).httpStatus, 404);
+    assert.equal(toFault(new HttpError(429, 'portal.rate_limited', [3]), 'en', log).httpStatus, 429);
+    const internal = toFault(new KeyCryptoError('unwrap_failed', 'bad tag'), 'en', log);
+    assert.equal(internal.code, 'service.internal');
+    assert.ok(internal.reference, 'a service.internal member is shown as a reference only');
+    // Duck typing is gone: only an EsanteError's code reaches the caller (Node's own ECONNREFUSED… too).
+    class LooksCoded extends Error {
+      readonly code = 'request.invalid';
+      readonly args = ['recipients'];
+    }
+    assert.equal(toFault(new LooksCoded('bad'), 'en', log).code, 'service.internal');
     assert.equal(toFault(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), 'fr', log).code, 'service.internal');
   });
 

@@ -1,17 +1,14 @@
 /**
- * Errors of the Store port. Each carries one of the public codes of shared/errors.ts so the
- * service's error mapping can turn it into a translated SOAP Fault without knowing about SQL.
- * Messages never contain SQL parameters, connection strings or any stored value.
+ * Errors of the Store port, members of the service's one hierarchy (../errors.ts): each carries one of
+ * the public codes of shared/errors.ts so the wire mapper turns it into a translated Fault without
+ * knowing about SQL. Messages never contain SQL parameters, connection strings or any stored value.
  */
 import type { ErrorCode } from '../../../shared/errors.ts';
+import { EsanteError } from '../errors.ts';
 
-export abstract class StoreError extends Error {
-  abstract readonly code: ErrorCode;
-  /** Arguments for the `{0}`… of the code's text. */
-  readonly args: readonly string[];
+export abstract class StoreError extends EsanteError {
   constructor(message: string, args: readonly string[] = [], options?: { cause?: unknown }) {
-    super(message, options);
-    this.args = args;
+    super({ message, args, ...(options?.cause !== undefined ? { cause: options.cause } : {}) });
   }
 }
 
@@ -19,6 +16,8 @@ export abstract class StoreError extends Error {
 export class StoreInputError extends StoreError {
   override readonly name = 'StoreInputError';
   readonly code = 'request.invalid' satisfies ErrorCode;
+  readonly httpStatus = 400;
+  readonly side = 'Client';
   readonly field: string;
   constructor(field: string, reason: string) {
     super(`${field}: ${reason}`, [field]);
@@ -30,6 +29,8 @@ export class StoreInputError extends StoreError {
 export class StoreUnavailableError extends StoreError {
   override readonly name = 'StoreUnavailableError';
   readonly code = 'service.unavailable' satisfies ErrorCode;
+  readonly httpStatus = 503;
+  readonly side = 'Server';
   constructor(message: string, cause: unknown) {
     super(message, [], { cause });
   }
@@ -39,6 +40,8 @@ export class StoreUnavailableError extends StoreError {
 export class StoreMigrationError extends StoreError {
   override readonly name = 'StoreMigrationError';
   readonly code = 'service.internal' satisfies ErrorCode;
+  readonly httpStatus = 500;
+  readonly side = 'Server';
   constructor(message: string) {
     super(message, ['store-migration']);
   }

@@ -36,7 +36,19 @@ export interface SecureMessageRecipient {
   addressKey: string;
   kind: RecipientKind;
   firstOpenedAt: Instant | null;
+  // Migration 0006 (issue 12). Optional in the type so that values built by hand (tests) stay valid;
+  // the store always fills them (null when unset).
+  /** How the first open happened: 'zimbra' (webmail) or 'portal'; null before 0006 or unopened. */
+  openedChannel?: OpenChannel | null;
+  /** This recipient's own read deadline (an update); null = the message's `readDeadline`. */
+  readDeadlineOverride?: Instant | null;
+  /** This recipient's own access end; null = the message's `accessUntil`. */
+  accessUntilOverride?: Instant | null;
+  /** When the sender revoked the message for this recipient (set once, never cleared). */
+  revokedAt?: Instant | null;
 }
+
+export type OpenChannel = 'zimbra' | 'portal';
 
 export interface SecureMessage {
   id: string;
@@ -56,6 +68,8 @@ export interface SecureMessage {
   containerDigest: string | null;
   containerSize: number | null;
   sentAt: Instant | null;
+  /** Migration 0006: after it no key is released to any recipient (null: no end). */
+  accessUntil?: Instant | null;
   /** In the order the sender wrote them (To first, then Cc). */
   recipients: SecureMessageRecipient[];
 }
@@ -90,9 +104,22 @@ export interface SecureMessageRepository {
   confirmSent(id: string, digest: string, size: number, sentAtMs: number): Promise<ConfirmResult>;
   /**
    * Records the first open of a listed recipient: true only for the one call that set it (atomic
-   * `UPDATE … WHERE first_opened_at_ms IS NULL`), false when already opened or not a recipient.
+   * `UPDATE … WHERE first_opened_at_ms IS NULL`), false when already opened, not a recipient or
+   * revoked for them (0006: a revoke that won the race leaves no first open, hence no read notice).
    */
-  recordFirstOpen(id: string, address: string, atMs: number): Promise<boolean>;
+  recordFirstOpen(id: string, address: string, atMs: number, channel?: OpenChannel): Promise<boolean>;
+  /**
+   * Issue 12: revokes the message for one recipient (its address key) or, with null, for every
+   * recipient not yet revoked: one `UPDATE … WHERE revoked_at_ms IS NULL RETURNING`, so of two
+   * concurrent revokes exactly one gets each recipient. Returns the address keys revoked by this call.
+   */
+  revoke(id: string, addressKey: string | null, atMs: number): Promise<string[]>;
+  /**
+   * Issue 12: sets the read deadline and/or the access end (null = no end) of one recipient or, with
+   * null, of every recipient not revoked (one UPDATE); for all, the message row's own values follow
+   * (a second statement, what listings show). Returns the address keys changed.
+   */
+  setRecipientDates(id: string, addressKey: string | null, change: { readDeadlineMs?: number; accessUntilMs?: number | null }): Promise<string[]>;
   /** The sender's messages, newest first. */
   listBySender(senderEmail: string, offset: number, limit: number): Promise<{ total: number; messages: SentMessageSummary[] }>;
   /** For rotation: messages in id order, after `afterId` (exclusive). */
@@ -152,6 +179,12 @@ export interface NotificationJobRepository {
   /** Gives a failed attempt back: retried from `retryAtMs`, or 'failed' for good when `final`. */
   markFailed(id: number, worker: string, error: string, retryAtMs: number, final: boolean): Promise<boolean>;
   forMessage(messageId: string): Promise<NotificationJob[]>;
+  /**
+   * Issue 12: deletes the deadline jobs of these recipients of a message that are still pending and
+   * not held by a worker (no live lease), so that a moved deadline is scanned again at its new time.
+   * A job already sent, or being sent right now, stays: it is never sent twice. Returns how many went.
+   */
+  dropPendingDeadlines(messageId: string, recipientKeys: readonly string[], nowMs: number): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import type {
   NotificationJobRepository,
   NotificationKind,
   NotificationState,
+  OpenChannel,
   PortalCode,
   PortalLimitState,
   PortalRepository,
@@ -57,7 +58,7 @@ function optionalMs(value: unknown): string | null {
 const MESSAGE_COLUMNS = [
   'id', 'sender_key', 'sender_email', 'sender_name', 'sender_level', 'sender_lang', 'subject_sealed', 'wrapped_key',
   'created_at_ms', 'read_deadline_ms', 'notify_transmission', 'notify_read', 'notify_deadline', 'container_digest',
-  'container_size', 'sent_at_ms',
+  'container_size', 'sent_at_ms', 'access_until_ms',
 ].join(', ');
 
 function toMessage(row: SqlRow, recipients: SecureMessageRecipient[]): SecureMessage {
@@ -78,6 +79,7 @@ function toMessage(row: SqlRow, recipients: SecureMessageRecipient[]): SecureMes
     containerDigest: row['container_digest'] === null ? null : String(row['container_digest']),
     containerSize: row['container_size'] === null ? null : int(row['container_size']),
     sentAt: optionalMs(row['sent_at_ms']),
+    accessUntil: optionalMs(row['access_until_ms']),
     recipients,
   };
 }
@@ -112,7 +114,7 @@ export class SqlSecureMessageRepository implements SecureMessageRepository {
       return { address, kind: r.kind };
     });
     await this.#sql.query(
-      `INSERT INTO secure_messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL)`,
+      `INSERT INTO secure_messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)`,
       [id, sender.key, sender.display, name, level, m.senderLang, subject, wrapped, created, deadline,
         v.boolean(m.notifyTransmission, 'notifyTransmission'), v.boolean(m.notifyRead, 'notifyRead'), v.boolean(m.notifyDeadline, 'notifyDeadline')],
     );
@@ -131,7 +133,8 @@ export class SqlSecureMessageRepository implements SecureMessageRepository {
     const rows = await this.#sql.query(`SELECT ${MESSAGE_COLUMNS} FROM secure_messages WHERE id = ?`, [id]);
     if (!rows[0]) return null;
     const recipients = await this.#sql.query(
-      'SELECT address, address_key, kind, first_opened_at_ms FROM secure_message_recipients WHERE message_id = ? ORDER BY position',
+      `SELECT address, address_key, kind, first_opened_at_ms, first_opened_channel, read_deadline_ms, access_until_ms, revoked_at_ms
+       FROM secure_message_recipients WHERE message_id = ? ORDER BY position`,
       [id],
     );
     return toMessage(
@@ -141,6 +144,10 @@ export class SqlSecureMessageRepository implements SecureMessageRepository {
         addressKey: String(r['address_key']),
         kind: String(r['kind']) as RecipientKind,
         firstOpenedAt: optionalMs(r['first_opened_at_ms']),
+        openedChannel: r['first_opened_channel'] === null ? null : (String(r['first_opened_channel']) as OpenChannel),
+        readDeadlineOverride: optionalMs(r['read_deadline_ms']),
+        accessUntilOverride: optionalMs(r['access_until_ms']),
+        revokedAt: optionalMs(r['revoked_at_ms']),
       })),
     );
   }
@@ -159,15 +166,54 @@ export class SqlSecureMessageRepository implements SecureMessageRepository {
     return { kind: updated.length > 0 ? 'Confirmed' : 'AlreadyConfirmed', message };
   }
 
-  async recordFirstOpen(id: string, address: string, atMs: number): Promise<boolean> {
+  async recordFirstOpen(id: string, address: string, atMs: number, channel?: OpenChannel): Promise<boolean> {
     messageId(id);
     const { key } = v.normaliseEmail(address, 'address');
+    if (channel !== undefined && channel !== 'zimbra' && channel !== 'portal') throw new StoreInputError('channel', 'must be zimbra or portal');
     const rows = await this.#sql.query(
-      `UPDATE secure_message_recipients SET first_opened_at_ms = ?
-       WHERE message_id = ? AND address_key = ? AND first_opened_at_ms IS NULL RETURNING address_key`,
-      [ms(atMs, 'atMs'), id, key],
+      `UPDATE secure_message_recipients SET first_opened_at_ms = ?, first_opened_channel = ?
+       WHERE message_id = ? AND address_key = ? AND first_opened_at_ms IS NULL AND revoked_at_ms IS NULL RETURNING address_key`,
+      [ms(atMs, 'atMs'), channel ?? null, id, key],
     );
     return rows.length > 0;
+  }
+
+  async revoke(id: string, addressKey: string | null, atMs: number): Promise<string[]> {
+    messageId(id);
+    const one = addressKey === null ? null : v.normaliseEmail(addressKey, 'addressKey').key;
+    const rows = await this.#sql.query(
+      `UPDATE secure_message_recipients SET revoked_at_ms = ?
+       WHERE message_id = ? AND revoked_at_ms IS NULL${one === null ? '' : ' AND address_key = ?'} RETURNING address_key`,
+      one === null ? [ms(atMs, 'atMs'), id] : [ms(atMs, 'atMs'), id, one],
+    );
+    return rows.map((r) => String(r['address_key'])).sort();
+  }
+
+  async setRecipientDates(id: string, addressKey: string | null, change: { readDeadlineMs?: number; accessUntilMs?: number | null }): Promise<string[]> {
+    messageId(id);
+    const one = addressKey === null ? null : v.normaliseEmail(addressKey, 'addressKey').key;
+    const sets: string[] = [];
+    const values: SqlValue[] = [];
+    if (change.readDeadlineMs !== undefined) {
+      sets.push('read_deadline_ms = ?');
+      values.push(ms(change.readDeadlineMs, 'readDeadlineMs'));
+    }
+    if (change.accessUntilMs !== undefined) {
+      sets.push('access_until_ms = ?');
+      values.push(change.accessUntilMs === null ? null : ms(change.accessUntilMs, 'accessUntilMs'));
+    }
+    if (sets.length === 0) throw new StoreInputError('change', 'nothing to change');
+    const rows = await this.#sql.query(
+      `UPDATE secure_message_recipients SET ${sets.join(', ')}
+       WHERE message_id = ? AND revoked_at_ms IS NULL${one === null ? '' : ' AND address_key = ?'} RETURNING address_key`,
+      [...values, id, ...(one === null ? [] : [one])],
+    );
+    // For all recipients the message's own values follow, so listings (ListSentSecureMessages) show
+    // them; what releases and the deadline scan read are the recipients' values set just above.
+    if (one === null && rows.length > 0) {
+      await this.#sql.query(`UPDATE secure_messages SET ${sets.join(', ')} WHERE id = ?`, [...values, id]);
+    }
+    return rows.map((r) => String(r['address_key'])).sort();
   }
 
   async listBySender(senderEmail: string, offset: number, limit: number): Promise<{ total: number; messages: SentMessageSummary[] }> {
@@ -258,9 +304,10 @@ export class SqlNotificationJobRepository implements NotificationJobRepository {
     // SQLite needs the WHERE clause before ON CONFLICT (otherwise "ON" would be read as a join's).
     const rows = await this.#sql.query(
       `INSERT INTO notification_jobs (job_key, kind, message_id, recipient_key, due_at_ms, state, attempts, created_at_ms)
-       SELECT 'deadline:' || m.id || ':' || r.address_key, 'deadline', m.id, r.address_key, m.read_deadline_ms, 'pending', 0, ?
+       SELECT 'deadline:' || m.id || ':' || r.address_key, 'deadline', m.id, r.address_key, COALESCE(r.read_deadline_ms, m.read_deadline_ms), 'pending', 0, ?
        FROM secure_messages m JOIN secure_message_recipients r ON r.message_id = m.id
-       WHERE m.sent_at_ms IS NOT NULL AND m.read_deadline_ms <= ? AND m.notify_deadline = ? AND r.first_opened_at_ms IS NULL
+       WHERE m.sent_at_ms IS NOT NULL AND COALESCE(r.read_deadline_ms, m.read_deadline_ms) <= ? AND m.notify_deadline = ?
+         AND r.first_opened_at_ms IS NULL AND r.revoked_at_ms IS NULL
        ON CONFLICT (job_key) DO NOTHING RETURNING id`,
       [now, now, true],
     );
@@ -304,6 +351,22 @@ export class SqlNotificationJobRepository implements NotificationJobRepository {
       [final ? 'failed' : 'pending', ms(retryAtMs, 'retryAtMs'), String(error).slice(0, 500), v.positiveId(id, 'id'), worker],
     );
     return rows.length > 0;
+  }
+
+  async dropPendingDeadlines(id: string, recipientKeys: readonly string[], nowMs: number): Promise<number> {
+    messageId(id);
+    if (recipientKeys.length === 0) return 0;
+    const keys = recipientKeys.map((k, i) => v.normaliseEmail(k, `recipientKeys[${i}]`).key);
+    const now = ms(nowMs, 'nowMs');
+    // A claimed job whose lease is live is being sent by some instance right now: it stays (sent
+    // once). markFailed clears claimed_by (its lease_until_ms is then the retry time): droppable.
+    const rows = await this.#sql.query(
+      `DELETE FROM notification_jobs
+       WHERE message_id = ? AND kind = 'deadline' AND state = 'pending' AND (claimed_by IS NULL OR lease_until_ms <= ?)
+         AND recipient_key IN (${keys.map(() => '?').join(', ')}) RETURNING id`,
+      [id, now, ...keys],
+    );
+    return rows.length;
   }
 
   async forMessage(id: string): Promise<NotificationJob[]> {

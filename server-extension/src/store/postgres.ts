@@ -7,10 +7,7 @@
  * lock (keys below): the first applies them, the others wait, then find nothing pending.
  */
 import pg from 'pg';
-import { SqlAuditRepository } from './audit.ts';
-import { SqlEncryptionAccountRepository } from './accounts.ts';
-import { SqlNotificationJobRepository, SqlPortalRepository, SqlSecureMessageRepository } from './messages.ts';
-import { SqlSsoRepository } from './sso.ts';
+import { SqlRepositories } from './repositories.ts';
 import { StoreUnavailableError } from './errors.ts';
 import { SCHEMA_MIGRATIONS_DDL, checksum, pendingMigrations, type AppliedMigration } from './migrations/index.ts';
 import { int, type SqlClient, type SqlRow, type SqlValue } from './sql.ts';
@@ -86,27 +83,19 @@ class PostgresClient implements SqlClient {
   }
 }
 
-class PostgresStore implements Store {
-  readonly audit: SqlAuditRepository;
-  readonly accounts: SqlEncryptionAccountRepository;
-  readonly messages: SqlSecureMessageRepository;
-  readonly notifications: SqlNotificationJobRepository;
-  readonly portal: SqlPortalRepository;
-  readonly sso: SqlSsoRepository;
+class PostgresStore extends SqlRepositories implements Store {
   readonly #pool: pg.Pool;
   readonly #now: () => number;
   #closed = false;
 
   constructor(pool: pg.Pool, now: () => number) {
+    super(new PostgresClient(pool), now);
     this.#pool = pool;
     this.#now = now;
-    const client = new PostgresClient(pool);
-    this.audit = new SqlAuditRepository(client);
-    this.accounts = new SqlEncryptionAccountRepository(client, now);
-    this.messages = new SqlSecureMessageRepository(client);
-    this.notifications = new SqlNotificationJobRepository(client);
-    this.portal = new SqlPortalRepository(client);
-    this.sso = new SqlSsoRepository(client, now);
+  }
+
+  poolStats(): { size: number; idle: number; waiting: number; max: number } {
+    return { size: this.#pool.totalCount, idle: this.#pool.idleCount, waiting: this.#pool.waitingCount, max: this.#pool.options.max ?? 10 };
   }
 
   async migrate(): Promise<void> {

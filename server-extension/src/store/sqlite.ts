@@ -10,10 +10,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqlAuditRepository } from './audit.ts';
-import { SqlEncryptionAccountRepository } from './accounts.ts';
-import { SqlNotificationJobRepository, SqlPortalRepository, SqlSecureMessageRepository } from './messages.ts';
-import { SqlSsoRepository } from './sso.ts';
+import { SqlRepositories } from './repositories.ts';
 import { StoreUnavailableError } from './errors.ts';
 import { SCHEMA_MIGRATIONS_DDL, checksum, pendingMigrations, type AppliedMigration } from './migrations/index.ts';
 import { int, type SqlClient, type SqlRow, type SqlValue } from './sql.ts';
@@ -70,26 +67,14 @@ class SqliteClient implements SqlClient {
   }
 }
 
-class SqliteStore implements Store {
-  readonly audit: SqlAuditRepository;
-  readonly accounts: SqlEncryptionAccountRepository;
-  readonly messages: SqlSecureMessageRepository;
-  readonly notifications: SqlNotificationJobRepository;
-  readonly portal: SqlPortalRepository;
-  readonly sso: SqlSsoRepository;
+class SqliteStore extends SqlRepositories implements Store {
   readonly #db: Database.Database;
   readonly #now: () => number;
 
   constructor(db: Database.Database, now: () => number) {
+    super(new SqliteClient(db), now);
     this.#db = db;
     this.#now = now;
-    const client = new SqliteClient(db);
-    this.audit = new SqlAuditRepository(client);
-    this.accounts = new SqlEncryptionAccountRepository(client, now);
-    this.messages = new SqlSecureMessageRepository(client);
-    this.notifications = new SqlNotificationJobRepository(client);
-    this.portal = new SqlPortalRepository(client);
-    this.sso = new SqlSsoRepository(client, now);
   }
 
   async migrate(): Promise<void> {

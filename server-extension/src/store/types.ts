@@ -11,6 +11,7 @@
  * - Every method is a single SQL statement, hence atomic on its own: no caller needs a transaction.
  * - Bad input is refused with a `StoreInputError` (code `request.invalid`) before anything is written.
  */
+import type { DspFilingRepository } from './dsp.ts';
 import type { NotificationJobRepository, PortalRepository, SecureMessageRepository } from './messages-types.ts';
 
 /** Encrypted messages, notification outbox and portal (migration 0002): see messages-types.ts. */
@@ -239,7 +240,15 @@ export interface Store {
   readonly portal: PortalRepository;
   /** First login through the eSanté portal: used assertions, mailbox of each directory entry (sso.ts). */
   readonly sso: SsoRepository;
+  /** Filings into the DSP: (patient, document hash) → uniqueId (dsp.ts). */
+  readonly dsp: DspFilingRepository;
+  /** Operators' views of the outbox: queue depth and age, failed jobs, retry (operations.ts). */
+  readonly operations: OperationsRepository;
+  /** Connection pool use (PostgreSQL); absent on a store without a pool (SQLite). */
+  poolStats?(): { size: number; idle: number; waiting: number; max: number };
 }
+
+export type OperationsRepository = import('./operations.ts').SqlOperationsRepository;
 
 /** The mailbox address chosen for a directory entry at its first login. */
 export interface MailboxBinding {

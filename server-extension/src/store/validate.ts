@@ -3,6 +3,7 @@
  * input first and answers in the user's language; these checks are the last line, so a bug
  * upstream cannot write an unusable or dangerous row.
  */
+import { tryNormaliseAddress } from '../../../shared/address/address.ts';
 import { StoreInputError } from './errors.ts';
 import {
   AUDIT_LIST_MAX_LIMIT,
@@ -28,7 +29,7 @@ const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export interface NormalisedEmail {
   /** As written (trimmed, NFC): what is shown. */
   display: string;
-  /** The comparison key: lower case. Computed in JS, not SQL, so both databases agree on non-ASCII. */
+  /** The comparison key: shared/address normal form. Computed in JS, not SQL, so both databases agree on non-ASCII. */
   key: string;
 }
 
@@ -37,7 +38,11 @@ export function normaliseEmail(email: unknown, field = 'email'): NormalisedEmail
   const display = email.trim().normalize('NFC');
   if (display.length === 0 || display.length > EMAIL_MAX) throw new StoreInputError(field, 'length out of range');
   if (CONTROL.test(display) || !EMAIL_SHAPE.test(display)) throw new StoreInputError(field, 'not an e-mail address');
-  return { display, key: display.toLowerCase() };
+  // The key is the service's one normal form (issue 15 a): IDNA domain, NFC, lower case, and look-alikes
+  // whose case folding is ASCII refused, so no two spellings of one address make two rows.
+  const key = tryNormaliseAddress(display);
+  if (key === null) throw new StoreInputError(field, 'not an e-mail address');
+  return { display, key };
 }
 
 export function text(value: unknown, field: string, max: number): string {

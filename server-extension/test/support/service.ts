@@ -2,10 +2,10 @@
  * Test helpers to boot the REAL composition root against the sandbox (the Zimbra stand-in) and to
  * speak SOAP to it, for integration tests of any service feature.
  */
+import { fileURLToPath } from 'node:url';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { DOMParser } from '@xmldom/xmldom';
 import { CSRF_HEADER, SOAP_NAMESPACE, SOAP_PATH } from '../../../shared/paths.ts';
@@ -15,23 +15,14 @@ import type { OperationName, RequestOf, ResponseOf } from '../../../shared/soap/
 import { startSandbox } from '../../../sandbox/server/index.ts';
 import { loginAs, type LoginResult } from '../../../sandbox/server/testing.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { createLogger, type Logger } from '../../src/log.ts';
+import type { Logger } from '../../src/log.ts';
 import { createService, type Service, type ServiceOverrides } from '../../src/root.ts';
 
 export { loginAs, type LoginResult };
 export const SEED_PASSWORD = 'Sandbox-2026!';
 
-/** A logger whose lines are kept in memory (tests assert on them, e.g. that no secret leaks). */
-export function memoryLogger(): { log: Logger; lines: string[] } {
-  const lines: string[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      cb();
-    },
-  });
-  return { log: createLogger({ level: 'debug', destination }), lines };
-}
+export { memoryLogger } from './memory-logger.ts';
+import { memoryLogger } from './memory-logger.ts';
 
 export interface TestEnv {
   dir: string;
@@ -55,12 +46,25 @@ export function freePort(): Promise<number> {
   });
 }
 
+let portal: Promise<string> | undefined;
+/**
+ * The service serves the portal script as the build wrote it (messages/feature.ts portalScript): the
+ * tests build it once per process from the current sources (~0.2 s), so they never test a stale one.
+ */
+export function portalBuilt(): Promise<string> {
+  return (portal ??= import('../../../build/portal.mjs').then((m) => m.buildPortal()));
+}
+
+/** The sandbox's seeded people (the service reads no sandbox file unless it is named). */
+export const SANDBOX_SEED_USERS = fileURLToPath(new URL('../../../sandbox/seed/users.json', import.meta.url));
+
 /**
  * Sandbox + service on free ports in a temp dir. `env` adds ESANTE_* variables.
  * The sandbox reverse-proxies /service/extension/esante/ to the service (like Zimbra's nginx),
  * so `sandboxUrl` also reaches the service.
  */
 export async function startTestEnv(env: Record<string, string> = {}, overrides: ServiceOverrides = {}): Promise<TestEnv> {
+  await portalBuilt();
   const dir = await mkdtemp(join(tmpdir(), 'esante-svc-'));
   const port = await freePort();
   const sandbox = await startSandbox({
@@ -84,7 +88,10 @@ export async function startTestEnv(env: Record<string, string> = {}, overrides: 
       dir,
     );
     const { log, lines } = memoryLogger();
-    const service = await createService(config, { log, ...overrides });
+    // As scripts/start.mjs: the sandbox's people are in the directory and get test certificates
+    // (features read their variables from `env`, default process.env).
+    const featureEnv = { ESANTE_DIRECTORY_SEED_USERS: SANDBOX_SEED_USERS, ESANTE_SIGNING_TEST_USERS: SANDBOX_SEED_USERS, ...(overrides.env ?? process.env) };
+    const service = await createService(config, { log, ...overrides, env: featureEnv });
     const url = await service.start();
     return {
       dir,

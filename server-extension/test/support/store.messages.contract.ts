@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { StoreInputError } from './errors.ts';
-import type { NewSecureMessage, Store } from './types.ts';
+import { StoreInputError } from '../../src/store/errors.ts';
+import type { NewSecureMessage, Store } from '../../src/store/types.ts';
 
 const SEALED = 'ek1.mk-0123456789abcdef.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA';
 const SEALED2 = 'ek1.mk-fedcba9876543210.BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB';

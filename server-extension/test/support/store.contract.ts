@@ -7,10 +7,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { StoreInputError } from './errors.ts';
-import { LATEST_VERSION } from './migrations/index.ts';
-import { DEFAULT_ACCOUNT_OPTIONS, isLocked, type NewEncryptionAccount, type SealedUnlockCode, type Store } from './types.ts';
-import { REDACTED } from './validate.ts';
+import { StoreInputError } from '../../src/store/errors.ts';
+import { LATEST_VERSION } from '../../src/store/migrations/index.ts';
+import { DEFAULT_ACCOUNT_OPTIONS, isLocked, type NewEncryptionAccount, type SealedUnlockCode, type Store } from '../../src/store/types.ts';
+import { REDACTED } from '../../src/store/validate.ts';
 
 const HASH = '$scrypt$ln=15,r=8,p=1$c2FsdA$aGFzaA';
 

@@ -5,7 +5,9 @@
 import { accountsConfigVars, createAccountsFeature } from './accounts/feature.ts';
 import { CONFIG_VARS, type ConfigVar } from './config.ts';
 import { createDirectoryFeature, directoryConfigVars } from './directory/feature.ts';
+import { createDspFeature, dspConfigVars } from './dsp/feature.ts';
 import type { FeatureFactory } from './feature.ts';
+import { createHelpFeature, helpConfigVars } from './help/feature.ts';
 import { createMessagesFeature, messagesConfigVars } from './messages/feature.ts';
 import { createProvisioningFeature, provisioningConfigVars } from './provisioning/feature.ts';
 import { SIGNING_CONFIG_VARS } from './signing/config.ts';
@@ -19,6 +21,8 @@ export const FEATURE_FACTORIES: readonly FeatureFactory[] = [
   createSigningFeature,
   createProvisioningFeature,
   createWebexFeature,
+  createDspFeature,
+  createHelpFeature,
 ];
 
 /** Every environment variable the service reads, core first. */
@@ -30,4 +34,6 @@ export const ALL_CONFIG_VARS: readonly ConfigVar[] = [
   ...SIGNING_CONFIG_VARS,
   ...provisioningConfigVars,
   ...webexConfigVars,
+  ...dspConfigVars,
+  ...helpConfigVars,
 ];

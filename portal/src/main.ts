@@ -6,13 +6,14 @@
  * (shared/messages/mime.ts, the reader the regify zimlet uses too) and the HTML body is sanitised with DOMPurify and shown in a sandboxed
  * frame without scripts. Neither the file nor its content is ever sent to the server.
  */
-import DOMPurify from 'dompurify';
 import { containerDigest, dataKeyFromBase64, openContainer, readHeader, ContainerError } from '../../shared/container/container.ts';
 import { errorText, isErrorCode } from '../../shared/errors.ts';
+import { formatDateTime } from '../../shared/i18n/dates.ts';
 import { format, pickLang, type Lang } from '../../shared/i18n/lang.ts';
 import { mailboxAddress, parseMime, toDisplay, type DisplayMessage } from '../../shared/messages/mime.ts';
+import { MESSAGE_FRAME_SANDBOX, frameDocument, inlineImageDataUrl, sanitizeMessageHtml } from '../../shared/messages/safe-html.ts';
 import { PORTAL_CSRF_HEADER, type PortalErrorBody, type PortalRelease } from '../../shared/messages/portal-api.ts';
-import { PORTAL_TEXTS, type PortalTextKey } from './i18n.ts';
+import { PORTAL_TEXTS, type PortalTextKey } from '../../shared/messages/portal-texts.ts';
 
 const app = document.getElementById('app')!;
 const lang: Lang = pickLang(app.dataset['lang']);
@@ -22,7 +23,12 @@ const keyService = app.dataset['keyService']!;
 const codeMinutes = Number(app.dataset['codeMinutes']);
 const t = (key: PortalTextKey, ...args: Array<string | number>): string => format(PORTAL_TEXTS[lang][key], ...args);
 
-class PortalError extends Error {}
+class PortalError extends Error {
+  /** The service's error code, when the error came from it. */
+  constructor(message: string, readonly code?: string) {
+    super(message);
+  }
+}
 
 async function call<T>(path: string, body?: Record<string, unknown>): Promise<T> {
   const res = await fetch(`${api}${path}`, {
@@ -38,7 +44,7 @@ async function call<T>(path: string, body?: Record<string, unknown>): Promise<T>
     if (json.error?.code === 'portal.session_required' && path !== '/session' && app.querySelector('[data-testid="portal-user"]')) {
       render(null, message);
     }
-    throw new PortalError(message);
+    throw new PortalError(message, json.error?.code);
   }
   return json;
 }
@@ -128,15 +134,18 @@ function showMessage(target: HTMLElement, view: DisplayMessage, released: Releas
   // "De" is who the key service knows sent it; a different From written inside the message is shown apart.
   const sender = released.sender.displayName ? `${released.sender.displayName} <${released.sender.mail}>` : released.sender.mail;
   const claimed = mailboxAddress(view.from) !== released.sender.mail.toLowerCase() ? view.from || '—' : '';
-  for (const [label, value] of [[t('from'), sender], [t('from_claimed'), claimed], [t('to'), view.to], [t('cc'), view.cc], [t('date'), view.date], [t('subject'), view.subject]] as const) {
+  for (const [label, value] of [[t('from'), sender], [t('from_claimed'), claimed], [t('to'), view.to], [t('cc'), view.cc], [t('date'), formatDateTime(view.date, lang, 'full')], [t('subject'), view.subject]] as const) {
     if (value) headers.append(el('dt', label === t('from_claimed') ? { class: 'warn' } : {}, label), el('dd', label === t('from_claimed') ? { class: 'warn', 'data-testid': 'portal-from-claimed' } : {}, value));
   }
   let body: HTMLElement;
   if (view.html !== undefined) {
-    const clean = DOMPurify.sanitize(view.html, { WHOLE_DOCUMENT: false, FORBID_TAGS: ['style', 'form', 'input'], FORBID_ATTR: ['style'] });
-    // No allow-scripts, no allow-same-origin: even what DOMPurify let through cannot run or reach us.
-    body = el('iframe', { class: 'body', sandbox: '', title: view.subject || t('subject'), 'data-testid': 'portal-body-html' });
-    (body as HTMLIFrameElement).srcdoc = `<!doctype html><meta charset="utf-8"><base target="_blank">${clean}`;
+    // The webmail's two layers (shared/messages/safe-html.ts): DOMPurify, then a sandboxed frame with
+    // its own CSP. Remote images stay out: this page's CSP (img-src 'self' data: blob:) would block them anyway.
+    const cids = new Map(view.attachments.filter((a) => a.contentId).map((a) => [a.contentId!, inlineImageDataUrl(a.contentType, a.data)] as const));
+    const safe = sanitizeMessageHtml(view.html, { cidUrl: (id) => cids.get(id) });
+    const frame = el('iframe', { class: 'body', sandbox: MESSAGE_FRAME_SANDBOX, referrerpolicy: 'no-referrer', title: view.subject || t('subject'), 'data-testid': 'portal-body-html' });
+    (frame as HTMLIFrameElement).srcdoc = frameDocument(safe, { lang });
+    body = safe.heldImages > 0 ? el('div', {}, el('p', { class: 'hint', role: 'status', 'data-testid': 'portal-images-held' }, t('images_held', safe.heldImages)), frame) : frame;
   } else {
     body = el('pre', { class: 'body', 'data-testid': 'portal-body-text' }, view.text ?? '');
   }
@@ -146,6 +155,20 @@ function showMessage(target: HTMLElement, view: DisplayMessage, released: Releas
     list.append(el('li', {}, el('a', { href: url, download: a.filename }, `${t('download')} ${a.filename}`), ` (${t('bytes', a.data.length)})`));
   }
   target.replaceChildren(banners, headers, body, ...(view.attachments.length ? [el('h3', {}, t('attachments')), list] : []));
+}
+
+function showWithdrawn(target: HTMLElement, code: 'message.revoked' | 'message.access_ended', text: string, sender: string): void {
+  const heading = el('h3', { tabindex: '-1' }, t(code === 'message.revoked' ? 'withdrawn_title' : 'access_ended_title'));
+  target.replaceChildren(
+    el(
+      'section',
+      { class: 'withdrawn', role: 'status', 'data-testid': 'portal-withdrawn', 'data-code': code },
+      heading,
+      el('p', {}, text),
+      ...(sender ? [el('p', {}, t('withdrawn_contact', sender))] : []),
+    ),
+  );
+  heading.focus(); // screen readers and keyboard users land on the notice
 }
 
 function openSection(): HTMLElement {
@@ -166,10 +189,12 @@ function openSection(): HTMLElement {
       return;
     }
     status.textContent = t('opening');
+    let sender = '';
     void (async () => {
       try {
         const bytes = new Uint8Array(await file.arrayBuffer());
         const header = readHeader(bytes);
+        sender = header.sender;
         if (header.keyService !== keyService) throw new PortalError(t('other_service', header.keyService));
         let released: Released | undefined;
         const opened = await openContainer(bytes, async (h) => {
@@ -184,6 +209,12 @@ function openSection(): HTMLElement {
         status.textContent = '';
       } catch (err) {
         status.textContent = '';
+        if (err instanceof PortalError && (err.code === 'message.revoked' || err.code === 'message.access_ended')) {
+          // Issue 12: not an error of the reader's, a state of the message: a page of its own saying
+          // what happened and when (the service's text, dated in this page's language) and who to ask.
+          showWithdrawn(result, err.code, err.message, sender);
+          return;
+        }
         show(error, err);
       }
     })();

@@ -5,7 +5,7 @@
  * open the window, the menu item's id telling it which section to show. A zimlet with more hooks
  * (compose toolbars, message views) adds them to the returned constructor's prototype.
  */
-import type { ZimletHost } from '../../shared/host/zimlet-host.ts';
+import type { MailHost } from '../../shared/host/mail-port.ts';
 import { PanelDialog, type PanelContent } from './panel-dialog.ts';
 import { ZimbraZimletHost } from './zimbra-host.ts';
 
@@ -23,7 +23,7 @@ export type PanelZimletConstructor<Z extends PanelZimlet = PanelZimlet> = { new 
  * `menuItems` are the descriptor's <menuItem id>s; any other id is ignored (Zimbra would not send one).
  */
 export function panelZimletHandler<Z extends PanelZimlet = PanelZimlet>(
-  createPanel: (host: ZimletHost) => PanelContent,
+  createPanel: (host: MailHost) => PanelContent,
   menuItems: readonly string[],
 ): PanelZimletConstructor<Z> {
   const Handler = function () {} as unknown as PanelZimletConstructor<Z>;

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium, type Browser, type Page, type Request } from '@playwright/test';
-import { bundleZimlet } from '../../build/build.mjs';
+import { bundleZimlet, bundleZimletChunks } from '../../build/build.mjs';
 import { parseProperties } from '../../build/properties.mjs';
 import { childrenNamed, parseXml } from '../../build/xml.mjs';
 import { ZIMLETS } from '../../build/zimlets.mjs';
@@ -51,7 +51,11 @@ const FAKE_ZIMBRA = `
   ZmDialog.prototype.popdown = function () { this.el.hidden = true; };
   ZmDialog.prototype.isPoppedUp = function () { return !this.el.hidden; };
   ZmDialog.prototype.setButtonListener = function (id, l) { this.listeners[id] = l; };
-  window.appCtxt = { get: function (s) { return s === 'LOCALE_NAME' ? 'fr_LU' : undefined; } };
+  window.appCtxt = {
+    get: function (s) { return s === 'LOCALE_NAME' ? 'fr_LU' : undefined; },
+    // ZmZimletMgr.getZimletByName(name).getUrl(): where the parts loaded when needed are served.
+    getZimletMgr: function () { return { getZimletByName: function (n) { return { getUrl: function () { return '/service/zimlet/' + n + '/'; } }; } }; },
+  };
   window.ZmZimletBase = function () {};
   ZmZimletBase.prototype.getMessage = function (key) {
     var p = window[this.name];
@@ -81,7 +85,12 @@ let fault = false;
 const soapRequests: Request[] = [];
 const pageErrors: string[] = [];
 
+/** The zimlets' parts loaded when first needed (build/build.mjs *.chunk.ts), by URL path. */
+const chunkFiles = new Map<string, string>();
+const chunkRequests: string[] = [];
+
 before(async () => {
+  for (const z of ZIMLETS) for (const c of await bundleZimletChunks(z)) chunkFiles.set(`/service/zimlet/${z.name}/${c.name}`, c.code);
   const scripts = await Promise.all(
     ZIMLETS.map(async (z) => {
       // What Zimbra's concatenated Zimlets-nodev_all.js does: the zimlet's properties as window[name], then its code.
@@ -98,6 +107,11 @@ before(async () => {
   await page.route(`${ORIGIN}/**`, async (route) => {
     const url = new URL(route.request().url());
     if (url.pathname === '/') return route.fulfill({ contentType: 'text/html', body: '<!doctype html><html lang="fr"><body></body></html>' });
+    const chunk = chunkFiles.get(url.pathname);
+    if (chunk !== undefined) {
+      chunkRequests.push(url.pathname);
+      return route.fulfill({ contentType: 'application/javascript; charset=utf-8', body: chunk });
+    }
     if (url.pathname === SOAP_PATH) {
       soapRequests.push(route.request());
       return route.fulfill({ status: fault ? 500 : 200, contentType: 'text/xml; charset=utf-8', body: fault ? FAULT : INFO });
@@ -171,6 +185,8 @@ test('every panel item and every descriptor menu item opens its zimlet’s dialo
     }
   }
   assert.deepEqual(pageErrors, []);
+  // Regify's panel came from its part loaded when needed, fetched once for all the openings.
+  assert.deepEqual(chunkRequests, ['/service/zimlet/lu_esante_regify/lu_esante_regify_account.js']);
 });
 
 // Every panel shows the service information ("À propos"). WebEx also loads its conference list first; this stub answers only GetServiceInfo, so that list shows its own error in its section, apart from this one.

@@ -28,6 +28,9 @@ interface ZmButtonToolBarLike {
 interface ZmComposeControllerLike {
   saveDraft(draftType?: string, attId?: string, docIds?: unknown, callback?: AjxCallback): unknown;
   _cancelCompose(): void;
+  _dontSavePreHide?: boolean;
+  _app?: { popView(force?: boolean, viewId?: string, skipHistory?: boolean): unknown };
+  getCurrentViewId?(): string;
   _draftMsg?: { id?: string } | null;
   getDraftId?(): string | undefined;
   _composeView?: { draftId?: string };

@@ -1,15 +1,17 @@
 /**
- * What the medical panel shows. The one place later features replace: the handler only asks for a
- * PanelContent built on the ZimletHost.
+ * What the medical panel shows: the assistant (./components/medical-panel.component.ts) wired to the
+ * DSP service. The handler sets `mail` before opening it from "Ajouter au DSP".
  */
-import type { ZimletHost } from '../../../shared/host/zimlet-host.ts';
+import type { MailHost } from '../../../shared/host/mail-port.ts';
 import type { PanelContent } from '../../common/panel-dialog.ts';
 import { serviceInfoLoader } from '../../common/service.ts';
 import './components/medical-panel.ts';
+import { dspService } from './service.ts';
 
-export function createPanel(host: ZimletHost): PanelContent {
+export function createPanel(host: MailHost): PanelContent {
   const panel = document.createElement('esante-medical-panel');
   panel.host = host;
   panel.loadInfo = serviceInfoLoader(host);
+  panel.service = dspService(host);
   return panel;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ZimletHost } from '../../../shared/host/zimlet-host.ts';
-import type { Professional } from '../../../shared/directory/types.ts';
+import type { Professional } from '../../../shared/directory/operations.ts';
 import { addToProfessionalContacts } from './contacts.ts';
 
 /** A mailbox with folders and contacts, answering the four requests like Zimbra (shapes of zm-mailbox ToXML). */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { DirectoryReferences } from '../../../shared/directory/types.ts';
+import type { DirectoryReferences } from '../../../shared/directory/operations.ts';
 import { EMPTY_FORM, allowedFromReferences, formToCriteria, specialtiesFor, type FormValues } from './search-form.ts';
 
 const refs: DirectoryReferences = {

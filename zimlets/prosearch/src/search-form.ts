@@ -10,7 +10,7 @@
  */
 import { type AllowedCodes, checkCriteria } from '../../../shared/directory/criteria.ts';
 import { fold, normalisePostalCode } from '../../../shared/directory/normalize.ts';
-import type { DirectoryReferences, IdentifierType, SearchCriteria } from '../../../shared/directory/types.ts';
+import type { DirectoryReferences, IdentifierType, SearchCriteria } from '../../../shared/directory/operations.ts';
 
 /** Values of the form's controls, by control name (all strings, '' when empty). */
 export interface FormValues {

@@ -7,10 +7,15 @@
 import { panelZimletHandler, type PanelZimlet } from '../../common/panel-zimlet.ts';
 import { ensureAccount, onWebmailStart } from './account/index.ts';
 import { onComposeToolbar, onMessageView, type MessageHooksDeps } from './messages/index.ts';
+import { onPlainSend, PLAIN_SEND_QUESTION_PROP, type DefaultSendDeps } from './messages/default-send.ts';
+import type { ZmComposeControllerLike } from './messages/zimbra-objects.ts';
 import { createPanel } from './panel.ts';
 
 interface RegifyZimlet extends PanelZimlet {
   esanteMessages: MessageHooksDeps;
+  esanteDefaultSend: DefaultSendDeps;
+  getUserProperty(name: string): string | undefined;
+  setUserProperty(name: string, value: string, save?: boolean): void;
   initializeToolbar(app: unknown, toolbar: unknown, controller: unknown, viewId: string): void;
   onMsgView(msg: unknown, oldMsg: unknown, msgView: unknown): void;
 }
@@ -23,6 +28,13 @@ lu_esante_regify_HandlerObject.prototype.init = function (this: RegifyZimlet): v
   panelInit.call(this);
   const host = this.esanteHost;
   this.esanteMessages = { host, ensureAccount: () => ensureAccount(host) };
+  this.esanteDefaultSend = {
+    host,
+    addressTypes: { to: AjxEmailAddress.TO, cc: AjxEmailAddress.CC, bcc: AjxEmailAddress.BCC },
+    // The user's choice is a zimlet user property (ZmZimletBase.getUserProperty/setUserProperty, saved at once).
+    questionOn: () => this.getUserProperty(PLAIN_SEND_QUESTION_PROP) !== 'off',
+    turnQuestionOff: () => this.setUserProperty(PLAIN_SEND_QUESTION_PROP, 'off', true),
+  };
   void onWebmailStart(host);
 };
 
@@ -39,6 +51,13 @@ lu_esante_regify_HandlerObject.prototype.initializeToolbar = function (
 
 lu_esante_regify_HandlerObject.prototype.onMsgView = function (this: RegifyZimlet, msg: unknown, oldMsg: unknown, msgView: unknown): void {
   onMessageView(this.esanteMessages, msg, oldMsg, msgView);
+};
+
+// The plain "Envoyer" (ZmComposeController._sendListener): asks "Envoyer sans chiffrement ?" first when a
+// recipient is in the eSanté directory (./messages/default-send.ts); never throws into Zimbra.
+lu_esante_regify_HandlerObject.prototype.onSendButtonClicked = function (this: RegifyZimlet, controller: unknown): boolean {
+  if (!this.esanteDefaultSend || !controller || typeof (controller as ZmComposeControllerLike)._composeView?.getMsg !== 'function') return false;
+  return onPlainSend(this.esanteDefaultSend, controller as ZmComposeControllerLike);
 };
 
 export default lu_esante_regify_HandlerObject;

@@ -17,6 +17,7 @@
  */
 import { errorText, isErrorCode } from '../../../shared/errors.ts';
 import { isSignRequested, setSignRequested } from '../../../shared/host/compose-flags.ts';
+import { leaveComposeAfterSend } from '../../../shared/host/leave-compose.ts';
 import { CSRF_HEADER } from '../../../shared/paths.ts';
 import { callService } from '../../../shared/soap/client.ts';
 import '../../../shared/ui/signature-banner/signature-banner.ts';
@@ -191,7 +192,7 @@ lu_esante_security_HandlerObject.prototype.onSendButtonClicked = function (this:
     deleteDraft: async (id) => {
       await host.zimbra('MsgActionRequest', { action: { op: 'delete', id } });
     },
-    close: () => controller._cancelCompose(),
+    close: () => leaveComposeAfterSend(controller),
   })
     .then(() => host.notify(host.msg('compose_signed_sent')))
     .catch((e: unknown) => this.esanteFail(e))

@@ -12,7 +12,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { isErrorCode } from '../../../../shared/errors.ts';
 import type { RecipientField } from '../../../../shared/host/zimlet-host.ts';
-import type { DirectoryReferences, IdentifierType, ReferenceItem } from '../../../../shared/directory/types.ts';
+import type { DirectoryReferences, IdentifierType, ReferenceItem } from '../../../../shared/directory/operations.ts';
 import type { ResponseOf } from '../../../../shared/soap/operations.ts';
 import { EsanteElement } from '../../../../shared/ui/base-element.ts';
 import { faultText } from '../../../../shared/ui/fault-text.ts';
@@ -22,7 +22,7 @@ import { EMPTY_FORM, type FieldName, type FormProblem, type FormValues, allowedF
 import type { DirectoryService } from '../service.ts';
 import { styles } from './prosearch-panel.styles.ts';
 
-/** A result row and an identity card as they come off the wire (shared/directory/types.ts shapes). */
+/** A result row and an identity card as they come off the wire (shared/directory/operations.ts shapes). */
 type ProfessionalSummary = ResponseOf<'SearchProfessionals'>['items'][number];
 type Professional = ResponseOf<'GetProfessional'>['professional'];
 

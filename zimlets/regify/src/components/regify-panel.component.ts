@@ -18,6 +18,7 @@ import type { AccountApi, AccountInfo, AccountOptionsView } from '../account/api
 import { formStyles } from './account.styles.ts';
 import { faultText } from '../../../../shared/ui/fault-text.ts';
 import './password-meter.ts';
+import '../../../../shared/ui/help-link.ts';
 import { css } from 'lit';
 
 type Tab = 'informations' | 'options';
@@ -374,7 +375,9 @@ export class EsanteRegifyPanel extends EsanteElement {
         ${this.renderBody()}
         <p id="options-error" class="error" role="alert">${this.error}</p>
         <p class="status" role="status">${this.status}</p>
-        ${this.showAbout ? html`<esante-service-info feature="regify" .host=${this.host} .load=${this.loadInfo}></esante-service-info>` : nothing}
+        ${this.showAbout
+          ? html`<esante-service-info feature="messages" .host=${this.host} .load=${this.loadInfo}></esante-service-info>`
+          : html`<esante-help-link section=${this.view.state === 'ready' && !this.view.info.account ? 'regify-account' : 'regify-options'} .host=${this.host}></esante-help-link>`}
       </section>
     `;
   }

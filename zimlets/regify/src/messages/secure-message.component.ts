@@ -4,10 +4,12 @@
  * authentifié de niveau N", the signature banner when the inner message is signed), or an error
  * banner instead of the content when opening is refused.
  *
- * Safety: the HTML body is the sender's HTML: sanitized with DOMPurify (no scripts, forms, styles or
- * event handlers), remote images are dropped (no tracking pixel tells the sender when a patient file
- * is read), `cid:` images are served from the message's own parts, and links open in a new tab with
- * no referrer. Everything is rendered in this element's shadow root, so nothing leaks into Zimbra.
+ * Safety: the HTML body is the sender's HTML (shared/messages/safe-html.ts): sanitized with DOMPurify
+ * AND shown in a sandboxed iframe (no allow-scripts, no allow-same-origin, a CSP of its own), so one
+ * sanitizer bypass runs nothing with the reader's Zimbra session and the message cannot use this
+ * panel's classes to draw a genuine-looking header. Remote images are held back until the reader
+ * chooses "Afficher les images" (a tracking pixel would tell the sender when and where a patient file
+ * is read); `cid:` images come from the message's own parts; links open in a new tab with no referrer.
  * Attachments are blob: links created from the decrypted bytes and revoked when the view goes away.
  *
  * For the sender (the viewer is the container's registered sender) a "Statut de lecture" button shows
@@ -16,16 +18,16 @@
  * Test hooks: `data-state="loading|ready|error"` on the host element; `[data-banner=encrypted|level|error]`,
  * `#content`, `#attachments a`, `#status-button`, `#status table`.
  */
-import createDOMPurify from 'dompurify';
 import { css, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { unsafeHTML } from 'lit/directives/unsafe-html.js';
+import { formatDateTime } from '../../../../shared/i18n/dates.ts';
 import { mailboxAddress, type MimeAttachment } from '../../../../shared/messages/mime.ts';
+import { MESSAGE_FRAME_SANDBOX, frameDocument, inlineImageDataUrl, sanitizeMessageHtml, type SafeHtml } from '../../../../shared/messages/safe-html.ts';
 import type { ResponseOf } from '../../../../shared/soap/operations.ts';
 import { EsanteElement } from '../../../../shared/ui/base-element.ts';
 import '../../../../shared/ui/banners/banner.ts';
 import '../../../../shared/ui/signature-banner/signature-banner.ts';
-import type { VerificationReport as SignatureReport } from '../../../../shared/signing/types.ts';
+import type { VerificationReport as SignatureReport } from '../../../../shared/signing/operations.ts';
 /** The report as it comes over the wire (VerifySignature). */
 type VerificationReport = ResponseOf<'VerifySignature'>['report'];
 import { bannerName, senderLine, type OpenedMessage } from './open-secure.ts';
@@ -34,40 +36,10 @@ export type SecureMessageStatus = ResponseOf<'GetSecureMessageStatus'>;
 
 type View =
   | { state: 'loading' }
-  | { state: 'ready'; opened: OpenedMessage; html: string | undefined }
+  | { state: 'ready'; opened: OpenedMessage; html: SafeHtml | undefined; remoteImages: boolean }
   | { state: 'error'; message: string };
 
 type StatusView = { state: 'closed' } | { state: 'loading' } | { state: 'ready'; status: SecureMessageStatus } | { state: 'error'; message: string };
-
-/** One DOMPurify instance per window, configured once (hooks are per instance). */
-let purifier: ReturnType<typeof createDOMPurify> | undefined;
-let currentCidMap: Map<string, string> = new Map();
-
-function sanitizer(): ReturnType<typeof createDOMPurify> {
-  if (purifier) return purifier;
-  purifier = createDOMPurify(window);
-  purifier.addHook('afterSanitizeAttributes', (node) => {
-    const el = node as Element;
-    if (el.tagName === 'A' && el.hasAttribute('href')) {
-      el.setAttribute('target', '_blank');
-      el.setAttribute('rel', 'noopener noreferrer');
-    }
-    for (const attr of ['src', 'background', 'poster', 'srcset']) {
-      const value = el.getAttribute?.(attr);
-      if (value === null || value === undefined) continue;
-      const cid = /^cid:(.+)$/i.exec(value.trim());
-      if (cid) {
-        const url = currentCidMap.get(decodeURIComponent(cid[1]!).replace(/^<|>$/g, ''));
-        if (url) el.setAttribute(attr, url);
-        else el.removeAttribute(attr);
-      } else if (!/^data:image\//i.test(value.trim())) {
-        // Remote content (tracking, leaks the reading time and IP): never loaded.
-        el.removeAttribute(attr);
-      }
-    }
-  });
-  return purifier;
-}
 
 export class RegifySecureMessage extends EsanteElement {
   static override styles = [
@@ -97,6 +69,21 @@ export class RegifySecureMessage extends EsanteElement {
         padding-top: var(--esante-space-2);
         overflow-wrap: anywhere;
       }
+      #body-frame {
+        display: block;
+        width: 100%;
+        height: min(70vh, 40rem);
+        border: 0;
+        resize: vertical;
+        overflow: auto;
+      }
+      .images {
+        background: var(--esante-color-panel);
+        padding: var(--esante-space-1) var(--esante-space-2);
+      }
+      .images button {
+        margin-left: var(--esante-space-2);
+      }
       pre {
         font: inherit;
         white-space: pre-wrap;
@@ -123,6 +110,8 @@ export class RegifySecureMessage extends EsanteElement {
 
   private blobUrls: string[] = [];
   private attachmentUrls = new Map<MimeAttachment, string>();
+  /** The message's inline images by Content-ID, as data: URLs for the frame. */
+  private cidUrls = new Map<string, string>();
   private abort = new AbortController();
 
   @state() private accessor view: View = { state: 'loading' };
@@ -167,24 +156,13 @@ export class RegifySecureMessage extends EsanteElement {
       if (signal.aborted) return;
       const cids = new Map<string, string>();
       for (const a of opened.display.attachments) {
-        const url = this.blobUrl(a);
-        this.attachmentUrls.set(a, url);
-        if (a.contentId) cids.set(a.contentId, url);
+        this.attachmentUrls.set(a, this.blobUrl(a));
+        const inline = a.contentId ? inlineImageDataUrl(a.contentType, a.data) : undefined;
+        if (a.contentId && inline) cids.set(a.contentId, inline);
       }
-      let sanitized: string | undefined;
-      if (opened.display.html !== undefined) {
-        currentCidMap = cids;
-        try {
-          sanitized = sanitizer().sanitize(opened.display.html, {
-            USE_PROFILES: { html: true },
-            FORBID_TAGS: ['style', 'form', 'input', 'button', 'textarea', 'select', 'iframe', 'object', 'embed', 'link', 'meta', 'base'],
-            FORBID_ATTR: ['style'],
-          }) as string;
-        } finally {
-          currentCidMap = new Map();
-        }
-      }
-      this.view = { state: 'ready', opened, html: sanitized };
+      this.cidUrls = cids;
+      const sanitized = opened.display.html !== undefined ? this.sanitize(opened.display.html, false) : undefined;
+      this.view = { state: 'ready', opened, html: sanitized, remoteImages: false };
       this.dataset['state'] = 'ready';
       this.onShown?.();
       if (opened.display.signed && this.verify) void this.runVerify(opened.mime, signal);
@@ -202,6 +180,35 @@ export class RegifySecureMessage extends EsanteElement {
     } catch (err) {
       if (!signal.aborted) this.reportError = this.describeError ? this.describeError(err) : String(err);
     }
+  }
+
+  private sanitize(html: string, remoteImages: boolean): SafeHtml {
+    const cids = this.cidUrls;
+    return sanitizeMessageHtml(html, { cidUrl: (id) => cids.get(id), remoteImages });
+  }
+
+  /** "Afficher les images": this message only, for this view only (nothing remembered). */
+  private showImages(): void {
+    const v = this.view;
+    if (v.state !== 'ready' || v.opened.display.html === undefined) return;
+    this.view = { ...v, html: this.sanitize(v.opened.display.html, true), remoteImages: true };
+  }
+
+  private renderBody(v: Extract<View, { state: 'ready' }>) {
+    if (!v.html) return html`<pre>${v.opened.display.text ?? ''}</pre>`;
+    return html`${v.html.heldImages > 0 && !v.remoteImages
+        ? html`<p class="images" role="status">
+            ${this.msg('read_images_held', v.html.heldImages)}
+            <button type="button" id="show-images" @click=${() => this.showImages()}>${this.msg('read_images_show')}</button>
+          </p>`
+        : nothing}
+      <iframe
+        id="body-frame"
+        title=${this.msg('read_body_title')}
+        sandbox=${MESSAGE_FRAME_SANDBOX}
+        referrerpolicy="no-referrer"
+        .srcdoc=${frameDocument(v.html, { remoteImages: v.remoteImages, lang: this.host?.lang ?? 'fr' })}
+      ></iframe>`;
   }
 
   private blobUrl(a: MimeAttachment): string {
@@ -228,11 +235,7 @@ export class RegifySecureMessage extends EsanteElement {
   }
 
   private formatDateTime(iso: string | undefined): string {
-    if (!iso) return '';
-    const d = new Date(iso);
-    if (Number.isNaN(d.getTime())) return iso;
-    const lang = this.host?.lang ?? 'fr';
-    return new Intl.DateTimeFormat(lang === 'de' ? 'de-LU' : lang === 'en' ? 'en-GB' : 'fr-LU', { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+    return formatDateTime(iso, this.host?.lang ?? 'fr', 'medium');
   }
 
   private formatSize(bytes: number): string {
@@ -320,7 +323,7 @@ export class RegifySecureMessage extends EsanteElement {
         ${opened.sentAt ? html`<dt>${this.msg('read_sent_at')}</dt><dd>${this.formatDateTime(opened.sentAt)}</dd>` : nothing}
       </dl>
       <div id="content">
-        ${v.html !== undefined ? unsafeHTML(v.html) : html`<pre>${d.text ?? ''}</pre>`}
+        ${this.renderBody(v)}
       </div>
       ${files.length > 0
         ? html`<section id="attachments" aria-label=${this.msg('read_attachments')}>

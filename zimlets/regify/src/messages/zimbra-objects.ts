@@ -28,21 +28,25 @@ export interface AjxEmailAddressLike {
   name?: string;
 }
 
-/** The message a compose view describes (ZmComposeView._getMsg builds a ZmMailMsg). */
+/** The message a compose view describes (ZmComposeView.getMsg builds a ZmMailMsg). */
 export interface ComposedMsgLike {
+  /** Set once saved as a draft (ZmComposeController._processSendMsg). */
+  id?: string;
   subject?: string;
   getAddresses(type: string): AjxVectorLike<AjxEmailAddressLike>;
   getBodyContent?(): string;
-  /** Upload ids of the attachments added in the compose view. */
+  /** Upload ids of the attachments added in the compose view, "a,b" (ZmMailMsg.addAttachmentId, ZmMailMsg.js:521-527). */
+  attId?: string;
+  /** The sandbox's form of the same (an array); not in Zimbra. */
   attachmentIds?: string[];
 }
 
 /** zm-web-client WebRoot/js/zimbraMail/mail/view/ZmComposeView.js. */
 export interface ZmComposeViewLike {
-  _getMsg(): ComposedMsgLike;
+  /** ZmComposeView.getMsg(attId, isDraft, …) (ZmComposeView.js:541): undefined when it refused. */
+  getMsg(attId?: unknown, isDraft?: boolean): ComposedMsgLike | null | undefined;
   getComposeMode?(): string;
   getUserText?(): string;
-  draftId?: string;
 }
 
 /** zm-web-client WebRoot/js/zimbraMail/mail/controller/ZmComposeController.js. */
@@ -51,6 +55,17 @@ export interface ZmComposeControllerLike {
   _toolbar?: { enableAll?(on: boolean): void };
   /** Leaves compose without sending (the default "Annuler"). */
   _cancelCompose(): void;
+  /** Set before a forced pop so leaving does not autosave a draft (ZmComposeController.js:409-419, 677). */
+  _dontSavePreHide?: boolean;
+  /** ZmMailApp: `popView(force, viewId)` (ZmApp.js:393-396). */
+  _app?: { popView(force?: boolean, viewId?: string, skipHistory?: boolean): unknown };
+  getCurrentViewId?(): string;
+  /** The saved draft (ZmComposeController.js:1729; getDraftMsg :2404). */
+  _draftMsg?: { id?: string | number | null } | null;
+  /** "none" | "manual" | "auto" | "delaysend" (ZmComposeController.js:61, :81-89). */
+  _draftType?: string;
+  /** DwtIdleTimer of the autosave (ZmComposeController.js:60, :1329-1339); `kill()` stops it (:561-569). */
+  _autoSaveTimer?: { kill?(): void } | null;
 }
 
 /** One part of ZmMailMsg.attachments (GetMsgResponse `mp` JSON, zm-mailbox ToXML.java). */
@@ -79,7 +94,7 @@ export interface ZmMailMsgViewLike {
 
 export function isComposeController(c: unknown): c is ZmComposeControllerLike {
   const o = c as Partial<ZmComposeControllerLike> | null;
-  return !!o && typeof o === 'object' && !!o._composeView && typeof o._composeView._getMsg === 'function' && typeof o._cancelCompose === 'function';
+  return !!o && typeof o === 'object' && !!o._composeView && typeof o._composeView.getMsg === 'function' && typeof o._cancelCompose === 'function';
 }
 
 export function isToolbar(t: unknown): t is ZmButtonToolBarLike {

@@ -175,7 +175,7 @@ export class EsanteSecurityPanel extends EsanteElement {
       </section>
       <section aria-labelledby="about-title">
         <h3 id="about-title">${this.msg('menu_about')}</h3>
-        <esante-service-info feature="security" .host=${this.host} .load=${this.loadInfo}></esante-service-info>
+        <esante-service-info feature="signing" .host=${this.host} .load=${this.loadInfo}></esante-service-info>
       </section>
     `;
   }

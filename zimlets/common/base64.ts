@@ -1,4 +1,4 @@
-/** base64 of large byte arrays (SOAP xsd:base64Binary) without building one huge argument list. */
+/** base64 of large byte arrays (SOAP xsd:base64Binary, e.g. SignMessage/VerifySignature `mime`) without building one huge argument list. Shared by the zimlets (one copy). */
 export function bytesToBase64(bytes: Uint8Array): string {
   const CHUNK = 0x8000;
   let binary = '';

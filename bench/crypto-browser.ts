@@ -1,9 +1,14 @@
 /**
- * Container encryption and decryption IN CHROMIUM (issue 5, acceptance 3): the real shared/container
- * code, bundled with esbuild into a test page served from 127.0.0.1 (a secure context, so WebCrypto is
- * available), timed for 1, 10 and 25 MB messages, against `openssl speed -evp aes-256-gcm` on the
- * same machine: for each size, openssl's time for the same byte count is computed from its measured
- * throughput, and the ratio browser/openssl is compared with the target (≤ 3×).
+ * Container sealing and opening IN CHROMIUM (issue 5, then issue 17): the real shared/container code,
+ * bundled with esbuild into a test page served from 127.0.0.1 (a secure context, so WebCrypto is
+ * available), timed for 1, 10 and 25 MB messages against what our code cannot go below: bare WebCrypto
+ * AES-256-GCM over the same bytes, in the same segments, with the same 4 calls in flight, in the same
+ * page and run (targets: sealing ≤ 1.2×, opening ≤ 1.5×). `openssl speed -evp aes-256-gcm` on the same
+ * machine is printed as context, without a target: a fresh buffer of the message's size alone costs
+ * more than openssl's whole encryption on this VM (the "fresh buffer" column).
+ * Sealing and opening are timed both keeping the data as segments (sealContainerParts,
+ * openContainerParts) and as one contiguous copy (sealContainer, openContainer: what the zimlet and
+ * the portal call today); all four get a target line, the exit code follows the segment variants.
  *
  * Exported for bench/crypto.ts (`npm run bench:crypto`); runnable alone with
  * `node --import tsx bench/crypto-browser.ts`.
@@ -18,31 +23,38 @@ import { SEND_SEGMENT_SIZE } from '../zimlets/regify/src/messages/segment.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SIZES_MB = [1, 10, 25] as const;
-export const TARGET_RATIO = 3;
-/** Runs per size; the median is kept (the first run also warms up the JIT and the crypto thread). */
-const RUNS = 3;
+export const SEAL_TARGET = 1.2;
+export const OPEN_TARGET = 1.5;
+/** Runs per size, interleaved (bare, parts, contiguous, bare decrypt, open); the median is kept. */
+const RUNS = 11;
 
 export interface BrowserCryptoResult {
   sizeMb: number;
-  encryptMs: number;
-  decryptMs: number;
-  opensslMs: number;
-  encryptRatio: number;
-  decryptRatio: number;
   segmentKib: number;
-  /** Bare WebCrypto AES-GCM over the same bytes and chunks (no container): what the browser itself allows. */
-  rawWebCryptoMs: number;
-  /**
-   * Allocating and filling a fresh buffer of the message's size in the same page: the least any
-   * implementation pays to hold its output. On a VM where first-touch page faults are slow it alone
-   * can exceed the target, which then no browser code can meet.
-   */
+  /** sealContainerParts. */
+  sealMs: number;
+  /** sealContainer (contiguous). */
+  sealContiguousMs: number;
+  /** openContainer (contiguous, what the zimlet and the portal call today). */
+  openMs: number;
+  /** openContainerParts. */
+  openPartsMs: number;
+  /** Bare WebCrypto AES-GCM encrypt / decrypt of the same bytes and segments, 4 in flight, no container. */
+  bareEncryptMs: number;
+  bareDecryptMs: number;
+  opensslMs: number;
+  /** Allocating and filling a fresh buffer of the message's size in the same page. */
   freshMemoryMs: number;
+  /** Medians of the run-by-run ratios to bare WebCrypto (encrypt for sealing, decrypt for opening). */
+  sealRatio: number;
+  sealContiguousRatio: number;
+  openPartsRatio: number;
+  openRatio: number;
 }
 
-/** The page's script: seal and open with the production code, report medians in ms. */
+/** The page's script: seal and open with the production code and with bare WebCrypto, medians in ms. */
 const PAGE_ENTRY = `
-import { sealContainer, openContainer } from './shared/container/container.ts';
+import { sealContainer, sealContainerParts, openContainer, openContainerParts } from './shared/container/container.ts';
 
 function randomBytes(n) {
   const out = new Uint8Array(n);
@@ -50,40 +62,60 @@ function randomBytes(n) {
   return out;
 }
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The container's own scheduling: count jobs, 4 in flight (shared/container/container.ts CONCURRENCY). */
+async function pool(count, job) {
+  let next = 0;
+  const worker = async () => { while (next < count) await job(next++); };
+  await Promise.all(Array.from({ length: Math.min(4, count) }, worker));
+}
 
 window.runBench = async (sizesMb, runs, segmentSize) => {
   const results = [];
   for (const mb of sizesMb) {
     const mime = randomBytes(mb * 1024 * 1024);
     const key = crypto.getRandomValues(new Uint8Array(32));
-    const enc = [], dec = [];
+    const cryptoKey = await crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt', 'decrypt']);
+    const count = Math.ceil(mime.length / segmentSize);
+    const ivs = Array.from({ length: count }, () => crypto.getRandomValues(new Uint8Array(12)));
+    const m = { bareEnc: [], parts: [], contiguous: [], bareDec: [], open: [], openParts: [], fresh: [] };
     for (let r = 0; r < runs; r++) {
       let t = performance.now();
-      const sealed = await sealContainer({ messageId: 'bench-' + r, keyService: location.origin + '/soap', sender: 'bench@esante.lu', mime, key, segmentSize });
-      enc.push(performance.now() - t);
+      const bare = new Array(count);
+      await pool(count, async (i) => {
+        bare[i] = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: ivs[i] }, cryptoKey, mime.subarray(i * segmentSize, (i + 1) * segmentSize));
+      });
+      m.bareEnc.push(performance.now() - t);
+      const params = { messageId: 'bench-' + r, keyService: location.origin + '/soap', sender: 'bench@esante.lu', mime, key: cryptoKey, segmentSize };
       t = performance.now();
-      const opened = await openContainer(sealed, async () => key);
-      dec.push(performance.now() - t);
-      if (opened.mime.length !== mime.length || opened.mime[mime.length - 1] !== mime[mime.length - 1]) throw new Error('round trip differs');
-    }
-    // The platform's floor: bare WebCrypto AES-GCM over the same bytes in the same chunks, no container.
-    const raw = [];
-    const cryptoKey = await crypto.subtle.importKey('raw', key, 'AES-GCM', false, ['encrypt']);
-    for (let r = 0; r < runs; r++) {
-      const t = performance.now();
-      for (let i = 0; i < mime.length; i += segmentSize) {
-        await crypto.subtle.encrypt({ name: 'AES-GCM', iv: crypto.getRandomValues(new Uint8Array(12)) }, cryptoKey, mime.subarray(i, i + segmentSize));
-      }
-      raw.push(performance.now() - t);
-    }
-    // The machine's floor for any output: allocating and writing mb MB of fresh memory once.
-    const fresh = [];
-    for (let r = 0; r < runs; r++) {
-      const t = performance.now();
+      const parts = await sealContainerParts(params);
+      m.parts.push(performance.now() - t);
+      t = performance.now();
+      const sealed = await sealContainer(params);
+      m.contiguous.push(performance.now() - t);
+      t = performance.now();
+      await pool(count, async (i) => { await crypto.subtle.decrypt({ name: 'AES-GCM', iv: ivs[i] }, cryptoKey, bare[i]); });
+      m.bareDec.push(performance.now() - t);
+      t = performance.now();
+      const opened = await openContainer(sealed, async () => cryptoKey);
+      m.open.push(performance.now() - t);
+      t = performance.now();
+      const openedParts = await openContainerParts(sealed, async () => cryptoKey);
+      m.openParts.push(performance.now() - t);
+      if (openedParts.length !== mime.length) throw new Error('round trip differs');
+      if (opened.mime.length !== mime.length || opened.mime[mime.length - 1] !== mime[mime.length - 1] || parts.length !== sealed.length) throw new Error('round trip differs');
+      t = performance.now();
       new Uint8Array(mime.length).fill(1);
-      fresh.push(performance.now() - t);
+      m.fresh.push(performance.now() - t);
     }
-    results.push({ sizeMb: mb, encryptMs: median(enc), decryptMs: median(dec), rawWebCryptoMs: median(raw), freshMemoryMs: median(fresh) });
+    // Ratios paired run by run (ours next to bare WebCrypto in the same run), then their median: the
+    // other processes of a shared machine slow whole runs down, which a ratio of medians would not cancel.
+    const paired = (xs, bare) => median(xs.map((x, i) => x / bare[i]));
+    results.push({
+      sizeMb: mb, sealMs: median(m.parts), sealContiguousMs: median(m.contiguous), openMs: median(m.open), openPartsMs: median(m.openParts),
+      bareEncryptMs: median(m.bareEnc), bareDecryptMs: median(m.bareDec), freshMemoryMs: median(m.fresh),
+      sealRatio: paired(m.parts, m.bareEnc), sealContiguousRatio: paired(m.contiguous, m.bareEnc),
+      openPartsRatio: paired(m.openParts, m.bareDec), openRatio: paired(m.open, m.bareDec),
+    });
   }
   return results;
 };
@@ -141,30 +173,41 @@ export async function runBrowserCryptoBench(segmentSize: number = SEND_SEGMENT_S
     const page = await browser.newPage();
     await page.goto(url);
     await page.waitForFunction('window.benchReady === true');
-    const measured = (await page.evaluate(`window.runBench(${JSON.stringify(SIZES_MB)}, ${RUNS}, ${segmentSize})`)) as Array<{ sizeMb: number; encryptMs: number; decryptMs: number; rawWebCryptoMs: number; freshMemoryMs: number }>;
-    return measured.map((m) => {
-      const opensslMs = ((m.sizeMb * 1024 * 1024) / bytesPerSecond) * 1000;
-      return { ...m, segmentKib: segmentSize / 1024, opensslMs, encryptRatio: m.encryptMs / opensslMs, decryptRatio: m.decryptMs / opensslMs };
-    });
+    const measured = (await page.evaluate(`window.runBench(${JSON.stringify(SIZES_MB)}, ${RUNS}, ${segmentSize})`)) as Array<Omit<BrowserCryptoResult, 'segmentKib' | 'opensslMs'>>;
+    return measured.map((m) => ({ ...m, segmentKib: segmentSize / 1024, opensslMs: ((m.sizeMb * 1024 * 1024) / bytesPerSecond) * 1000 }));
   } finally {
     await browser.close();
     server.close();
   }
 }
 
-/** Lines of the report and whether every ratio meets the target. */
+/** Lines of the report (measurements, then one target line per target) and whether all pass. */
 export function formatBrowserResults(results: BrowserCryptoResult[]): { lines: string[]; pass: boolean } {
-  const lines = [`Container crypto in Chromium (${results[0]?.segmentKib ?? '?'} KiB segments, as the zimlet seals) vs openssl speed -evp aes-256-gcm (same byte count, same machine):`];
-  let pass = true;
+  const lines = [
+    `Container crypto in Chromium (${results[0]?.segmentKib ?? '?'} KiB segments, as the zimlet seals), median of ${RUNS} (ratios: median of the run-by-run ratios), vs bare WebCrypto over the same bytes in the same page:`,
+  ];
   for (const r of results) {
     lines.push(
-      `  ${String(r.sizeMb).padStart(2)} MB  encrypt ${r.encryptMs.toFixed(1)} ms (${r.encryptRatio.toFixed(2)}x)  decrypt ${r.decryptMs.toFixed(1)} ms (${r.decryptRatio.toFixed(2)}x)  openssl ${r.opensslMs.toFixed(1)} ms  bare WebCrypto ${r.rawWebCryptoMs.toFixed(1)} ms (${(r.rawWebCryptoMs / r.opensslMs).toFixed(2)}x)  fresh ${r.sizeMb} MB buffer ${r.freshMemoryMs.toFixed(1)} ms (${(r.freshMemoryMs / r.opensslMs).toFixed(2)}x)`,
+      `  ${String(r.sizeMb).padStart(2)} MB  seal (parts) ${r.sealMs.toFixed(1)} ms (${r.sealRatio.toFixed(2)}x)  seal (contiguous) ${r.sealContiguousMs.toFixed(1)} ms (${r.sealContiguousRatio.toFixed(2)}x)  bare encrypt ${r.bareEncryptMs.toFixed(1)} ms` +
+        `  |  open (parts) ${r.openPartsMs.toFixed(1)} ms (${r.openPartsRatio.toFixed(2)}x)  open (contiguous) ${r.openMs.toFixed(1)} ms (${r.openRatio.toFixed(2)}x)  bare decrypt ${r.bareDecryptMs.toFixed(1)} ms` +
+        `  |  context: openssl ${r.opensslMs.toFixed(1)} ms, fresh ${r.sizeMb} MB buffer ${r.freshMemoryMs.toFixed(1)} ms`,
     );
-    if (r.encryptRatio > TARGET_RATIO || r.decryptRatio > TARGET_RATIO) pass = false;
   }
-  const worst = Math.max(...results.map((r) => Math.max(r.encryptRatio, r.decryptRatio)));
-  lines.push(`target browser encrypt/decrypt ≤ ${TARGET_RATIO}x openssl (worst ${worst.toFixed(2)}x): ${pass ? 'PASS' : 'FAIL'}`);
-  return { lines, pass };
+  const worst = (f: (r: BrowserCryptoResult) => number) => Math.max(...results.map(f));
+  const sizes = results.map((r) => r.sizeMb).join(', ');
+  const rows = [
+    { what: 'sealing as segments (sealContainerParts)', ratio: worst((r) => r.sealRatio), goal: SEAL_TARGET },
+    { what: 'opening as segments (openContainerParts)', ratio: worst((r) => r.openPartsRatio), goal: OPEN_TARGET },
+    // What the zimlet's send flow and the reader call today: shown against the same goals.
+    { what: 'sealing contiguous (sealContainer, the zimlet today)', ratio: worst((r) => r.sealContiguousRatio), goal: SEAL_TARGET },
+    { what: 'opening contiguous (openContainer, zimlet and portal today)', ratio: worst((r) => r.openRatio), goal: OPEN_TARGET },
+  ];
+  for (const row of rows) {
+    lines.push(`target ${row.what} vs bare WebCrypto, ${sizes} MB: worst ${row.ratio.toFixed(2)}x (goal ≤ ${row.goal}x) ${row.ratio <= row.goal ? 'PASS' : 'FAIL'}`);
+  }
+  const sealPass = rows[0]!.ratio <= SEAL_TARGET;
+  const openPass = rows[1]!.ratio <= OPEN_TARGET;
+  return { lines, pass: sealPass && openPass };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -27,7 +27,7 @@ import { Agent, request } from 'node:http';
 import type { Socket } from 'node:net';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import type { SearchCriteria } from '../shared/directory/types.ts';
+import type { SearchCriteria } from '../shared/directory/operations.ts';
 import { CSRF_HEADER, SOAP_NAMESPACE, SOAP_PATH } from '../shared/paths.ts';
 import { encodeRequest } from '../shared/soap/codec.ts';
 import { soapActionOf } from '../shared/soap/wsdl.ts';

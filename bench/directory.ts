@@ -28,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { checkCriteria } from '../shared/directory/criteria.ts';
 import { fold } from '../shared/directory/normalize.ts';
-import type { SearchCriteria } from '../shared/directory/types.ts';
+import type { SearchCriteria } from '../shared/directory/operations.ts';
 import { EmbeddedDirectory } from '../server-extension/src/directory/embedded.ts';
 import { Rng, generateDirectory, writeDirectoryFiles } from '../server-extension/src/directory/generate.ts';
 import { LdapDirectory, buildFilter } from '../server-extension/src/directory/ldap.ts';

@@ -7,7 +7,13 @@ export interface ZimletSpec {
 }
 /** Rollup-bundles one zimlet's handler into its IIFE code. */
 export function bundleZimlet(zimlet: ZimletSpec): Promise<string>;
-/** Builds, packages and validates the five zimlets into outDir (default dist/zimlets); throws listing every violation. */
-export function buildZimlets(opts?: { outDir?: string }): Promise<string[]>;
+/** Builds, packages and validates the five zimlets into outDir (default dist/zimlets); throws listing every violation or start-time size over its limit (build/start-size.mjs). */
+export function buildZimlets(opts?: {
+  outDir?: string;
+  log?: (line: string) => void;
+  limits?: { perZimlet: (zimlet: string) => number; total: number };
+}): Promise<string[]>;
+/** The parts of a zimlet loaded when first needed (`src/**\/<part>.chunk.ts` → zip file `<zimlet>_<part>.js`), bundled. */
+export function bundleZimletChunks(zimlet: ZimletSpec): Promise<Array<{ name: string; code: string }>>;
 /** Bundles the service into outDir (default dist/service), with the directory reference data in data/. */
 export function buildService(opts?: { outDir?: string; entry?: string }): Promise<string | undefined>;

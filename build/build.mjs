@@ -6,7 +6,7 @@
  *   dist/service/esante-service.mjs + dist/service/package.json   (`npm install --omit=dev && node esante-service.mjs`)
  * Options: --zimlets-only, --service-only, --out DIR (default dist/).
  */
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import * as esbuild from 'esbuild';
 import { rollup } from 'rollup';
 import { zimletBundleConfig } from '../rollup.config.mjs';
 import { zimletFiles, zipFiles } from './package-zimlet.mjs';
+import { START_LIMITS, checkStartSizes, formatStartSizes, startSizes } from './start-size.mjs';
 import { formatViolation, validateZimletZip } from './validate-zimlet.mjs';
 import { ROOT, ZIMLETS } from './zimlets.mjs';
 
@@ -24,20 +25,21 @@ async function rootPackage() {
 }
 
 /**
- * Bundles one zimlet's handler with rollup and returns the IIFE code.
- * @param {import('./zimlets.mjs').ZimletSpec} zimlet
+ * Runs rollup and returns the code of its single output chunk; any warning (unresolved import,
+ * circular dependency, eval…) fails the build.
+ * @param {string} what for the messages
+ * @param {import('rollup').RollupOptions} options
+ * @param {import('rollup').OutputOptions} output
  */
-export async function bundleZimlet(zimlet) {
-  const config = zimletBundleConfig(zimlet);
+async function rollupOne(what, options, output) {
   /** @type {string[]} */
   const warnings = [];
-  // Any rollup warning (unresolved import, circular dependency, eval…) fails the build.
-  const bundle = await rollup({ ...config, onwarn: (w) => void warnings.push(w.message) });
+  const bundle = await rollup({ ...options, onwarn: (w) => void warnings.push(w.message) });
   try {
-    const { output } = await bundle.generate({ ...config.output, file: undefined });
-    if (warnings.length > 0) throw new Error(`${zimlet.name}: rollup warnings:\n  ${warnings.join('\n  ')}`);
-    const [chunk, ...others] = output;
-    if (!chunk || chunk.type !== 'chunk' || others.length > 0) throw new Error(`${zimlet.name}: expected exactly one output chunk`);
+    const { output: chunks } = await bundle.generate({ ...output, file: undefined });
+    if (warnings.length > 0) throw new Error(`${what}: rollup warnings:\n  ${warnings.join('\n  ')}`);
+    const [chunk, ...others] = chunks;
+    if (!chunk || chunk.type !== 'chunk' || others.length > 0) throw new Error(`${what}: expected exactly one output chunk`);
     return chunk.code;
   } finally {
     await bundle.close();
@@ -45,33 +47,103 @@ export async function bundleZimlet(zimlet) {
 }
 
 /**
- * Builds, packages and validates every zimlet. Throws with every violation (zip, file, rule) listed.
- * @param {{ outDir?: string }} [opts]
+ * Bundles one zimlet's handler with rollup and returns the IIFE code.
+ * @param {import('./zimlets.mjs').ZimletSpec} zimlet
+ */
+export async function bundleZimlet(zimlet) {
+  const config = zimletBundleConfig(zimlet);
+  return rollupOne(zimlet.name, config, config.output);
+}
+
+/**
+ * A zimlet's parts loaded when first needed (issue 17): every `src/**\/<part>.chunk.ts`, built into the
+ * zip file `<zimlet>_<part>.js`, which the descriptor does NOT include, so Zimbra leaves it out of the
+ * start-time Zimlets-nodev_all.js and serves it as a file of the zimlet (`/service/zimlet/<name>/<file>`).
+ * The zimlet loads it with a <script> (zimlets/regify/src/account/chunk-loader.ts).
+ * @param {import('./zimlets.mjs').ZimletSpec} zimlet
+ * @returns {Promise<Array<{ name: string, source: string }>>} sorted by name
+ */
+export async function zimletChunkSources(zimlet) {
+  const src = path.join(zimlet.dir, 'src');
+  const files = /** @type {string[]} */ (await readdir(src, { recursive: true }));
+  return files
+    .filter((f) => f.endsWith('.chunk.ts'))
+    .map((f) => ({ name: `${zimlet.name}_${path.basename(f, '.chunk.ts')}.js`, source: path.join(src, f) }))
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+const CHUNK_ENTRY = '\0esante-chunk-entry';
+
+/**
+ * Bundles one chunk into a classic script that adds NO global: it hands its module's exports to the
+ * <script> element running it (`document.currentScript.esanteChunk`), where the loader reads them on
+ * `load`. It carries its own copy of what it imports (lit, shared/…): custom elements are defined
+ * through EsanteElement.define, which tolerates a tag the start-time script already defined.
+ * @param {import('./zimlets.mjs').ZimletSpec} zimlet
+ * @param {string} source the `.chunk.ts` file
+ */
+export async function bundleChunk(zimlet, source) {
+  const config = zimletBundleConfig(zimlet);
+  /** @type {import('rollup').Plugin} */
+  const entry = {
+    name: 'esante-chunk-entry',
+    resolveId: (id) => (id === CHUNK_ENTRY ? id : null),
+    load: (id) =>
+      id === CHUNK_ENTRY ? `import * as chunk from ${JSON.stringify(source)};\ndocument.currentScript.esanteChunk = chunk;\n` : null,
+  };
+  return rollupOne(`${zimlet.name} ${path.basename(source)}`, { ...config, input: CHUNK_ENTRY, plugins: [entry, ...(config.plugins ?? [])] }, { format: 'iife' });
+}
+
+/**
+ * The zip files of every chunk of a zimlet.
+ * @param {import('./zimlets.mjs').ZimletSpec} zimlet
+ * @returns {Promise<Array<{ name: string, code: string }>>}
+ */
+export async function bundleZimletChunks(zimlet) {
+  const sources = await zimletChunkSources(zimlet);
+  return Promise.all(sources.map(async (c) => ({ name: c.name, code: await bundleChunk(zimlet, c.source) })));
+}
+
+/**
+ * Builds, packages and validates every zimlet, and checks their start-time sizes
+ * (build/start-size.mjs). Throws with every violation (zip, file, rule) listed.
+ * @param {{ outDir?: string, log?: (line: string) => void, limits?: typeof START_LIMITS }} [opts] `limits`: for tests
  * @returns {Promise<string[]>} paths of the zips
  */
-export async function buildZimlets({ outDir = path.join(ROOT, 'dist', 'zimlets') } = {}) {
+export async function buildZimlets({ outDir = path.join(ROOT, 'dist', 'zimlets'), log = () => undefined, limits = START_LIMITS } = {}) {
   const { version } = await rootPackage();
   await mkdir(outDir, { recursive: true });
-  const zips = await Promise.all(
+  const built = await Promise.all(
     ZIMLETS.map(async (zimlet) => {
-      const bundle = await bundleZimlet(zimlet);
+      const [bundle, chunks] = await Promise.all([bundleZimlet(zimlet), bundleZimletChunks(zimlet)]);
+      const files = await zimletFiles(zimlet, { version, bundle, chunks });
       const zipPath = path.join(outDir, `${zimlet.name}.zip`);
-      await writeFile(zipPath, await zipFiles(await zimletFiles(zimlet, { version, bundle })));
-      return zipPath;
+      await writeFile(zipPath, await zipFiles(files));
+      return { zipPath, sizes: startSizes(zimlet, files) };
     }),
   );
+  const zips = built.map((b) => b.zipPath);
+  const sizes = built.map((b) => b.sizes);
+  for (const line of formatStartSizes(sizes)) log(line);
   const violations = (await Promise.all(zips.map(validateZimletZip))).flat();
-  if (violations.length > 0) {
+  const tooLarge = checkStartSizes(sizes, limits);
+  if (violations.length > 0 || tooLarge.length > 0) {
     // Do not leave a bad package where the sandbox or an admin could pick it up.
     await Promise.all(zips.map((z) => rm(z, { force: true })));
-    throw new Error(`zimlet validation failed:\n${violations.map(formatViolation).join('\n')}`);
+    throw new Error([violations.length > 0 ? `zimlet validation failed:\n${violations.map(formatViolation).join('\n')}` : '', ...tooLarge].filter(Boolean).join('\n'));
   }
   return zips;
 }
 
 const SERVICE_ENTRY = path.join(ROOT, 'server-extension', 'src', 'main.ts');
-/** Bundled beside the service: `node rotate-master-key.mjs add-key | rewrap | retire` (docs/master-key-rotation.md). */
-const SERVICE_TOOLS = { 'rotate-master-key': path.join(ROOT, 'server-extension', 'src', 'rotate-master-key.ts') };
+/**
+ * Bundled beside the service: `node esante-admin.mjs <command>` (the admin CLI, server-extension/src/admin/cli.ts)
+ * and the older `node rotate-master-key.mjs add-key | rewrap | retire` (docs/master-key-rotation.md).
+ */
+const SERVICE_TOOLS = {
+  'esante-admin': path.join(ROOT, 'server-extension', 'src', 'admin', 'main.ts'),
+  'rotate-master-key': path.join(ROOT, 'server-extension', 'src', 'rotate-master-key.ts'),
+};
 
 /**
  * Bundles the service with esbuild. Every npm dependency stays external (native modules such as
@@ -128,7 +200,7 @@ export async function buildService({ outDir = path.join(ROOT, 'dist', 'service')
     type: 'module',
     engines: { node: '>=20' },
     main: 'esante-service.mjs',
-    scripts: { start: 'node esante-service.mjs', ...(entry === SERVICE_ENTRY ? { 'rotate-master-key': 'node rotate-master-key.mjs' } : {}) },
+    scripts: { start: 'node esante-service.mjs', ...(entry === SERVICE_ENTRY ? { 'esante-admin': 'node esante-admin.mjs', 'rotate-master-key': 'node rotate-master-key.mjs' } : {}) },
     dependencies: Object.fromEntries(Object.entries(runtime).sort(([a], [b]) => a.localeCompare(b))),
   };
   await writeFile(path.join(outDir, 'package.json'), JSON.stringify(servicePackage, null, 2) + '\n');
@@ -140,8 +212,10 @@ async function main() {
   const started = Date.now();
   try {
     if (!args.has('--service-only')) {
-      const zips = await buildZimlets();
+      const zips = await buildZimlets({ log: (line) => console.log(line) });
       for (const z of zips) console.log(`built ${path.relative(ROOT, z)}`);
+      // The portal page is browser code like the zimlets: e2e (which builds nothing) needs it current.
+      if (args.has('--zimlets-only')) console.log(`built ${path.relative(ROOT, await (await import('./portal.mjs')).buildPortal())}`);
     }
     if (!args.has('--zimlets-only')) {
       const service = await buildService();

@@ -57,6 +57,20 @@ test('the real service bundle runs with node alone: it starts on the embedded de
     child.stderr.on('data', (d) => (out += d));
     child.on('exit', (code) => reject(new Error(`service exited ${code}:\n${out}`)));
   });
+  // "started" = listening; health answers 503 "starting" until every feature is ready, which the
+  // service logs once (root.ts). Wait for that line, then health must be 200.
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ready line in 60 s:\n${out}`)), 60_000);
+    const check = () => {
+      if (/eSanté service ready/.test(out)) {
+        clearTimeout(timer);
+        child.stdout.off('data', check);
+        resolve(undefined);
+      }
+    };
+    child.stdout.on('data', check);
+    check();
+  });
   const health = await fetch(`${url}/service/extension/esante/health`);
   assert.equal(health.status, 200);
   assert.equal((await health.json()).status, 'ok');

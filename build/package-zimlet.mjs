@@ -25,16 +25,18 @@ const LANGUAGE_FILES = /** @type {const} */ ([
 /**
  * The files of one zimlet package, in zip order.
  * @param {import('./zimlets.mjs').ZimletSpec} zimlet
- * @param {{ version: string, bundle: string }} opts
+ * @param {{ version: string, bundle: string, chunks?: ReadonlyArray<{ name: string, code: string }> }} opts
+ *   `chunks`: the parts loaded when first needed (build/build.mjs bundleZimletChunks), not in the descriptor
  * @returns {Promise<Array<{ name: string, data: Buffer }>>}
  */
-export async function zimletFiles(zimlet, { version, bundle }) {
+export async function zimletFiles(zimlet, { version, bundle, chunks = [] }) {
   const src = (/** @type {string} */ file) => readFile(path.join(zimlet.dir, file), 'utf8');
   /** @type {Array<{ name: string, data: Buffer }>} */
   const files = [
     { name: `${zimlet.name}.xml`, data: Buffer.from((await src(`${zimlet.name}.xml`)).replace(VERSION_TOKEN, version)) },
     { name: 'config_template.xml', data: Buffer.from((await src('config_template.xml')).replace(VERSION_TOKEN, version)) },
     { name: `${zimlet.name}.js`, data: Buffer.from(bundle) },
+    ...chunks.map((c) => ({ name: c.name, data: Buffer.from(c.code) })),
     { name: `${zimlet.name}.css`, data: Buffer.from(await src(`${zimlet.name}.css`)) },
     { name: `${zimlet.name}.png`, data: zimletIcon(zimlet.short) },
   ];

@@ -2,10 +2,12 @@
 /**
  * The recipients' portal page script (portal/src/main.ts → one ES module, browser, minified), put
  * next to the service bundle: dist/service/portal/portal.js, which the messages feature serves at
- * /service/extension/esante/portal/portal.js (server-extension/src/messages/feature.ts). In
- * development the service bundles the sources itself, so this file is only needed for dist/.
+ * /service/extension/esante/portal/portal.js (server-extension/src/messages/feature.ts). The service
+ * never bundles the portal itself (esbuild is a development tool): run from the sources it serves this
+ * same file, so `npm run build` (or build:zimlets) comes first; the service tests build it too
+ * (server-extension/test/support/service.ts).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { ROOT } from './zimlets.mjs';
@@ -17,9 +19,12 @@ import { ROOT } from './zimlets.mjs';
 export async function buildPortal({ outDir = path.join(ROOT, 'dist', 'service', 'portal') } = {}) {
   await mkdir(outDir, { recursive: true });
   const outfile = path.join(outDir, 'portal.js');
+  // Written aside then renamed: a service reading the file meanwhile (parallel test files) sees the
+  // old or the new script, never half of one.
+  const temp = `${outfile}.${process.pid}.tmp`;
   await esbuild.build({
     entryPoints: [path.join(ROOT, 'portal', 'src', 'main.ts')],
-    outfile,
+    outfile: temp,
     bundle: true,
     format: 'esm',
     platform: 'browser',
@@ -28,5 +33,6 @@ export async function buildPortal({ outDir = path.join(ROOT, 'dist', 'service', 
     legalComments: 'inline',
     logLevel: 'warning',
   });
+  await rename(temp, outfile);
   return outfile;
 }

@@ -245,16 +245,26 @@ export function validateZimletEntries(zipFileName, entries) {
   }
 
   // --- scripts: globals and message keys
-  for (const include of childrenNamed(descriptor, 'include')) {
-    const file = include.text.trim();
-    const entry = get(file);
-    if (!entry || !file.endsWith('.js')) continue;
-    const code = entry.data.toString('utf8');
-    checkBundleGlobals(code, file, descriptor, fail);
+  /** @param {string} file @param {string} code */
+  const needKeysOf = (file, code) => {
     for (const use of scanMessageCalls(code)) {
       if (use.key === undefined) fail(file, 'message-dynamic', `a .msg( call without a string literal key at "${use.excerpt}": keys must be literals so they can be checked`);
       else need(use.key, file);
     }
+  };
+  const included = new Set();
+  for (const include of childrenNamed(descriptor, 'include')) {
+    const file = include.text.trim();
+    const entry = get(file);
+    if (!entry || !file.endsWith('.js')) continue;
+    included.add(entry);
+    const code = entry.data.toString('utf8');
+    checkBundleGlobals(code, file, descriptor, fail);
+    needKeysOf(file, code);
+  }
+  // Scripts loaded when first needed (build/build.mjs *.chunk.ts) read the same properties.
+  for (const entry of byName.values()) {
+    if (!included.has(entry) && entry.name.endsWith('.js')) needKeysOf(entry.name, entry.data.toString('utf8'));
   }
 
   // --- properties: all three languages, ASCII, every needed key, same keys everywhere

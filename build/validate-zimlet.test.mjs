@@ -5,7 +5,7 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildZimlets } from './build.mjs';
@@ -70,6 +70,8 @@ describe('the five real zimlets', () => {
         `${z.name}.png`,
         `${z.name}.properties`,
         `${z.name}.xml`,
+        // Regify's account part, loaded when first needed (build/build.mjs *.chunk.ts).
+        ...(z.short === 'regify' ? ['lu_esante_regify_account.js'] : []),
         `${z.name}_de.properties`,
         `${z.name}_fr.properties`,
       ]);
@@ -149,7 +151,8 @@ describe('the validator rejects', () => {
       v.map((x) => [x.rule, x.file]),
       [['message-missing', 'lu_esante_regify_de.properties']],
     );
-    assert.match(v[0]?.message ?? '', /"about_version" \(used in lu_esante_regify\.js\) is missing in de/);
+    // The key is used by the account panel, which is in the part loaded when needed: scanned too.
+    assert.match(v[0]?.message ?? '', /"about_version" \(used in lu_esante_regify_account\.js\) is missing in de/);
   });
 
   test('a ${msg.key} of the descriptor missing in one language', () => {
@@ -220,5 +223,63 @@ describe('scanMessageCalls', () => {
       calls.map((c) => c.key),
       ['k1', 'k2', 'k3', undefined, undefined],
     );
+  });
+});
+
+describe('light start (issue 17)', () => {
+  test('each zimlet starts with only what its descriptor includes, within the enforced limits; regify’s password dictionaries load later', async () => {
+    const { START_LIMITS, startSizes } = await import('./start-size.mjs');
+    let total = 0;
+    for (const z of ZIMLETS) {
+      const entries = await readZipEntries(await readFile(path.join(dir, `${z.name}.zip`)));
+      const size = startSizes(z, entries);
+      assert.ok(size.gzip <= START_LIMITS.perZimlet(z.name), `${z.name}: ${size.gzip} bytes gzipped`);
+      total += size.gzip;
+    }
+    assert.ok(total <= START_LIMITS.total, `all: ${total}`);
+    const start = regify.find((e) => e.name === 'lu_esante_regify.js')?.data.toString('utf8') ?? '';
+    const chunk = regify.find((e) => e.name === 'lu_esante_regify_account.js')?.data.toString('utf8') ?? '';
+    const descriptor = regify.find((e) => e.name === 'lu_esante_regify.xml')?.data.toString('utf8') ?? '';
+    // zxcvbn-ts's dictionary names and the wizard's element are in the part, not at start.
+    for (const marker of ['passwords-common', 'commonWords-fr', 'esante-regify-wizard', 'esante-regify-password-meter']) {
+      assert.ok(chunk.includes(marker), `${marker} in the account part`);
+    }
+    assert.ok(!start.includes('passwords-common') && !start.includes('esante-regify-password-meter'), 'no dictionary nor meter at start');
+    assert.ok(start.includes('lu_esante_regify_account.js'), 'the start script knows the part’s file name');
+    assert.doesNotMatch(descriptor, /<include>\s*lu_esante_regify_account\.js/, 'the part is not an <include>: Zimbra would load it at start');
+    assert.ok(start.length < 300_000 && chunk.length > 700_000, `start ${start.length}, part ${chunk.length} bytes`);
+    // A classic script handing its exports to the <script> element running it (no global of its own).
+    assert.match(chunk, /document\.currentScript\.esanteChunk\s*=/);
+    assert.doesNotMatch(chunk, /^var /, 'no top-level var: the part adds no global');
+  });
+
+  test('the build prints each zimlet’s start-time size with target lines, and fails over a limit, leaving no zip', async (t) => {
+    const out = await mkdtemp(path.join(tmpdir(), 'esante-zimlets-limit-'));
+    t.after(() => rm(out, { recursive: true, force: true }));
+    /** @type {string[]} */
+    const lines = [];
+    const limits = { perZimlet: (/** @type {string} */ z) => (z === 'lu_esante_webex' ? 1000 : 1e9), total: 1e9 };
+    await assert.rejects(
+      buildZimlets({ outDir: out, log: (l) => lines.push(l), limits }),
+      /lu_esante_webex: its start-time script is \d+\.\d KB gzipped, over the limit of 1\.0 KB/,
+    );
+    assert.deepEqual(await readdir(out), [], 'no zip left behind');
+    for (const z of ZIMLETS) assert.ok(lines.some((l) => l.startsWith(`start-time ${z.name}: `)), z.name);
+    assert.match(lines.join('\n'), /^start-time lu_esante_regify: .*loaded when needed: lu_esante_regify_account\.js \d+\.\d KB gzip$/m);
+    assert.match(lines.join('\n'), /^target start-time all 5 zimlets: \d+\.\d KB gzip \(goal ≤ 150\.0 KB\) (PASS|FAIL)$/m);
+  });
+
+  test('checkStartSizes names each zimlet over its limit and the total over its own', async () => {
+    const { checkStartSizes } = await import('./start-size.mjs');
+    const sizes = [
+      { zimlet: 'a', raw: 100, gzip: 50, lazy: [] },
+      { zimlet: 'b', raw: 100, gzip: 41, lazy: [] },
+    ];
+    const limits = { perZimlet: () => 45, total: 90 };
+    assert.deepEqual(checkStartSizes(sizes, { perZimlet: () => 50, total: 91 }), []);
+    const v = checkStartSizes(sizes, limits);
+    assert.equal(v.length, 2);
+    assert.match(v[0] ?? '', /^a: /);
+    assert.match(v[1] ?? '', /together, over the limit/);
   });
 });

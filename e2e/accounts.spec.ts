@@ -8,6 +8,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { login, openZimletPanel } from './support/session.ts';
 
+/** zimlets/regify/src/account/index.ts START_CHECKED_EVENT (not imported: that module needs Zimbra's globals). */
+const START_CHECKED_EVENT = 'esante-regify-start-checked';
+
 const HELENE = 'helene.thill@esante.lu';
 const ANA = 'ana.da-silva@esante.lu';
 const HELENE_PW = 'Sage-Femme_Kirchberg-31';
@@ -18,9 +21,22 @@ const wizardOk = (page: Page) => page.locator('#esante-regify-wizard-dialog_butt
 const panel = (page: Page) => page.locator('dialog[open] esante-regify-panel');
 
 /** Logs in and waits until the regify zimlet has asked the service about the account. */
-async function loginAndWaitForAccountCheck(page: Page, mail: string): Promise<void> {
-  // login() itself waits for the account check; keepWizard leaves the wizard for this spec to drive.
+/**
+ * Logs in and waits until the regify zimlet has DECIDED whether the wizard opens (its
+ * START_CHECKED_EVENT, zimlets/regify/src/account/index.ts): an event, so "no wizard" is a fact of the
+ * page and not the absence of one after some time. Answers what the zimlet decided.
+ */
+async function loginAndWaitForAccountCheck(page: Page, mail: string): Promise<{ wizard: boolean }> {
+  await page.addInitScript((name) => {
+    window.addEventListener(name, (e) => {
+      document.documentElement.dataset['regifyStartChecked'] = String((e as CustomEvent<{ wizard: boolean }>).detail.wizard);
+    });
+  }, START_CHECKED_EVENT);
+  // keepWizard leaves the wizard for this spec to drive.
   await login(page, mail, 'card', undefined, { keepWizard: true });
+  const decided = page.locator('html[data-regify-start-checked]');
+  await expect(decided).toBeAttached();
+  return { wizard: (await decided.getAttribute('data-regify-start-checked')) === 'true' };
 }
 
 async function fillPasswords(page: Page, password: string, confirmation: string): Promise<void> {
@@ -70,8 +86,7 @@ test('first login shows the wizard; short, weak and mismatched passwords are ref
 
   // Next login: no wizard.
   const again = await (await browser.newContext()).newPage();
-  await loginAndWaitForAccountCheck(again, HELENE);
-  await again.waitForTimeout(300);
+  expect(await loginAndWaitForAccountCheck(again, HELENE)).toEqual({ wizard: false });
   await expect(again.locator('#esante-regify-wizard-dialog[open]')).toHaveCount(0);
   await again.context().close();
 });
@@ -84,8 +99,7 @@ test('"Ne plus me poser la question": not asked again, and the account can still
   await expect(page.locator('#esante-regify-wizard-dialog[open]')).toHaveCount(0);
 
   const later = await (await browser.newContext()).newPage();
-  await loginAndWaitForAccountCheck(later, ANA);
-  await later.waitForTimeout(300);
+  expect(await loginAndWaitForAccountCheck(later, ANA)).toEqual({ wizard: false });
   await expect(later.locator('#esante-regify-wizard-dialog[open]')).toHaveCount(0);
 
   // Keyboard only: open the panel, then create from it.

@@ -7,10 +7,14 @@
  * - an existing user logs in with the fallback login: signing shows the guide's warning (p. 10);
  * - a professional hidden in the directory gets the translated refusal page.
  */
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 import { SSO_ACS_PATH } from '../shared/provisioning/saml-profile.ts';
 import { SOAP_PATH } from '../shared/paths.ts';
 import { DEFAULT_COUNT, DEFAULT_SEED, generateDirectory } from '../server-extension/src/directory/generate.ts';
+
+/** The sandbox's people, listed first in the service's directory (scripts/start.mjs ESANTE_DIRECTORY_SEED_USERS). */
+const SEED_USERS = fileURLToPath(new URL('../sandbox/seed/users.json', import.meta.url));
 
 test.describe.configure({ timeout: 120_000 });
 
@@ -80,7 +84,7 @@ test.describe('refusal', () => {
 
   test('a professional hidden in the directory gets the refusal page, in French, with the code for the helpdesk', async ({ page }) => {
     // The service's default directory, where some entries are hidden (never shown by its search).
-    const hidden = generateDirectory({ count: DEFAULT_COUNT, seed: DEFAULT_SEED }).find((r) => r.confidentiality === 'hidden')!;
+    const hidden = generateDirectory({ count: DEFAULT_COUNT, seed: DEFAULT_SEED, usersFile: SEED_USERS }).find((r) => r.confidentiality === 'hidden')!;
     const acs = page.waitForResponse((r) => r.url().endsWith(SSO_ACS_PATH));
     await portalLogin(page, { search: `${hidden.givenName} ${hidden.sn}`, selector: `input[value="${hidden.id}"]` }, 'card');
     expect((await acs).status()).toBe(403);

@@ -67,3 +67,25 @@ test('the same call without the cookie, or with a wrong CSRF header, gets Fault 
   expect(anonymous.status()).toBe(401);
   expect(await anonymous.text()).toContain('code="auth.required"');
 });
+
+// Issue 10, acceptance 1: every spec runs in the stricter sandbox — conversation view on (Zimbra's default,
+// zimbraPrefGroupMailBy), autosave of drafts every 5 s (playwright.config.ts), and ONE compose controller
+// reused for each new message (core/ZmApp.js:717-737), as Zimbra.
+test('the e2e webmail runs with conversation view, autosave 5 s and a reused compose controller', async ({ page }) => {
+  const info = page.waitForResponse((r) => r.url().endsWith('/service/soap/GetInfoRequest'));
+  await login(page, marie.mail);
+  const prefs = (await (await info).json()).Body.GetInfoResponse.prefs._attrs;
+  expect(prefs.zimbraPrefGroupMailBy).toBe('conversation');
+  expect(prefs.zimbraPrefAutoSaveDraftInterval).toBe('5s');
+  const controllerOfNewCompose = async () => {
+    await page.locator('#zb__TV__NEW_MESSAGE').click();
+    await expect(page.locator('#zm-compose')).toBeVisible();
+    await page.evaluate(() => ((window as any).__composeControllers ??= []).push((window as any).appCtxt.getCurrentController()));
+    await page.locator('#zb__COMPOSE__CANCEL').click();
+    await expect(page.locator('#zm-compose')).toBeHidden();
+  };
+  await controllerOfNewCompose();
+  await controllerOfNewCompose();
+  expect(await page.evaluate(() => (window as any).__composeControllers[0] === (window as any).__composeControllers[1])).toBe(true);
+  expect(await page.evaluate(() => (window as any).__composeControllers[0]._autoSaveTimer?.timeout)).toBe(5000);
+});

@@ -55,6 +55,9 @@ export default defineConfig({
       SANDBOX_DATA_DIR: `${E2E_DATA_DIR}/sandbox`,
       // Lets e2e tests move the service's clock (read deadlines); never set in production.
       ESANTE_TEST_CLOCK: '1',
+      // Zimbra autosaves drafts (zimbraPrefAutoSaveDraftInterval, default 30s): short here so every spec
+      // runs with autosave on and a test can see what reaches the server (issue 10).
+      SANDBOX_AUTOSAVE_DRAFT_INTERVAL: '5s',
     },
   },
 });

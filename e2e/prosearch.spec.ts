@@ -4,13 +4,17 @@
  * Search by name, by each identifier type, by profession + city; then each action of the guide (p. 8)
  * really lands: the contact in the "Professionnels" address book, the recipient in the compose fields.
  */
+import { fileURLToPath } from 'node:url';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { generateDirectory } from '../server-extension/src/directory/generate.ts';
 import { login, openZimletPanel, USERS } from './support/session.ts';
 
+/** The sandbox's people, listed first in the service's directory (scripts/start.mjs ESANTE_DIRECTORY_SEED_USERS). */
+const SEED_USERS = fileURLToPath(new URL('../sandbox/seed/users.json', import.meta.url));
+
 const marie = USERS.find((u) => u.mail === 'marie.schmit@esante.lu')!;
 /** The directory entry of a seeded user, as the service's default directory holds it. */
-const weber = generateDirectory().find((r) => r.mail === 'jean-claude.weber@esante.lu')!;
+const weber = generateDirectory({ usersFile: SEED_USERS }).find((r) => r.mail === 'jean-claude.weber@esante.lu')!;
 
 async function openSearch(page: Page): Promise<Locator> {
   await openZimletPanel(page, 'lu_esante_prosearch');
@@ -144,7 +148,7 @@ test('"Ajouter en tant que À / Cc / Cci": in a new message, then in the message
   await closePanel(page);
 
   // While composing: Cc and Bcc go into the open message.
-  const sophie = generateDirectory().find((r) => r.mail === 'sophie.muller@esante.lu')!;
+  const sophie = generateDirectory({ usersFile: SEED_USERS }).find((r) => r.mail === 'sophie.muller@esante.lu')!;
   panel = await openSearch(page);
   await searchFor(panel, { identifier: sophie.identifiers[3]!.value });
   await panel.locator('[data-action=cc]').click();

@@ -7,16 +7,13 @@
  * the outside recipient registers in the portal and opens the file; the sender sees who opened and when.
  * Also: the compose refusals Regify users know (Bcc, no subject, no To/Cc).
  */
-import { DOMParser } from '@xmldom/xmldom';
 import { simpleParser } from 'mailparser';
 import { expect, test, type Page } from '@playwright/test';
 import { CONTAINER_MEDIA_TYPE } from '../shared/container/container.ts';
 import { SERVICE_BASE_PATH } from '../shared/paths.ts';
-import { callService } from '../shared/soap/client.ts';
-import type { XmlDocumentLike } from '../shared/soap/codec.ts';
-import type { OperationName, RequestOf, ResponseOf } from '../shared/soap/operations.ts';
-import { loginAs, soapAs, type LoginResult } from '../sandbox/server/testing.ts';
+import { loginAs, soapAs } from '../sandbox/server/testing.ts';
 import { E2E_PORT } from './playwright.config.ts';
+import { ENCRYPTION_PASSWORD, ensureEncryptionAccount as ensureAccount } from './support/encryption.ts';
 import { SANDBOX_PASSWORD, USERS, login, loginInNewContext } from './support/session.ts';
 
 const BASE = `http://127.0.0.1:${E2E_PORT}`;
@@ -24,36 +21,13 @@ const marie = USERS.find((u) => u.mail === 'marie.schmit@esante.lu')!;
 const jeanClaude = USERS.find((u) => u.mail === 'jean-claude.weber@esante.lu')!;
 const luc = USERS.find((u) => u.mail === 'luc.hoffmann@esante.lu')!;
 const OUTSIDE = 'dr.extern@praxis-beispiel.de';
-const ENCRYPTION_PASSWORD = 'Chiffre-Secure-2026!x';
 const SUBJECT = `Résultats d'analyses ${Date.now()}`;
 const BODY = 'Bonjour,\nles résultats de Mme K. sont normaux.\nCordialement';
 const DAY = 24 * 3600 * 1000;
 
-/** Our SOAP service as a logged-in user from Node (cookie + CSRF, like the zimlets in the browser). */
-function serviceAs(login: LoginResult) {
-  return {
-    call: <N extends OperationName>(op: N, req: RequestOf<N>): Promise<ResponseOf<N>> =>
-      callService(op, req, {
-        csrfToken: login.csrfToken,
-        lang: 'fr',
-        baseUrl: BASE,
-        fetch: (url, init) => fetch(url, { ...init, headers: { ...(init?.headers as Record<string, string>), Cookie: login.cookie } }),
-        parseXml: (text) => new DOMParser().parseFromString(text, 'text/xml') as unknown as XmlDocumentLike,
-      }),
-  };
-}
-
-/**
- * Creates the encryption account (issue 4's CreateEncryptionAccount) unless the user has one, with the
- * Options tab's three notifications on (guide p.6), so the sender gets every notification.
- */
-async function ensureEncryptionAccount(mail: string, fullName: string): Promise<void> {
-  const login = await loginAs(BASE, mail, SANDBOX_PASSWORD, 'card');
-  const svc = serviceAs(login);
-  const current = await svc.call('GetEncryptionAccount', {});
-  if (current.state === 'none') await svc.call('CreateEncryptionAccount', { fullName, password: ENCRYPTION_PASSWORD, confirmation: ENCRYPTION_PASSWORD });
-  await svc.call('SetEncryptionOptions', { options: { readDeadlineDays: 10, notifyTransmission: true, notifyRead: true, notifyDeadline: true } });
-}
+/** Every notification on (guide p.6), so the sender gets each one. */
+const ALL_NOTIFICATIONS = { readDeadlineDays: 10, notifyTransmission: true, notifyRead: true, notifyDeadline: true };
+const ensureEncryptionAccount = (mail: string, fullName: string) => ensureAccount(mail, fullName, ALL_NOTIFICATIONS);
 
 /** Subjects of the messages in a sandbox user's Inbox (Zimbra SearchRequest). */
 async function inboxSubjects(mail: string): Promise<string[]> {
@@ -217,7 +191,9 @@ test('a user who is not a recipient sees a refusal banner instead of the content
   await ensureEncryptionAccount(sophie.mail, 'Sophie Muller');
   const outbox = await (await request.get(`/sandbox/outbox?to=${encodeURIComponent(OUTSIDE)}`)).json() as { messages: Array<{ subject: string; raw: string }> };
   const cover = outbox.messages.find((m) => m.subject === SUBJECT);
-  test.skip(!cover, 'needs the message of the previous test');
+  // Serial mode: this runs only after the previous test passed, so its message must be there; a missing
+  // one is a failure, never a skip.
+  expect(cover, 'the cover mail the previous test sent to the outside address').toBeTruthy();
   const container = (await simpleParser(cover!.raw)).attachments.find((a) => a.filename === 'message.esmsg')!;
   const login = await loginAs(BASE, marie.mail, SANDBOX_PASSWORD, 'card');
   const up = await fetch(`${BASE}/service/upload?fmt=raw,extended`, {
@@ -304,4 +280,201 @@ test('a large attachment: progress window while encrypting and uploading; the re
   const bytes = await readFile((await download.path())!);
   expect(bytes.equals(scan)).toBe(true);
   await reader.context().close();
+});
+
+// --- Issue 10, defect 1 / acceptance 3: faults at each step leave no plaintext anywhere ----------
+
+interface FolderNode {
+  id: string;
+  absFolderPath?: string;
+  view?: string;
+  folder?: FolderNode[];
+}
+
+/**
+ * Where `tokens` occur in the user's mailbox: every mail folder (GetFolderRequest's whole tree),
+ * one SearchRequest `inid:<folder> <token>` each (Zimbra's query grammar, querygrammar.txt), as
+ * "<folder path>: <token>".
+ */
+async function plaintextLeft(mail: string, tokens: string[]): Promise<string[]> {
+  const login = await loginAs(BASE, mail, SANDBOX_PASSWORD, 'card');
+  const tree = await soapAs<{ folder?: FolderNode[] }>(BASE, login, 'GetFolderRequest', {});
+  const folders: FolderNode[] = [];
+  const walk = (list: FolderNode[] | undefined) => {
+    for (const f of list ?? []) {
+      if (f.view !== 'contact' && f.view !== 'appointment' && f.view !== 'task') folders.push(f);
+      walk(f.folder);
+    }
+  };
+  walk(tree.folder);
+  expect(folders.map((f) => f.absFolderPath), 'the walk sees the system folders').toEqual(expect.arrayContaining(['/Inbox', '/Drafts', '/Sent', '/Trash']));
+  const hits: string[] = [];
+  for (const f of folders) {
+    for (const token of tokens) {
+      const res = await soapAs<{ m?: unknown[] }>(BASE, login, 'SearchRequest', { query: `inid:${f.id} ${token}`, types: 'message', limit: 10 });
+      if ((res.m ?? []).length > 0) hits.push(`${f.absFolderPath}: ${token}`);
+    }
+  }
+  return hits;
+}
+
+const FAULT_STEPS = ['draft', 'mime', 'register', 'upload', 'send', 'confirm'] as const;
+type FaultStep = (typeof FAULT_STEPS)[number];
+
+/** The failed step as the zimlet names it (fr properties compose_step_*). */
+const STEP_LABEL: Record<Exclude<FaultStep, 'confirm'>, string> = {
+  draft: 'enregistrement du brouillon',
+  mime: 'lecture du message enregistré',
+  register: 'enregistrement auprès du service de clés',
+  upload: 'envoi du fichier chiffré',
+  send: 'envoi par la messagerie',
+};
+
+/** Breaks one step of "Envoyer avec Regify" in the browser (page.route on the Zimbra / service URL it uses). */
+async function injectFault(page: Page, step: FaultStep | 'send-no-answer'): Promise<() => Promise<void>> {
+  const zimbraSoap = (name: string) => (url: URL) => url.pathname === `/service/soap/${name}`;
+  const serviceOp = (name: string) => async (route: import('@playwright/test').Route) => {
+    if ((route.request().postData() ?? '').includes(`${name}Request`)) await route.abort('connectionreset');
+    else await route.continue();
+  };
+  let matcher: (url: URL) => boolean;
+  let handler: (route: import('@playwright/test').Route) => Promise<void>;
+  switch (step) {
+    case 'draft':
+      matcher = zimbraSoap('SaveDraftRequest');
+      handler = (route) => route.abort('connectionreset');
+      break;
+    case 'mime':
+      matcher = (url) => url.pathname === '/service/content/get';
+      handler = (route) => route.fulfill({ status: 503, body: 'service unavailable' });
+      break;
+    case 'register':
+      matcher = (url) => url.pathname === `${SERVICE_BASE_PATH}/soap`;
+      handler = serviceOp('RegisterSecureMessage');
+      break;
+    case 'upload':
+      // FileUploadServlet's own refusal: HTTP 200 with the status inside (file-upload.txt).
+      matcher = (url) => url.pathname === '/service/upload';
+      handler = (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: "413,'null'" });
+      break;
+    case 'send':
+      // Zimbra refuses the message (a SOAP Fault with a mail.* code, SendMsg's address check).
+      matcher = zimbraSoap('SendMsgRequest');
+      handler = (route) =>
+        route.fulfill({
+          status: 500,
+          contentType: 'application/json',
+          body: JSON.stringify({ Body: { Fault: { Code: { Value: 'soap:Sender' }, Reason: { Text: 'invalid address: dr.weber@chl' }, Detail: { Error: { Code: 'mail.SEND_ABORTED_ADDRESS_FAILURE', _jsns: 'urn:zimbra' } } } } }),
+        });
+      break;
+    case 'send-no-answer':
+      // No answer to SendMsg: the zimlet cannot know whether the mail left, and must say so.
+      matcher = zimbraSoap('SendMsgRequest');
+      handler = (route) => route.abort('connectionreset');
+      break;
+    case 'confirm':
+      matcher = (url) => url.pathname === `${SERVICE_BASE_PATH}/soap`;
+      handler = serviceOp('ConfirmSecureMessageSent');
+      break;
+  }
+  await page.route(matcher, handler);
+  return () => page.unroute(matcher, handler);
+}
+
+test('20 encrypted sends with a fault at each step (draft, MIME, register, upload, send, confirm): no plaintext left in any folder of the sender', async ({ page }) => {
+  test.setTimeout(420_000);
+  await ensureEncryptionAccount(marie.mail, 'Dr Marie Schmit');
+  await ensureEncryptionAccount(jeanClaude.mail, 'Dr Jean-Claude Weber');
+  const run = Date.now().toString(36);
+  const tokens: string[] = [];
+  await login(page, marie.mail, 'card');
+  const send = page.locator('#zb__COMPOSE__ESANTE_REGIFY_SEND');
+  const autosaved = () => page.waitForResponse((r) => r.url().endsWith('/service/soap/SaveDraftRequest') && r.ok(), { timeout: 20_000 });
+
+  for (let i = 0; i < 20; i++) {
+    const step = FAULT_STEPS[i % FAULT_STEPS.length]!;
+    const token = `hba${run}n${i}`;
+    tokens.push(token);
+    await openCompose(page);
+    await page.locator('#zm-compose-to').fill(jeanClaude.mail);
+    await page.locator('#zm-compose-subject').fill(`Résultats ${run} n°${i}`);
+    const draftSaved = i % 4 === 0 ? autosaved() : undefined;
+    await page.locator('#zm-compose-body').fill(`Patient J. Schmit, HbA1c 9,1 % — ${token}`);
+    if (draftSaved) {
+      // Zimbra's autosave (5 s in e2e) put the plaintext in Drafts: the search must see it (it can see a leak).
+      await draftSaved;
+      expect(await plaintextLeft(marie.mail, [token])).toEqual([`/Drafts: ${token}`]);
+    }
+
+    // Every other "send" fault is a lost answer instead of a refusal.
+    const noAnswer = step === 'send' && Math.floor(i / FAULT_STEPS.length) % 2 === 1;
+    const heal = await injectFault(page, noAnswer ? 'send-no-answer' : step);
+    await send.click();
+    if (noAnswer) {
+      const error = page.locator('#zm-error-message');
+      await expect(error).toContainText('le message chiffré est peut-être parti. Vérifiez votre dossier « Envoyés »', { timeout: 20_000 });
+      await expect(error).toContainText('Aucune copie lisible du message n’est restée sur le serveur');
+      await page.locator('#zm-error-dialog_button2').click();
+      expect(await plaintextLeft(marie.mail, [token]), 'after a lost SendMsg answer').toEqual([]);
+      await heal();
+      await send.click();
+      await expect(page.locator('#zm-compose')).toBeHidden({ timeout: 30_000 });
+    } else if (step === 'confirm') {
+      // The cover mail left; only the key service's confirmation failed, and the user is told so.
+      await expect(page.locator('#zm-compose')).toBeHidden({ timeout: 30_000 });
+      await expect(page.locator('#zm-error-message')).toContainText('le service de clés n’a pas pu en enregistrer la confirmation', { timeout: 20_000 });
+      await page.locator('#zm-error-dialog_button2').click();
+      await heal();
+    } else {
+      const error = page.locator('#zm-error-message');
+      await expect(error).toContainText(`échec de l’étape « ${STEP_LABEL[step]} »`, { timeout: 20_000 });
+      await expect(error).toContainText('aucune copie lisible du message n’est restée sur le serveur');
+      await page.locator('#zm-error-dialog_button2').click();
+      // The compose stays open with the text; the server holds no readable copy.
+      await expect(page.locator('#zm-compose-body')).toHaveValue(new RegExp(token));
+      expect(await plaintextLeft(marie.mail, [token]), `after a fault at ${step}`).toEqual([]);
+      // The user tries again once the fault is gone: sent, and still nothing readable left.
+      await heal();
+      await send.click();
+      await expect(page.locator('#zm-compose')).toBeHidden({ timeout: 30_000 });
+      await expect(page.locator('#zm-status')).toContainText('Message chiffré envoyé');
+    }
+    expect(await plaintextLeft(marie.mail, [token]), `after send ${i} (fault at ${step})`).toEqual([]);
+  }
+  // And at the end, across every folder, none of the 20 plaintexts.
+  expect(await plaintextLeft(marie.mail, tokens)).toEqual([]);
+});
+
+test('a detached compose (Zimbra saved it as a draft first): a failed encrypted send deletes that draft too; the retry sends, closes the window, nothing readable left', async ({ page }) => {
+  test.setTimeout(120_000);
+  await ensureEncryptionAccount(marie.mail, 'Dr Marie Schmit');
+  await ensureEncryptionAccount(jeanClaude.mail, 'Dr Jean-Claude Weber');
+  const token = `det${Date.now().toString(36)}`;
+  // The subject stays in clear on the cover mail (Regify's design): the secret is the body only.
+  const subject = `Suivi ${Date.now()}`;
+  await login(page, marie.mail, 'card');
+  await openCompose(page);
+  await page.locator('#zm-compose-to').fill(jeanClaude.mail);
+  await page.locator('#zm-compose-subject').fill(subject);
+  await page.locator('#zm-compose-body').fill(`Patient J. Schmit, créatinine 180 µmol/l — ${token}`);
+  const popup = page.waitForEvent('popup');
+  await page.locator('#zb__COMPOSE__DETACH_COMPOSE').click();
+  const child = await popup;
+  await expect(child.locator('body[data-zimlets="loaded"]')).toBeAttached();
+  await expect(child.locator('#zm-compose-body')).toHaveValue(new RegExp(token));
+  // Detaching saved the plaintext as a draft (ZmComposeController.js:300-302): the search sees it.
+  await expect.poll(() => plaintextLeft(marie.mail, [token]), { timeout: 10_000 }).toEqual([`/Drafts: ${token}`]);
+
+  const heal = await injectFault(child, 'upload');
+  await child.locator('#zb__COMPOSE__ESANTE_REGIFY_SEND').click();
+  await expect(child.locator('#zm-error-message')).toContainText('aucune copie lisible du message n’est restée sur le serveur', { timeout: 20_000 });
+  await child.locator('#zm-error-dialog_button2').click();
+  expect(await plaintextLeft(marie.mail, [token]), 'the detached draft is gone after the failure').toEqual([]);
+
+  await heal();
+  const closed = child.waitForEvent('close');
+  await child.locator('#zb__COMPOSE__ESANTE_REGIFY_SEND').click();
+  await closed;
+  expect(await plaintextLeft(marie.mail, [token])).toEqual([]);
+  await expect.poll(async () => (await inboxSubjects(jeanClaude.mail)).includes(subject), { timeout: 20_000 }).toBe(true);
 });

@@ -6,6 +6,11 @@
  * - a message altered after signing (delivered through the sandbox's SMTP port) shows the invalid banner;
  * - the security panel shows the session, the certificate, the trust anchors and tests the signature.
  * - signed + Regify: signed first, then encrypted; the recipient sees both banners.
+ * Issue 10 (Zimbra's real life cycle in the stricter sandbox):
+ * - defect 2: the compose controller is reused, yet "Signer" does not carry over to the next mail;
+ * - defect 3: in the conversation view every expanded signed message gets its own banner;
+ * - defect 4: "Envoyer plus tard" of a message marked "Signer" is refused with a clear message
+ *   (Zimbra's send later never calls onSendButtonClicked), and nothing is scheduled unsigned.
  */
 import { DOMParser } from '@xmldom/xmldom';
 import { expect, test, type Browser, type Page } from '@playwright/test';
@@ -164,7 +169,7 @@ test('a message signed with a revoked card shows the invalid banner with the rev
   // The sandbox tool delivers a message signed with the test PKI's revoked card (an older card of
   // Marie Schmit, revoked as compromised) over the suite's SMTP, as a relay would.
   const { execFileSync } = await import('node:child_process');
-  const out = execFileSync(process.execPath, ['--import', 'tsx', 'server-extension/src/signing/revoked-sample.ts', luc.mail], {
+  const out = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/send-revoked-signature.ts', luc.mail], {
     env: { ...process.env, ESANTE_DATA_DIR: E2E_DATA_DIR, SANDBOX_SMTP_PORT: String(E2E_SMTP_PORT) },
     encoding: 'utf8',
   });
@@ -193,6 +198,8 @@ test('the security panel shows the session, the certificate and the trust anchor
   await expect(panel.locator('[data-field=cert-serial]')).toHaveText(/^[0-9A-F]+$/);
   await expect(panel.locator('[data-field=cert-expiry]')).toHaveText(/dans \d+ jours/);
   await expect(panel.locator('[data-field=trust-anchors]')).toContainText('TEST Root CA');
+  // Issue 10 defect 7: the panel asks for the feature the service lists ("signing"), so it says Activée.
+  await expect(panel.locator('esante-service-info [data-field=feature]')).toHaveText('Activée');
   await panel.locator('button[data-action=test]').click();
   await expect(panel.locator('[data-field=test-result] esante-signature-banner [data-state=valid]')).toContainText('Message signé par Marie Schmit');
 
@@ -244,3 +251,13 @@ test('signed + Regify: signed first, then encrypted; the recipient sees both ban
   await expect(lucPage.locator('#zm-msg-view > esante-signature-banner')).toHaveCount(0);
   await lucPage.context().close();
 });
+
+/** The raw MIME of the message of `subject` in the Sent folder, read by the page as a zimlet would. */
+async function sentRaw(page: Page, subject: string): Promise<string> {
+  await page.locator('#zm-folder-sent').click();
+  const row = page.locator('#zm-msg-list [data-msg-id]', { hasText: subject });
+  await expect(row).toHaveCount(1, { timeout: 15_000 });
+  const id = (await row.getAttribute('data-msg-id'))!;
+  return page.evaluate(async (msgId) => (await fetch(`/service/content/get?id=${encodeURIComponent(msgId)}`)).text(), id);
+}
+

@@ -109,3 +109,4 @@ test('schedule, list, invite by e-mail, join, cancel', async ({ page, context })
   await expect(panel.locator('#w-mine-list li', { hasText: title })).toHaveCount(0);
   await expect(panel.locator('#w-created')).toHaveCount(0);
 });
+

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
-const roots = ['shared', 'zimlets', 'server-extension', 'sandbox', 'build', 'bench'];
+const roots = ['shared', 'zimlets', 'server-extension', 'sandbox', 'build', 'bench', 'fuzz'];
 const skip = new Set(['node_modules', 'dist', '.data', 'e2e']);
 const files = [];
 function walk(dir) {

@@ -19,7 +19,13 @@ env.ESANTE_ZIMBRA_URL ??= `http://127.0.0.1:${env.SANDBOX_PORT}`;
 env.ESANTE_ZIMBRA_ADMIN_URL ??= `http://127.0.0.1:${env.SANDBOX_PORT}`;
 env.ESANTE_PUBLIC_URL ??= `http://127.0.0.1:${env.SANDBOX_PORT}`;
 env.ESANTE_SMTP_URL ??= `smtp://127.0.0.1:${env.SANDBOX_SMTP_PORT}`;
+// Prometheus /metrics on its own loopback port (never through the sandbox's proxy, as never through nginx).
+env.ESANTE_METRICS_PORT ??= '9464';
 env.ESANTE_SERVICE_URL ??= `http://127.0.0.1:${env.ESANTE_PORT}`;
+// The sandbox's people: listed first in the embedded directory and given test signing certificates.
+// The service reads no sandbox file unless named here (it ships without the sandbox).
+env.ESANTE_DIRECTORY_SEED_USERS ??= resolve(root, 'sandbox/seed/users.json');
+env.ESANTE_SIGNING_TEST_USERS ??= env.ESANTE_DIRECTORY_SEED_USERS;
 
 if (flags.has('--fresh')) rmSync(resolve(root, env.ESANTE_DATA_DIR), { recursive: true, force: true });
 mkdirSync(resolve(root, env.SANDBOX_DATA_DIR), { recursive: true });
@@ -40,8 +46,8 @@ if (!flags.has('--no-build')) {
 }
 
 const children = [];
-function start(name, script) {
-  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env, stdio: 'inherit' });
+function start(name, script, childEnv = env) {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: root, env: childEnv, stdio: 'inherit' });
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`${name} stopped (${signal ?? code}); stopping the suite.`);
@@ -63,7 +69,10 @@ function stop(code = 0) {
 process.on('SIGINT', () => stop(0));
 process.on('SIGTERM', () => stop(0));
 
-start('service', 'server-extension/src/main.ts');
+// ESANTE_SERVICE_URL is the sandbox's (where its proxy sends /service/extension/esante/): the service
+// does not read it, and would rightly warn about an unknown ESANTE_ variable.
+const { ESANTE_SERVICE_URL: _forTheSandbox, ...serviceEnv } = env;
+start('service', 'server-extension/src/main.ts', serviceEnv);
 start('sandbox', 'sandbox/server/main.ts');
 
 const url = `http://127.0.0.1:${env.SANDBOX_PORT}/`;

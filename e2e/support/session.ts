@@ -18,6 +18,13 @@ export const ZIMLETS = ['lu_esante_regify', 'lu_esante_prosearch', 'lu_esante_me
 export interface LoginOptions {
   /** Leave the Regify account wizard open if it shows (specs about the wizard); default: dismiss it with Annuler. */
   keepWizard?: boolean;
+  /**
+   * The regify question "Envoyer sans chiffrement ?" before a plain Send to an @esante.lu recipient (issue 10,
+   * zimlets/regify/src/messages/default-send.ts). On for real users; default here: turned off for the
+   * session, as the user may in Options, so specs about other plain sends (signing, detached windows) test
+   * what they test. e2e/default-send.spec.ts turns it on; 'keep' leaves the account's saved choice.
+   */
+  plainSendQuestion?: boolean | 'keep';
 }
 
 export async function login(
@@ -42,11 +49,25 @@ export async function login(
   await expect(page.locator('body[data-ready="true"]')).toBeVisible();
   await expect(page.locator('body[data-zimlets="loaded"]')).toBeAttached();
   await accountChecked;
+  // The user's own switch (ZmZimletBase.setUserProperty, saved with ModifyPropertiesRequest), set explicitly
+  // either way since it persists in the account.
+  if (options.plainSendQuestion !== 'keep') {
+    await page.evaluate((on) => {
+      const ctx = (window as any).appCtxt.getZimletMgr().getZimletByName('lu_esante_regify');
+      ctx?.handlerObject?.setUserProperty('plainSendQuestion', on ? 'on' : 'off', true);
+    }, options.plainSendQuestion === true);
+  }
   if (!options.keepWizard) {
     // Annuler closes the wizard without opting out: it shows again at the next login.
     const wizard = page.locator('#esante-regify-wizard-dialog[open]');
-    if (await wizard.isVisible().catch(() => false)) await page.locator('#esante-regify-wizard-dialog_button1').click();
-    else await wizard.waitFor({ timeout: 1_000 }).then(() => page.locator('#esante-regify-wizard-dialog_button1').click(), () => undefined);
+    // A spec's own locator handler (page.addLocatorHandler) may close the wizard first: then the
+    // click has nothing left to do, which is fine; a wizard still open after it is not.
+    const cancel = () =>
+      page.locator('#esante-regify-wizard-dialog_button1').click({ timeout: 5_000 }).catch(async (e: unknown) => {
+        if (await wizard.isVisible()) throw e;
+      });
+    if (await wizard.isVisible().catch(() => false)) await cancel();
+    else await wizard.waitFor({ timeout: 1_000 }).then(cancel, () => undefined);
   }
 }
 

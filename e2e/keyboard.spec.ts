@@ -1,0 +1,77 @@
+/**
+ * Issue 13, acceptance 1 (part): keyboard-only journeys — no mouse from the zimlet tree to the result.
+ * Search → identity card → add as Cc, with focus visible and returned where it was when the dialog closes,
+ * and the status announced in a live region.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { login } from './support/session.ts';
+
+const marie = 'marie.schmit@esante.lu';
+
+/** Tabs until `selector` (inside shadow roots too) has the focus; fails after `max` presses. */
+async function tabTo(page: Page, selector: string, max = 40): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await page.locator(selector).evaluate((el) => el.matches(':focus') || el.shadowRoot?.activeElement !== undefined && el.matches(':focus-within')).catch(() => false)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`${selector} never got the focus with Tab`);
+}
+
+/** The focused element's outline is visible (WCAG 2.4.7): a non-zero outline or box-shadow. */
+async function focusVisible(page: Page): Promise<boolean> {
+  return page.evaluate(() => {
+    let el: Element | null = document.activeElement;
+    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+    if (!el) return false;
+    const s = getComputedStyle(el);
+    return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
+  });
+}
+
+test('search → identity card → "Ajouter en tant que Cc", keyboard only; focus returns to the zimlet when the dialog closes', async ({ page }) => {
+  await login(page, marie);
+  // Compose first (the Cc goes into the message being written), from the keyboard.
+  await page.locator('#zb__TV__NEW_MESSAGE, #zb__CLV__NEW_MESSAGE').first().focus();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#zm-compose')).toBeVisible();
+
+  const item = page.locator('#zimlet-lu_esante_prosearch');
+  if (!(await item.isVisible())) {
+    await page.locator('#zm-zimlets-toggle').focus();
+    await page.keyboard.press('Enter');
+  }
+  await item.focus();
+  expect(await focusVisible(page)).toBe(true);
+  await page.keyboard.press('Enter');
+  const panel = page.locator('dialog[open] esante-prosearch-panel');
+  await expect(panel.locator('form')).toBeVisible();
+
+  // Type the name, Enter submits the search; the results list takes the focus.
+  await tabTo(page, 'dialog[open] esante-prosearch-panel [name=name]');
+  await page.keyboard.type('weber');
+  await page.keyboard.press('Enter');
+  const list = panel.locator('[role=listbox]');
+  await expect(list).toBeFocused();
+  await expect(panel.locator('[role=listbox] [role=option]').first()).toHaveAttribute('aria-selected', 'true');
+  // Enter opens the identity card; its heading takes the focus and the card is readable without scrolling.
+  await page.keyboard.press('Enter');
+  const card = panel.locator('[data-field=card]');
+  await expect(card.locator('h3')).toBeFocused();
+  expect(await focusVisible(page)).toBe(true);
+  const chosen = (await card.locator('[data-field=mail]').textContent())!.trim();
+  expect(chosen).toMatch(/weber@esante\.lu$/);
+
+  // Tab to "Cc", Enter: the status is announced (role=status / aria-live) and the address is in the message.
+  await tabTo(page, 'dialog[open] esante-prosearch-panel [data-action=cc]');
+  expect(await focusVisible(page)).toBe(true);
+  await page.keyboard.press('Enter');
+  const status = panel.locator('[data-field=status]');
+  await expect(status).toContainText('au message en cours');
+  expect(await status.evaluate((el) => el.getAttribute('role') === 'status' || el.closest('[aria-live]') !== null || el.getAttribute('aria-live') !== null)).toBe(true);
+
+  // Escape closes the dialog; the focus is back on the zimlet item that opened it.
+  await page.keyboard.press('Escape');
+  await expect(page.locator('dialog[open]')).toHaveCount(0);
+  await expect(item).toBeFocused();
+  await expect(page.locator('#zm-compose-cc')).toHaveValue(new RegExp(chosen.replace(/[.]/g, '\\.')));
+});

@@ -70,6 +70,5 @@ export function redirect(res: ServerResponse, location: string, headers: Record<
   res.end();
 }
 
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+/** HTML escaping for the sandbox's pages: the one escaper of shared/markup.ts. */
+export { escapeMarkup as escapeHtml } from '../../shared/markup.ts';

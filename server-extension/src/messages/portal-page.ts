@@ -1,14 +1,11 @@
 /** The portal page shell, its style sheet, and the registration-code mail (fr/de/en). */
 import { LANGS, format, type Lang } from '../../../shared/i18n/lang.ts';
+import { escapeMarkup as escapeHtml } from '../../../shared/markup.ts';
 import { SERVICE_BASE_PATH } from '../../../shared/paths.ts';
 import { PORTAL_TEXTS } from '../../../shared/messages/portal-texts.ts';
 import type { NotificationMail } from './notifications.ts';
 
 const BASE = `${SERVICE_BASE_PATH}/portal`;
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 /** The shell; portal.js (portal/src/main.ts) builds the forms in the language of `<html lang>`. */
 export function portalPage(lang: Lang, maxContainerBytes: number, keyService: string, codeMinutes: number): string {

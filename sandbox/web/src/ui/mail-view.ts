@@ -12,6 +12,7 @@
 import DOMPurify from 'dompurify';
 import { h, shortDate, longDate } from './dom.ts';
 import { t } from '../i18n.ts';
+import { escapeMarkup as escapeHtml } from '../../../../shared/markup.ts';
 import { ZmMailMsg, type MsgJson } from '../zimbra/mail-msg.ts';
 import { ZmButtonToolBar } from '../zimbra/dwt.ts';
 import { ZmOperation, ZmId } from '../zimbra/app-ctxt.ts';
@@ -430,10 +431,6 @@ export function renderMessage(svc: WebmailServices, msg: ZmMailMsg, suffix = '')
 /** Download URL of an attachment part (zm-mailbox UserServlet: `/service/home/~/?id=ID&part=N`). */
 export function attachmentUrl(id: string, part: string): string {
   return `/service/home/~/?id=${encodeURIComponent(id)}&part=${encodeURIComponent(part)}`;
-}
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
 /** Size with the units of the language (French writes octets: o, Ko, Mo). */

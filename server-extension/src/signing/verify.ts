@@ -112,17 +112,11 @@ class Report {
 /** Verifies a raw message; revocation from the CRLs at hand only (no network). Never throws. */
 export function verifyMessage(rawMime: Buffer, anchors: TrustAnchors, opts: VerifyOptions = {}): VerificationReport {
   const now = opts.now ?? new Date();
-  let extra = [...(opts.intermediates ?? [])];
-  let rep = runChecks(rawMime, anchors, now, opts, extra);
   // Issuers an earlier online verification fetched from AIA URLs (cache only: no network here).
-  const seen = new Set<string>();
-  for (let hop = 0; opts.issuers && hop < MAX_AIA_HOPS; hop++) {
-    const urls = missingIssuerUrls(rep, seen);
-    const found = urls ? opts.issuers.cached(urls) : [];
-    if (!found.length) break;
-    extra = [...extra, ...found];
-    rep = runChecks(rawMime, anchors, now, opts, extra);
-  }
+  const walk = checksWithIssuers(rawMime, anchors, now, opts);
+  let step = walk.next();
+  while (!step.done) step = walk.next(opts.issuers!.cached(step.value));
+  const rep = step.value;
   applyRevocation(rep, now, opts.revocation);
   return rep.done();
 }
@@ -133,16 +127,10 @@ export function verifyMessage(rawMime: Buffer, anchors: TrustAnchors, opts: Veri
  */
 export async function verifyMessageOnline(rawMime: Buffer, anchors: TrustAnchors, opts: VerifyOptions = {}): Promise<VerificationReport> {
   const now = opts.now ?? new Date();
-  let extra = [...(opts.intermediates ?? [])];
-  let rep = runChecks(rawMime, anchors, now, opts, extra);
-  const seen = new Set<string>();
-  for (let hop = 0; opts.issuers && hop < MAX_AIA_HOPS; hop++) {
-    const urls = missingIssuerUrls(rep, seen);
-    const found = urls ? await opts.issuers.issuers(urls) : [];
-    if (!found.length) break;
-    extra = [...extra, ...found];
-    rep = runChecks(rawMime, anchors, now, opts, extra);
-  }
+  const walk = checksWithIssuers(rawMime, anchors, now, opts);
+  let step = walk.next();
+  while (!step.done) step = walk.next(await opts.issuers!.issuers(step.value));
+  const rep = step.value;
   if (opts.revocation && rep.revocationTargets?.length && rep.r.signatureValueOk) {
     try {
       await opts.revocation.checker.prepare(rep.revocationTargets, now);
@@ -152,6 +140,31 @@ export async function verifyMessageOnline(rawMime: Buffer, anchors: TrustAnchors
   }
   applyRevocation(rep, now, opts.revocation);
   return rep.done();
+}
+
+/**
+ * The checks, run again with each hop of AIA issuers (RFC 5280 §4.2.2.1) up to MAX_AIA_HOPS: yields
+ * the caIssuers URLs still to try and takes back the certificates they gave (the caller fetches
+ * them, from the network or from the cache only); returns the last run's report. One loop for
+ * verifyMessage and verifyMessageOnline.
+ */
+function* checksWithIssuers(
+  rawMime: Buffer,
+  anchors: TrustAnchors,
+  now: Date,
+  opts: VerifyOptions,
+): Generator<string[], Report, readonly ParsedCertificate[]> {
+  let extra = [...(opts.intermediates ?? [])];
+  let rep = runChecks(rawMime, anchors, now, opts, extra);
+  const seen = new Set<string>();
+  for (let hop = 0; opts.issuers && hop < MAX_AIA_HOPS; hop++) {
+    const urls = missingIssuerUrls(rep, seen);
+    const found = urls ? yield urls : [];
+    if (!found.length) break;
+    extra = [...extra, ...found];
+    rep = runChecks(rawMime, anchors, now, opts, extra);
+  }
+  return rep;
 }
 
 /**

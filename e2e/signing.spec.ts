@@ -261,3 +261,78 @@ async function sentRaw(page: Page, subject: string): Promise<string> {
   return page.evaluate(async (msgId) => (await fetch(`/service/content/get?id=${encodeURIComponent(msgId)}`)).text(), id);
 }
 
+test('issue 10 defect 2: "Signer" belongs to one compose; the next mail on the reused controller is not signed', async ({ page }) => {
+  await login(page, marie.mail, 'card');
+  const signedSubject = `Signe une fois ${Date.now()}`;
+  await compose(page, luc.mail, signedSubject, 'Bonjour, premier message.');
+  const sign = page.locator('#zb__COMPOSE__LU_ESANTE_SIGN');
+  await chooseSign(page);
+  await expect(sign).toHaveAttribute('aria-pressed', 'true');
+  await page.locator('#zb__COMPOSE__SEND').click();
+  await expect(page.locator('#zm-compose')).toBeHidden({ timeout: 15_000 });
+  await expect(page.locator('#zm-status')).toContainText('Message signé et envoyé.');
+
+  // The next compose (Zimbra reuses the inactive controller and its toolbar): nothing asked, nothing signed.
+  const plainSubject = `Pas signe ${Date.now()}`;
+  await compose(page, luc.mail, plainSubject, 'Bonjour, second message.');
+  await expect(sign).toHaveAttribute('aria-pressed', 'false');
+  await expect(sign).not.toContainText('✔');
+  await page.locator('#zb__COMPOSE__SEND').click();
+  await expect(page.locator('#zm-compose')).toBeHidden({ timeout: 15_000 });
+  await expect(page.locator('#zm-status')).toContainText('Message envoyé.');
+  expect(await sentRaw(page, signedSubject)).toMatch(/^Content-Type:\s*multipart\/signed/im);
+  expect(await sentRaw(page, plainSubject)).not.toMatch(/multipart\/signed/i);
+});
+
+test('issue 10 defect 3: in the conversation view each expanded signed message gets its own banner', async ({ page, browser }) => {
+  const subject = `Bilan partage ${Date.now()}`;
+  await login(page, marie.mail, 'card');
+  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: E2E_SMTP_PORT, secure: false, ignoreTLS: true });
+  for (const [i, su] of [subject, `Re: ${subject}`].entries()) {
+    const mime =
+      `From: Marie Schmit <${marie.mail}>\r\nTo: ${luc.mail}\r\nSubject: ${su}\r\nDate: ${new Date(Date.now() + i * 1000).toUTCString()}\r\n` +
+      `Message-ID: <e2e-conv-${i}-${Date.now()}@esante.lu>\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+      `Content-Transfer-Encoding: 7bit\r\n\r\nMessage ${i + 1} du fil.\r\n`;
+    await smtp.sendMail({ envelope: { from: marie.mail, to: [luc.mail] }, raw: await signInPage(page, mime) });
+  }
+  smtp.close();
+
+  const lucPage = await loginInNewContext(browser, luc.mail, 'fallback');
+  // Both are unread: the conversation view expands both, and Zimbra fires onMsgView for each.
+  await openInInbox(lucPage, `Re: ${subject}`);
+  const conv = lucPage.locator('#zm-conv-view');
+  await expect(conv.locator('.ZmMailMsgView[data-expanded=true]')).toHaveCount(2);
+  await expect(conv.locator('esante-signature-banner [data-state=valid]')).toHaveCount(2, { timeout: 15_000 });
+  for (const view of await conv.locator('.ZmMailMsgView[data-expanded=true]').all()) {
+    await expect(view.locator('esante-signature-banner')).toHaveCount(1);
+    await expect(view.locator('esante-signature-banner [data-field=banner-text]')).toContainText('Message signé par Marie Schmit');
+  }
+  await lucPage.context().close();
+});
+
+test('issue 10 defect 4: "Envoyer plus tard" of a message marked "Signer" is refused, nothing is scheduled unsigned', async ({ page }) => {
+  await login(page, marie.mail, 'card');
+  const subject = `Plus tard signe ${Date.now()}`;
+  await compose(page, luc.mail, subject, 'Bonjour, à envoyer demain.');
+  await chooseSign(page);
+  await expect(page.locator('#zb__COMPOSE__LU_ESANTE_SIGN')).toHaveAttribute('aria-pressed', 'true');
+  await page.locator('#zb__COMPOSE__SEND_LATER').click();
+  const later = page.locator('#zm-send-later-dialog');
+  await expect(later).toBeVisible();
+  await page.locator('#zm-send-later-dialog_button2').click();
+  const warning = page.locator('#lu_esante_security-warning');
+  await expect(warning).toBeVisible();
+  await expect(warning.locator('[data-field=warning-text]')).toHaveText(
+    'Un message à signer ne peut pas être envoyé plus tard : la signature se fait à l’envoi, avec votre carte. Envoyez-le maintenant, ou retirez la signature pour le programmer.',
+  );
+  await page.locator('#lu_esante_security-warning_button2').click();
+  // Still composing, nothing scheduled; the toolbar works again and "Envoyer" signs.
+  await expect(page.locator('#zm-compose')).toBeVisible();
+  await expect(page.locator('#zm-status')).not.toContainText('Message programmé');
+  await page.locator('#zb__COMPOSE__SEND').click();
+  await expect(page.locator('#zm-compose')).toBeHidden({ timeout: 15_000 });
+  await expect(page.locator('#zm-status')).toContainText('Message signé et envoyé.');
+  expect(await sentRaw(page, subject)).toMatch(/^Content-Type:\s*multipart\/signed/im);
+  await page.locator('#zm-folder-drafts').click();
+  await expect(page.locator('#zm-msg-list [data-msg-id]', { hasText: subject })).toHaveCount(0);
+});

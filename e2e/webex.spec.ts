@@ -110,3 +110,38 @@ test('schedule, list, invite by e-mail, join, cancel', async ({ page, context })
   await expect(panel.locator('#w-created')).toHaveCount(0);
 });
 
+test('issue 10 defect 3: "Adresses du message" takes every expanded message of the conversation, and only that conversation', async ({ page }) => {
+  // A thread of two unread messages (the conversation view expands both, onMsgView fires for each),
+  // then an unrelated message: its addresses replace the thread's.
+  const subject = `Suivi commun ${Date.now()}`;
+  const smtp = nodemailer.createTransport({ host: '127.0.0.1', port: E2E_SMTP_PORT, secure: false, ignoreTLS: true });
+  await smtp.sendMail({ from: 'Luc Hoffmann <luc.hoffmann@esante.lu>', to: 'Marie Schmit <marie.schmit@esante.lu>', subject, text: 'Premier message.' });
+  await smtp.sendMail({
+    from: 'Sophie Muller <sophie.muller@esante.lu>',
+    to: 'Marie Schmit <marie.schmit@esante.lu>',
+    cc: 'Jean-Claude Weber <jean-claude.weber@esante.lu>',
+    subject: `Re: ${subject}`,
+    text: 'Réponse.',
+  });
+  const other = `Autre sujet ${Date.now()}`;
+  await smtp.sendMail({ from: 'Luc Hoffmann <luc.hoffmann@esante.lu>', to: 'Marie Schmit <marie.schmit@esante.lu>', subject: other, text: 'Rien à voir.' });
+  smtp.close();
+  await login(page, 'marie.schmit@esante.lu');
+  await openInInbox(page, `Re: ${subject}`);
+  await expect(page.locator('#zm-conv-view .ZmMailMsgView[data-expanded=true]')).toHaveCount(2);
+
+  await openZimletPanel(page, 'lu_esante_webex');
+  const panel = page.locator('dialog[open] esante-webex-panel');
+  await panel.locator('#w-from-message').click();
+  const typed = (await panel.locator('#w-invitees').inputValue()).split('\n').sort();
+  expect(typed).toEqual(['Jean-Claude Weber <jean-claude.weber@esante.lu>', 'Luc Hoffmann <luc.hoffmann@esante.lu>', 'Sophie Muller <sophie.muller@esante.lu>']);
+  await expect(panel.locator('#w-status')).toHaveText('3 adresse(s) du message affiché ajoutée(s).');
+  await page.keyboard.press('Escape');
+  await expect(panel).toBeHidden();
+
+  await openInInbox(page, other);
+  await openZimletPanel(page, 'lu_esante_webex');
+  await panel.locator('#w-invitees').fill('');
+  await panel.locator('#w-from-message').click();
+  await expect(panel.locator('#w-invitees')).toHaveValue('Luc Hoffmann <luc.hoffmann@esante.lu>');
+});

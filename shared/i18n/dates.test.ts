@@ -18,3 +18,10 @@ test('nothing gives nothing; what is not a date is shown as written', () => {
   assert.equal(formatDateTime('', 'de'), '');
   assert.equal(formatDateTime('demain', 'fr'), 'demain');
 });
+
+test("'day' is the medium date alone (a birth date, a document's day), in Luxembourg time", () => {
+  assert.equal(formatDateTime('1980-05-12', 'fr', 'day'), '12 mai 1980');
+  assert.equal(formatDateTime('1980-05-12', 'de', 'day'), '12.05.1980');
+  assert.equal(formatDateTime('2026-12-31T23:30:00Z', 'en', 'day'), '1 Jan 2027', 'after midnight in Luxembourg');
+  assert.equal(formatDateTime('19800512', 'fr', 'day'), '19800512', 'not a date: shown as written');
+});

@@ -12,6 +12,8 @@ export const DATE_LOCALES: Record<Lang, string> = { fr: 'fr-LU', de: 'de-LU', en
 export type DateStyle =
   /** 07/12/2026 (fr), 07.12.2026 (de) */
   | 'date'
+  /** 7 déc. 2026 */
+  | 'day'
   /** 07:05 */
   | 'time'
   /** 7 déc. 2026, 09:05 */
@@ -23,6 +25,7 @@ export type DateStyle =
 
 const OPTIONS: Record<DateStyle, Intl.DateTimeFormatOptions> = {
   date: { day: '2-digit', month: '2-digit', year: 'numeric' },
+  day: { dateStyle: 'medium' },
   time: { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' },
   medium: { dateStyle: 'medium', timeStyle: 'short', hourCycle: 'h23' },
   long: { dateStyle: 'long', timeStyle: 'short', hourCycle: 'h23' },

@@ -4,6 +4,7 @@
  * every failure becomes one of these codes in a VerificationReport (see ./operations.ts).
  * Add a code here together with its three texts; a test checks none is missing.
  */
+import { formatDateTime, TIME_ZONE } from '../i18n/dates.ts';
 import { type Lang, format } from '../i18n/lang.ts';
 import type { RevocationStatus } from './operations.ts';
 
@@ -115,19 +116,15 @@ export const revocationStatusTexts: Record<RevocationStatus, Record<Lang, string
   },
 };
 
-const DATE_LOCALE: Record<Lang, string> = { fr: 'fr-LU', de: 'de-LU', en: 'en-GB' };
 const AT: Record<Lang, string> = { fr: 'à', de: 'um', en: 'at' };
 
 /**
  * A revocation date as the reader reads it: "29/11/2026 à 08:12" (fr), "29.11.2026 um 08:12" (de),
  * "29/11/2026 at 08:12" (en), in Luxembourg time unless told otherwise. '' for a missing or bad date.
  */
-export function formatRevocationDate(iso: string | undefined, lang: Lang, timeZone = 'Europe/Luxembourg'): string {
+export function formatRevocationDate(iso: string | undefined, lang: Lang, timeZone = TIME_ZONE): string {
   if (!iso || Number.isNaN(Date.parse(iso))) return '';
-  const d = new Date(iso);
-  const day = new Intl.DateTimeFormat(DATE_LOCALE[lang], { day: '2-digit', month: '2-digit', year: 'numeric', timeZone }).format(d);
-  const time = new Intl.DateTimeFormat(DATE_LOCALE[lang], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone }).format(d);
-  return `${day} ${AT[lang]} ${time}`;
+  return `${formatDateTime(iso, lang, 'date', timeZone)} ${AT[lang]} ${formatDateTime(iso, lang, 'time', timeZone)}`;
 }
 
 /** The report's revocation line in a language (status absent = an older service: 'not_checked'). */

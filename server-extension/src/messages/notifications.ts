@@ -5,6 +5,7 @@
  * language (their Zimbra locale when they registered the message, French otherwise), plain text,
  * naming the message by its subject and date and the recipient concerned.
  */
+import { formatDateTime } from '../../../shared/i18n/dates.ts';
 import type { Lang } from '../../../shared/i18n/lang.ts';
 import type { NotificationKind, SecureMessage } from '../store/index.ts';
 
@@ -14,15 +15,9 @@ export interface NotificationMail {
   text: string;
 }
 
-const LOCALES: Record<Lang, string> = { fr: 'fr-LU', de: 'de-LU', en: 'en-GB' };
-
-/** Dates as the sender reads them: Luxembourg time, long form, in their language. */
+/** Dates as the sender reads them: Luxembourg time, long form, in their language (shared/i18n/dates.ts). */
 export function formatDate(iso: string, lang: Lang): string {
-  return new Intl.DateTimeFormat(LOCALES[lang], {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'Europe/Luxembourg',
-  }).format(new Date(iso));
+  return formatDateTime(iso, lang, 'long');
 }
 
 interface Facts {

@@ -3,6 +3,7 @@
  * in node): the signer's name, the signing date and time in the user's language and time zone, and,
  * for a bad signature, the reason text (shared/signing/reasons.ts, fr/de/en).
  */
+import { formatDateTime } from '../../i18n/dates.ts';
 import type { Lang } from '../../i18n/lang.ts';
 import { isSignatureReason, revocationStatusText, signatureReasonText } from '../../signing/reasons.ts';
 import type { ResponseOf } from '../../soap/operations.ts';
@@ -12,9 +13,6 @@ import type { ResponseOf } from '../../soap/operations.ts';
  * VerificationReport (shared/signing/operations.ts) fits it, so the banner takes either.
  */
 export type SignatureReport = ResponseOf<'VerifySignature'>['report'];
-
-/** Luxembourg's conventions per language (day.month.year in de, day/month/year in fr and en). */
-const LOCALE: Record<Lang, string> = { fr: 'fr-LU', de: 'de-LU', en: 'en-GB' };
 
 export interface BannerModel {
   state: 'valid' | 'invalid';
@@ -33,16 +31,22 @@ export interface BannerModel {
   revocationNote: string;
 }
 
-/** A date as the user reads it, e.g. "29/11/2026" (fr), "29.11.2026" (de). */
+/** The user's own time zone (the browser's) when none is given. */
+const userZone = (timeZone: string | undefined): string => timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+
+/**
+ * A date as the user reads it, e.g. "29/11/2026" (fr), "29.11.2026" (de) (shared/i18n/dates.ts 'date');
+ * '' for a missing or bad date.
+ */
 export function formatDate(iso: string | undefined, lang: Lang, timeZone?: string): string {
   if (!iso || Number.isNaN(Date.parse(iso))) return '';
-  return new Intl.DateTimeFormat(LOCALE[lang], { day: '2-digit', month: '2-digit', year: 'numeric', ...(timeZone ? { timeZone } : {}) }).format(new Date(iso));
+  return formatDateTime(iso, lang, 'date', userZone(timeZone));
 }
 
-/** A time of day, 24 h, e.g. "07:05". */
+/** A time of day, 24 h, e.g. "07:05" (shared/i18n/dates.ts 'time'); '' for a missing or bad date. */
 export function formatTime(iso: string | undefined, lang: Lang, timeZone?: string): string {
   if (!iso || Number.isNaN(Date.parse(iso))) return '';
-  return new Intl.DateTimeFormat(LOCALE[lang], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', ...(timeZone ? { timeZone } : {}) }).format(new Date(iso));
+  return formatDateTime(iso, lang, 'time', userZone(timeZone));
 }
 
 export function bannerModel(report: SignatureReport, lang: Lang, timeZone?: string): BannerModel {

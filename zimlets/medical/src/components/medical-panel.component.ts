@@ -10,6 +10,7 @@ import { html, nothing } from 'lit';
 import { property, query, state } from 'lit/decorators.js';
 import { checkMatricule } from '../../../../shared/dsp/matricule.ts';
 import { errorText } from '../../../../shared/errors.ts';
+import { formatDateTime } from '../../../../shared/i18n/dates.ts';
 import { EsanteElement } from '../../../../shared/ui/base-element.ts';
 import { faultCode, faultText } from '../../../../shared/ui/fault-text.ts';
 import type { EsanteServiceInfo, ServiceInfoLoader } from '../../../../shared/ui/service-info/service-info.ts';
@@ -168,16 +169,13 @@ export class EsanteMedicalPanel extends EsanteElement {
     await this.choose(patient);
   }
 
+  /** Dates and times as shared/i18n/dates.ts writes them (the reader's language, Luxembourg time). */
   private when(iso: string | Date | undefined): string {
-    if (!iso) return '';
-    const d = iso instanceof Date ? iso : new Date(iso);
-    return Number.isNaN(d.getTime()) ? String(iso) : new Intl.DateTimeFormat(`${this.host!.lang}-LU`, { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+    return formatDateTime(iso, this.host!.lang, 'medium');
   }
 
   private day(iso: string | undefined): string {
-    if (!iso) return '';
-    const d = new Date(iso);
-    return Number.isNaN(d.getTime()) ? iso : new Intl.DateTimeFormat(`${this.host!.lang}-LU`, { dateStyle: 'medium' }).format(d);
+    return formatDateTime(iso, this.host!.lang, 'day');
   }
 
   private size(n: number): string {

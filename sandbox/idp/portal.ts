@@ -17,6 +17,7 @@ import { fold } from '../../shared/directory/normalize.ts';
 import { SSO_ACS_PATH, SSO_METADATA_PATH } from '../../shared/provisioning/saml-profile.ts';
 import { DEFAULT_COUNT, DEFAULT_SEED, generateDirectory, readNdjson } from '../../server-extension/src/directory/generate.ts';
 import type { DirectoryRecord } from '../../server-extension/src/directory/model.ts';
+import { rawData } from '../../server-extension/src/directory/reference.ts';
 import { escapeHtml, readBody, sendText } from '../server/http-util.ts';
 import { buildResponse, encodeResponse, ensureIdpKey, type IdpKey } from './saml-idp.ts';
 import { idpTexts, type IdpLang } from './texts.ts';
@@ -37,6 +38,14 @@ const SEED_USERS = fileURLToPath(new URL('../seed/users.json', import.meta.url))
 
 const LANGS: readonly IdpLang[] = ['fr', 'de', 'en'];
 const pickLang = (v: string | null | undefined): IdpLang => (LANGS.includes(v as IdpLang) ? (v as IdpLang) : 'fr');
+
+/** The profession and specialty as a person reads them, in the page's language (the vendored labels, as the prosearch panel shows them). */
+export function professionText(r: Pick<DirectoryRecord, 'profession' | 'specialty'>, lang: IdpLang): string {
+  const data = rawData();
+  const profession = data.professions.find((p) => p.code === r.profession)?.[lang] ?? r.profession;
+  const specialty = r.specialty ? (data.specialties.find((s) => s.code === r.specialty)?.[lang] ?? r.specialty) : '';
+  return specialty ? `${profession} – ${specialty}` : profession;
+}
 
 export class IdpPortal {
   #records: DirectoryRecord[] | undefined;
@@ -84,7 +93,7 @@ export class IdpPortal {
           .filter(Boolean)
           .join(' · ');
         return `<li><label><input type="radio" name="professionalId" value="${escapeHtml(r.id)}"${i === 0 ? ' required' : ''} data-mail="${escapeHtml(r.mail)}" data-has-mailbox="${has}" data-confidentiality="${r.confidentiality}">
- <span class="name">${escapeHtml(r.givenName)} ${escapeHtml(r.sn)}</span> <small>${escapeHtml(r.profession)} — ${escapeHtml(notes)}</small></label></li>`;
+ <span class="name">${escapeHtml(r.givenName)} ${escapeHtml(r.sn)}</span> <small>${escapeHtml(professionText(r, lang))} — ${escapeHtml(notes)}</small></label></li>`;
       })
       .join('\n');
     const switcher = LANGS.map((l) => (l === lang ? `<strong>${l.toUpperCase()}</strong>` : `<a href="?lang=${l}&q=${encodeURIComponent(q)}">${l.toUpperCase()}</a>`)).join(' ');

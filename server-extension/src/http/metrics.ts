@@ -20,7 +20,7 @@
  * caller cannot grow the series without bound.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from './listen.ts';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { AuditEventInput, Store } from '../store/index.ts';
 import type { Logger } from '../log.ts';
@@ -161,15 +161,8 @@ export class MetricsServer {
     });
   }
 
-  listen(port: number, host: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject);
-        const a = this.#server.address() as AddressInfo;
-        resolve(`http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}${METRICS_PATH}`);
-      });
-    });
+  async listen(port: number, host: string): Promise<string> {
+    return `${await listenOn(this.#server, port, host)}${METRICS_PATH}`;
   }
 
   close(): Promise<void> {

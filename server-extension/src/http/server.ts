@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { listenOn } from './listen.ts';
 import { pickLang } from '../../../shared/i18n/lang.ts';
 import { AUTH_COOKIE, CSRF_HEADER, HEALTH_PATH, SERVICE_BASE_PATH, SOAP_PATH } from '../../../shared/paths.ts';
 import { readCookie, type Credentials } from '../auth/index.ts';
@@ -122,15 +122,7 @@ export class HttpServer {
   }
 
   listen(port: number, host: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject);
-        const a = this.#server.address() as AddressInfo;
-        const h = a.family === 'IPv6' ? `[${a.address}]` : a.address;
-        resolve(`http://${h}:${a.port}`);
-      });
-    });
+    return listenOn(this.#server, port, host);
   }
 
   /** Stops accepting, waits for in-flight requests up to the timeout, then closes every socket. */

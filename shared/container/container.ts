@@ -100,6 +100,11 @@ export function dataKeyFromBase64(text: string): Uint8Array {
   return bytes;
 }
 
+/** The AES-GCM parameters of segment `i` of `count` (its IV from the nonce and index; the preamble, index and final flag as AAD). */
+function segmentParams(nonce: Uint8Array, preamble: Uint8Array, i: number, count: number): AesGcmParams {
+  return { name: 'AES-GCM', iv: segmentIv(nonce, i), additionalData: segmentAad(preamble, i, i === count - 1), tagLength: TAG_BYTES * 8 };
+}
+
 /** AES-GCM of 32 zero bytes under the reserved IV, without its tag: a commitment to the key (docs §5). */
 async function keyCheck(key: CryptoKey, nonce: Uint8Array): Promise<Uint8Array> {
   const out = await subtle().encrypt(
@@ -178,12 +183,7 @@ export async function sealContainerParts(params: SealParams): Promise<SealedPart
     const start = i * segmentSize;
     const end = Math.min(start + segmentSize, mime.length);
     const sealed = await subtle().encrypt(
-      {
-        name: 'AES-GCM',
-        iv: segmentIv(nonce, i),
-        additionalData: segmentAad(preamble, i, i === segmentCount - 1),
-        tagLength: TAG_BYTES * 8,
-      },
+      segmentParams(nonce, preamble, i, segmentCount),
       key,
       // A view, not a copy: WebCrypto copies its input itself.
       mime.subarray(start, end) as Uint8Array<ArrayBuffer>,
@@ -265,16 +265,7 @@ export async function openContainerParts(
       const end = Math.min(start + stride, bytes.length);
       let plain: ArrayBuffer;
       try {
-        plain = await subtle().decrypt(
-          {
-            name: 'AES-GCM',
-            iv: segmentIv(nonce, i),
-            additionalData: segmentAad(preamble, i, i === segmentCount - 1),
-            tagLength: TAG_BYTES * 8,
-          },
-          key,
-          bytes.subarray(start, end) as Uint8Array<ArrayBuffer>,
-        );
+        plain = await subtle().decrypt(segmentParams(nonce, preamble, i, segmentCount), key, bytes.subarray(start, end) as Uint8Array<ArrayBuffer>);
       } catch (cause) {
         // WebCrypto reports every authentication failure as an OperationError, without detail.
         throw new ContainerError('container.tampered', `segment ${i} of ${segmentCount} failed authentication`, [], { cause });

@@ -7,7 +7,8 @@
  *
  *   node --import tsx sandbox/web/smoke.ts
  */
-import { chromium, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { launchChromium } from '../../scripts/chromium.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,10 +19,7 @@ const out = process.env['SMOKE_OUT'] || mkdtempSync(join(tmpdir(), 'webmail-smok
 const dataDir = mkdtempSync(join(tmpdir(), 'webmail-smoke-data-'));
 const PASSWORD = 'Sandbox-2026!';
 const sbx = await startSandbox({ port: 0, dataDir, smtpPort: 0, zimletsDir: 'dist/zimlets', serviceUrl: 'http://127.0.0.1:9' });
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launchChromium();
 const problems: string[] = [];
 let failed = false;
 

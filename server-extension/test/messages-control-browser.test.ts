@@ -9,7 +9,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from '@playwright/test';
+import { type Browser } from '@playwright/test';
+import { launchChromium } from '../../scripts/chromium.ts';
 import { containerDigest, dataKeyFromBase64, sealContainer } from '../../shared/container/container.ts';
 import { formatDateTime } from '../../shared/i18n/dates.ts';
 import { SERVICE_BASE_PATH } from '../../shared/paths.ts';
@@ -53,10 +54,7 @@ describe('portal page: withdrawn and ended messages (issue 12)', () => {
     const featureEnv = { ESANTE_SMTP_URL: smtp.url, ESANTE_SCHEDULER_INTERVAL_MS: '0', ESANTE_TEST_CLOCK: '1', ESANTE_DATA_DIR: join(dir, 'data') };
     env = await startTestEnv(featureEnv, { store, env: featureEnv });
     marie = await loginAs(env.sandboxUrl, MARIE, SEED_PASSWORD);
-    browser = await chromium.launch({
-      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

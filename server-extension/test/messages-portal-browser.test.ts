@@ -8,7 +8,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser } from '@playwright/test';
+import { type Browser } from '@playwright/test';
+import { launchChromium } from '../../scripts/chromium.ts';
 import { containerDigest, dataKeyFromBase64, sealContainer } from '../../shared/container/container.ts';
 import { SERVICE_BASE_PATH } from '../../shared/paths.ts';
 import { openStore, type Store } from '../src/store/index.ts';
@@ -62,10 +63,7 @@ describe('portal page in Chromium', () => {
     await store.accounts.create({ email: 'marie.schmit@esante.lu', fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$x' });
     const featureEnv = { ESANTE_SMTP_URL: smtp.url, ESANTE_SCHEDULER_INTERVAL_MS: '0', ESANTE_ACCOUNT_SCRYPT_LOG2N: '14', ESANTE_DATA_DIR: join(dir, 'data') };
     env = await startTestEnv(featureEnv, { store, env: featureEnv });
-    browser = await chromium.launch({
-      executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();

@@ -11,7 +11,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from '@playwright/test';
+import { type Browser, type Page } from '@playwright/test';
+import { launchChromium } from '../../scripts/chromium.ts';
 import * as esbuild from 'esbuild';
 import { parseProperties } from '../../build/properties.mjs';
 
@@ -64,10 +65,7 @@ before(async () => {
     logLevel: 'silent',
   });
   const props = Object.fromEntries(parseProperties(await readFile(path.join(ROOT, 'zimlets/regify/i18n/fr.properties'), 'utf8')));
-  browser = await chromium.launch({
-    executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
   page = await browser.newPage();
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.route(`${REMOTE}/**`, (route) => {

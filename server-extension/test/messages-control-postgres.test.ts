@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { CodedError } from '../src/errors.ts';
 import { MasterKey, MasterKeyring } from '../src/keys/index.ts';
 import { createLogger } from '../src/log.ts';
@@ -15,9 +15,8 @@ import { effectiveDeadline } from '../src/messages/history.ts';
 import { createSmtpMailer } from '../src/messages/mailer.ts';
 import { composeNotification } from '../src/messages/notifications.ts';
 import { NotificationScheduler } from '../src/messages/scheduler.ts';
-import { openStore, type Store } from '../src/store/index.ts';
-import { startMailCatcher, type MailCatcher } from './messages-support.ts';
-import { startPostgres, type TestPostgres } from './support/postgres.ts';
+import type { Store } from '../src/store/index.ts';
+import { postgresAndMailCatcher, twoInstanceStores } from './messages-support.ts';
 
 const DAY = 86_400_000;
 const MARIE = 'marie.schmit@esante.lu';
@@ -58,27 +57,16 @@ function instance(store: Store, ring: MasterKeyring, clock: ManualClock, smtpUrl
 }
 
 describe('issue 12 on PostgreSQL: two instances', () => {
-  let cluster: TestPostgres;
-  let smtp: MailCatcher;
+  const fx = postgresAndMailCatcher();
   const ring = new MasterKeyring(MasterKey.generate());
 
-  before(async () => {
-    [cluster, smtp] = await Promise.all([startPostgres(), startMailCatcher()]);
-  });
-  after(async () => {
-    await smtp?.stop();
-    await cluster?.stop();
-  });
-
   test('each revoke and each deadline change is applied once; the deadline notice follows the change and is sent once', async () => {
-    const url = await cluster.createDatabase();
     const clock = new ManualClock();
-    const [s1, s2] = await Promise.all([openStore({ kind: 'postgres', url, poolSize: 4 }), openStore({ kind: 'postgres', url, poolSize: 4 })]);
-    await Promise.all([s1!.migrate(), s2!.migrate()]);
-    const a = instance(s1!, ring, clock, smtp.url, 'A');
-    const b = instance(s2!, ring, clock, smtp.url, 'B');
+    const [s1, s2] = await twoInstanceStores(fx.cluster);
+    const a = instance(s1, ring, clock, fx.smtp.url, 'A');
+    const b = instance(s2, ring, clock, fx.smtp.url, 'B');
     try {
-      await s1!.accounts.create({ email: MARIE, fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$x', options: { notifyRead: true, notifyDeadline: true } });
+      await s1.accounts.create({ email: MARIE, fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$x', options: { notifyRead: true, notifyDeadline: true } });
       const send = async (subject: string) => {
         const reg = await a.keys.register(caller(MARIE), { to: [LUC], cc: [ANNE], subject });
         await a.keys.confirmSent(caller(MARIE), { messageId: reg.messageId, containerDigest: 'D'.repeat(43), size: 100 });
@@ -93,7 +81,7 @@ describe('issue 12 on PostgreSQL: two instances', () => {
       assert.equal(ok.length, 1);
       assert.equal(refused.length, 1);
       assert.equal((refused[0]!.reason as CodedError).code, 'message.already_revoked');
-      const trail = await s2!.audit.list({ subject: m1, action: 'message.revoke', limit: 10 });
+      const trail = await s2.audit.list({ subject: m1, action: 'message.revoke', limit: 10 });
       assert.deepEqual(trail.map((e) => e.outcome).sort(), ['allowed', 'denied']);
       await assert.rejects(b.keys.release(caller(LUC), m1), (e: CodedError) => e.code === 'message.revoked');
       assert.equal((await b.keys.release(caller(ANNE, 'portal'), m1)).messageId, m1);
@@ -102,7 +90,7 @@ describe('issue 12 on PostgreSQL: two instances', () => {
       const m2 = await send('Délai déplacé');
       const newDeadline = new Date(clock.t + 9 * DAY).toISOString();
       await a.keys.update(caller(MARIE), { messageId: m2, readDeadline: newDeadline });
-      const deadlineMails = () => smtp.to(MARIE).filter((x) => x.subject.includes('Délai de lecture dépassé') && x.subject.includes('Délai déplacé'));
+      const deadlineMails = () => fx.smtp.to(MARIE).filter((x) => x.subject.includes('Délai de lecture dépassé') && x.subject.includes('Délai déplacé'));
       clock.t += 6 * DAY; // past the original 5 days
       await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()]);
       assert.equal(deadlineMails().length, 0, 'the old deadline no longer triggers');
@@ -117,25 +105,23 @@ describe('issue 12 on PostgreSQL: two instances', () => {
       clock.t += 3 * DAY;
       await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()]);
       assert.equal(deadlineMails().length, 2);
-      const jobs = await s1!.notifications.forMessage(m2);
+      const jobs = await s1.notifications.forMessage(m2);
       assert.deepEqual(jobs.filter((j) => j.kind === 'deadline').map((j) => j.state), ['sent', 'sent']);
     } finally {
       await a.scheduler.stop();
       await b.scheduler.stop();
-      await s1!.close();
-      await s2!.close();
+      await s1.close();
+      await s2.close();
     }
   });
 
   test('a revoke racing a first open on the other instance: either the open came first, or no key and no read notice', async () => {
-    const url = await cluster.createDatabase();
     const clock = new ManualClock();
-    const [s1, s2] = await Promise.all([openStore({ kind: 'postgres', url, poolSize: 4 }), openStore({ kind: 'postgres', url, poolSize: 4 })]);
-    await Promise.all([s1!.migrate(), s2!.migrate()]);
-    const a = instance(s1!, ring, clock, smtp.url, 'A');
-    const b = instance(s2!, ring, clock, smtp.url, 'B');
+    const [s1, s2] = await twoInstanceStores(fx.cluster);
+    const a = instance(s1, ring, clock, fx.smtp.url, 'A');
+    const b = instance(s2, ring, clock, fx.smtp.url, 'B');
     try {
-      await s1!.accounts.create({ email: MARIE, fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$x', options: { notifyRead: true } });
+      await s1.accounts.create({ email: MARIE, fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$x', options: { notifyRead: true } });
       let released = 0;
       let refused = 0;
       for (let i = 0; i < 12; i++) {
@@ -143,8 +129,8 @@ describe('issue 12 on PostgreSQL: two instances', () => {
         await a.keys.confirmSent(caller(MARIE), { messageId: reg.messageId, containerDigest: 'D'.repeat(43), size: 100 });
         const [rev, rel] = await Promise.allSettled([a.keys.revoke(caller(MARIE), { messageId: reg.messageId }), b.keys.release(caller(LUC), reg.messageId)]);
         assert.equal(rev.status, 'fulfilled');
-        const m = (await s1!.messages.get(reg.messageId))!;
-        const readJobs = (await s1!.notifications.forMessage(reg.messageId)).filter((j) => j.kind === 'read');
+        const m = (await s1.messages.get(reg.messageId))!;
+        const readJobs = (await s1.notifications.forMessage(reg.messageId)).filter((j) => j.kind === 'read');
         if (rel.status === 'fulfilled') {
           released++;
           // The key went out only because the open was recorded before the revoke.
@@ -159,8 +145,8 @@ describe('issue 12 on PostgreSQL: two instances', () => {
       }
       assert.equal(released + refused, 12);
     } finally {
-      await s1!.close();
-      await s2!.close();
+      await s1.close();
+      await s2.close();
     }
   });
 });

@@ -22,7 +22,7 @@ import { createSmtpMailer, type Mailer } from '../src/messages/mailer.ts';
 import { composeNotification } from '../src/messages/notifications.ts';
 import { NotificationScheduler } from '../src/messages/scheduler.ts';
 import { openStore, type Store } from '../src/store/index.ts';
-import { startMailCatcher, type MailCatcher } from './messages-support.ts';
+import { postgresAndMailCatcher, twoInstanceStores } from './messages-support.ts';
 import { startPostgres, type TestPostgres } from './support/postgres.ts';
 import { SEED_PASSWORD, callAs, loginAs } from './support/service.ts';
 
@@ -111,28 +111,17 @@ async function seed(keys: KeyService, store: Store, count: number): Promise<void
 }
 
 describe('notification outbox on PostgreSQL', () => {
-  let cluster: TestPostgres;
-  let smtp: MailCatcher;
+  const fx = postgresAndMailCatcher();
   const ring = new MasterKeyring(MasterKey.generate());
 
-  before(async () => {
-    [cluster, smtp] = await Promise.all([startPostgres(), startMailCatcher()]);
-  });
-  after(async () => {
-    await smtp?.stop();
-    await cluster?.stop();
-  });
-
   test('two instances sharing the database send each notification exactly once', async () => {
-    const url = await cluster.createDatabase();
     const clock = new ManualClock();
-    const [s1, s2] = await Promise.all([openStore({ kind: 'postgres', url, poolSize: 4 }), openStore({ kind: 'postgres', url, poolSize: 4 })]);
-    await Promise.all([s1!.migrate(), s2!.migrate()]);
-    const a = instance(s1!, ring, clock, createSmtpMailer(smtp.url, 'no-reply@esante.lu'), 'A', 3);
-    const b = instance(s2!, ring, clock, createSmtpMailer(smtp.url, 'no-reply@esante.lu'), 'B', 3);
+    const [s1, s2] = await twoInstanceStores(fx.cluster);
+    const a = instance(s1, ring, clock, createSmtpMailer(fx.smtp.url, 'no-reply@esante.lu'), 'A', 3);
+    const b = instance(s2, ring, clock, createSmtpMailer(fx.smtp.url, 'no-reply@esante.lu'), 'B', 3);
     try {
-      smtp.mails.length = 0;
-      await seed(a.keys, s1!, 8);
+      fx.smtp.mails.length = 0;
+      await seed(a.keys, s1, 8);
       // 8 transmission + 4 read notifications, raced by both instances, twice.
       // A run resolves only once each of its sends has been accepted by the SMTP server (the catcher
       // records a mail before its 250), and nothing else sends (intervalMs 0: no background loop). So
@@ -142,7 +131,7 @@ describe('notification outbox on PostgreSQL', () => {
       const firstAgain = await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()]);
       assert.equal(sent(first), 12);
       assert.equal(sent(firstAgain), 0, 'the second round finds nothing left');
-      assert.equal(smtp.to(MARIE).length, 12);
+      assert.equal(fx.smtp.to(MARIE).length, 12);
       // Past the deadline: 8 × 3 − 4 opened = 20 deadline notices, created and sent once in all.
       clock.t += 6 * DAY;
       const late = await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()]);
@@ -150,7 +139,7 @@ describe('notification outbox on PostgreSQL', () => {
       assert.equal(late[0]!.deadlinesCreated + late[1]!.deadlinesCreated, 20);
       assert.equal(sent(late) + sent(lateAgain), 20);
       assert.equal(sent(await Promise.all([a.scheduler.runOnce(), b.scheduler.runOnce()])), 0, 'nothing more to send');
-      const mails = smtp.to(MARIE);
+      const mails = fx.smtp.to(MARIE);
       assert.equal(mails.length, 32);
       assert.equal(new Set(mails.map((m) => m.messageId)).size, 32, 'no notification twice');
       assert.equal(mails.filter((m) => m.subject.startsWith('Délai de lecture dépassé')).length, 20);
@@ -158,16 +147,16 @@ describe('notification outbox on PostgreSQL', () => {
     } finally {
       a.mailer.close();
       b.mailer.close();
-      await Promise.all([s1!.close(), s2!.close()]);
+      await Promise.all([s1.close(), s2.close()]);
     }
   });
 
   test('an instance dying in the middle of a deadline run: the next one sends the rest, none twice', async () => {
-    const url = await cluster.createDatabase();
+    const url = await fx.cluster.createDatabase();
     const clock = new ManualClock();
     const store1 = await openStore({ kind: 'postgres', url, poolSize: 4 });
     await store1.migrate();
-    const real = createSmtpMailer(smtp.url, 'no-reply@esante.lu');
+    const real = createSmtpMailer(fx.smtp.url, 'no-reply@esante.lu');
     // Instance A's SMTP connection "dies" at its third notification: the process is gone mid-run.
     let sends = 0;
     let hung!: () => void;
@@ -186,11 +175,11 @@ describe('notification outbox on PostgreSQL', () => {
       const reg = await a.keys.register(caller(MARIE), { to: [`late${i}@esante.lu`, `slow${i}@esante.lu`], cc: [], subject: `Résultat ${i}` });
       await a.keys.confirmSent(caller(MARIE), { messageId: reg.messageId, containerDigest: 'E'.repeat(43), size: 1 });
     }
-    smtp.mails.length = 0;
+    fx.smtp.mails.length = 0;
     clock.t += 6 * DAY;
     void a.scheduler.runOnce(); // never finishes: A hangs on its third send, holding five claims
     await thirdSendHangs; // the event: A is inside its third send, its two first ones accepted
-    assert.equal(smtp.to(MARIE).length, 2);
+    assert.equal(fx.smtp.to(MARIE).length, 2);
     await store1.close().catch(() => undefined); // the process is gone
 
     // A restarted instance, before A's lease ends: nothing to take yet (the claims are A's).
@@ -204,7 +193,7 @@ describe('notification outbox on PostgreSQL', () => {
       const resumed = await b.scheduler.runOnce();
       assert.equal(resumed.sent, 3);
       // Every send of B's runs was accepted before they resolved; A's third never left: 2 + 1 + 3.
-      const mails = smtp.to(MARIE);
+      const mails = fx.smtp.to(MARIE);
       assert.equal(mails.length, 6, 'six recipients past the deadline, six notices');
       assert.equal(new Set(mails.map((m) => m.messageId)).size, 6);
       assert.equal((await b.scheduler.runOnce()).sent, 0);
@@ -215,24 +204,24 @@ describe('notification outbox on PostgreSQL', () => {
   });
 
   test('a store failure after the MTA accepted a mail retries the record, never the send', async () => {
-    const url = await cluster.createDatabase();
+    const url = await fx.cluster.createDatabase();
     const clock = new ManualClock();
     const real = await openStore({ kind: 'postgres', url, poolSize: 4 });
     await real.migrate();
     // Down for the first two records (the PostgreSQL restart of issue 16), then back.
     let downFor = 2;
     const flaky = flakyMarkSent(real, () => downFor-- > 0);
-    const a = instance(flaky.store, ring, clock, createSmtpMailer(smtp.url, 'no-reply@esante.lu'), 'A');
+    const a = instance(flaky.store, ring, clock, createSmtpMailer(fx.smtp.url, 'no-reply@esante.lu'), 'A');
     try {
       const id = await oneMessage(a.keys, real, 'Record retried');
-      smtp.mails.length = 0;
+      fx.smtp.mails.length = 0;
       const run = await a.scheduler.runOnce();
       assert.deepEqual([run.sent, run.failed, flaky.failures()], [1, 0, 2]);
-      assert.equal(smtp.to(MARIE).length, 1, 'sent once although its record failed twice');
+      assert.equal(fx.smtp.to(MARIE).length, 1, 'sent once although its record failed twice');
       assert.deepEqual((await real.notifications.forMessage(id)).map((j) => j.state), ['sent']);
       clock.t += 120_000; // past any lease: a pending job would be claimed and sent again now
       assert.equal((await a.scheduler.runOnce()).sent, 0, 'recorded as sent: nothing left');
-      assert.equal(smtp.to(MARIE).length, 1);
+      assert.equal(fx.smtp.to(MARIE).length, 1);
     } finally {
       a.mailer.close();
       await real.close();
@@ -240,26 +229,26 @@ describe('notification outbox on PostgreSQL', () => {
   });
 
   test('a store down for longer than the lease: the same instance records the job later without sending it again', async () => {
-    const url = await cluster.createDatabase();
+    const url = await fx.cluster.createDatabase();
     const clock = new ManualClock();
     const real = await openStore({ kind: 'postgres', url, poolSize: 4 });
     await real.migrate();
     let down = true;
     const flaky = flakyMarkSent(real, () => down);
     // A lease of 1.5 s: the record's retries (100, 200, 400 ms…) run out of it quickly.
-    const a = instance(flaky.store, ring, clock, createSmtpMailer(smtp.url, 'no-reply@esante.lu'), 'A', 4, 1500);
+    const a = instance(flaky.store, ring, clock, createSmtpMailer(fx.smtp.url, 'no-reply@esante.lu'), 'A', 4, 1500);
     try {
       await oneMessage(a.keys, real, 'Record later');
-      smtp.mails.length = 0;
+      fx.smtp.mails.length = 0;
       const first = await a.scheduler.runOnce();
       assert.equal(first.sent, 1, 'accepted by the MTA');
       assert.ok(flaky.failures() >= 2, `record retried (${flaky.failures()} failures)`);
-      assert.equal(smtp.to(MARIE).length, 1);
+      assert.equal(fx.smtp.to(MARIE).length, 1);
       down = false;
       clock.t += 2_000; // the lease is over: the job is pending and claimable again
       const again = await a.scheduler.runOnce();
       assert.equal(again.sent, 1, 'claimed again and recorded');
-      assert.equal(smtp.to(MARIE).length, 1, 'not sent a second time');
+      assert.equal(fx.smtp.to(MARIE).length, 1, 'not sent a second time');
       clock.t += 2_000;
       assert.equal((await a.scheduler.runOnce()).sent, 0);
     } finally {

@@ -1,7 +1,13 @@
-/** Test helpers of the messages feature: a real SMTP server that keeps what it receives. */
+/**
+ * Test helpers of the messages feature: a real SMTP server that keeps what it receives, and several
+ * service instances' stores on one private PostgreSQL.
+ */
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
+import { openStore, type Store } from '../src/store/index.ts';
+import { startPostgres, type TestPostgres } from './support/postgres.ts';
 
 export interface ReceivedMail {
   to: string;
@@ -54,4 +60,28 @@ export async function startMailCatcher(): Promise<MailCatcher> {
     },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * For a describe block: a private PostgreSQL cluster and a mail catcher, started before its tests
+ * and stopped after them (read `cluster` and `smtp` inside the tests).
+ */
+export function postgresAndMailCatcher(): { readonly cluster: TestPostgres; readonly smtp: MailCatcher } {
+  const fixture = {} as { cluster: TestPostgres; smtp: MailCatcher };
+  before(async () => {
+    [fixture.cluster, fixture.smtp] = await Promise.all([startPostgres(), startMailCatcher()]);
+  });
+  after(async () => {
+    await fixture.smtp?.stop();
+    await fixture.cluster?.stop();
+  });
+  return fixture;
+}
+
+/** Two service instances' stores on one new database of `cluster`, both migrated (they race to). */
+export async function twoInstanceStores(cluster: TestPostgres): Promise<[Store, Store]> {
+  const url = await cluster.createDatabase();
+  const [s1, s2] = await Promise.all([openStore({ kind: 'postgres', url, poolSize: 4 }), openStore({ kind: 'postgres', url, poolSize: 4 })]);
+  await Promise.all([s1.migrate(), s2.migrate()]);
+  return [s1, s2];
 }

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { DOMParser } from '@xmldom/xmldom';
 import { CSRF_HEADER, SOAP_NAMESPACE, SOAP_PATH } from '../../../shared/paths.ts';
 import { callService, type CallOptions } from '../../../shared/soap/client.ts';
@@ -22,6 +21,8 @@ export { loginAs, type LoginResult };
 export const SEED_PASSWORD = 'Sandbox-2026!';
 
 export { memoryLogger } from './memory-logger.ts';
+export { freePort } from './free-port.ts';
+import { freePort } from './free-port.ts';
 import { memoryLogger } from './memory-logger.ts';
 
 export interface TestEnv {
@@ -35,16 +36,6 @@ export interface TestEnv {
   close(): Promise<void>;
 }
 
-/** A TCP port that was free a moment ago (for the one case where a URL is needed before listening). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createNetServer().listen(0, '127.0.0.1', () => {
-      const p = (s.address() as AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-    s.on('error', reject);
-  });
-}
 
 let portal: Promise<string> | undefined;
 /**

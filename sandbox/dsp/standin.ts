@@ -21,7 +21,7 @@
  *   timeout       received and checked, then no answer (stallMs), nothing registered;
  *   slow-answer   registered, then the Success answer comes only after stallMs (past the client's deadline);
  *   lost-answer   registered, then the connection drops before any answer.
- * Documents' bytes are hashed and dropped: the stand-in keeps metadata only.
+ * Documents are stored with their entries, in memory like the rest of the stand-in's registry.
  */
 import { execFile } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
@@ -32,10 +32,10 @@ import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { childElements, descendantElements } from '../../shared/xml/elements.ts';
 import { DSP_OIDS } from '../../server-extension/src/dsp/config.ts';
-import { parseMultipart } from '../../server-extension/src/dsp/mtom.ts';
 import { HL7_NS } from '../../server-extension/src/dsp/pdq.ts';
 import { SAML_NS } from '../../server-extension/src/dsp/xua.ts';
 import { escapeXml, NS, STATUS, UUID } from '../../server-extension/src/dsp/xds.ts';
+import { MtomReceiver, type ReceivedPart } from './mtom-receiver.ts';
 import { SANDBOX_PATIENTS, type SandboxPatient } from './patients.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -98,12 +98,25 @@ function parse(xml: string): Document | null {
   return bad || !doc.documentElement ? null : (doc as unknown as Document);
 }
 
+interface RootDocument {
+  /** The <Document id> (its DocumentEntry's id). */
+  id: string;
+  /** xop:Include'd: the MIME part's Content-ID; else the inline bytes. */
+  cid?: string;
+  bytes?: Buffer;
+}
+
+type RootCheck =
+  | { fault: { status: number; xml: string } }
+  | { pnr: Element; messageId: string | undefined; documents: RootDocument[]; emptied: string; schema: Promise<string[]>; patientCx: string; secError: string | null };
+
 const kids = childElements;
 const all = descendantElements;
 const slot = (el: Element, name: string): string[] => {
   const s = kids(el, NS.rim, 'Slot').find((x) => x.getAttribute('name') === name);
   return s ? all(s, NS.rim, 'Value').map((v) => v.textContent ?? '') : [];
 };
+const ext = (el: Element, scheme: string) => kids(el, NS.rim, 'ExternalIdentifier').find((x) => x.getAttribute('identificationScheme') === scheme)?.getAttribute('value') ?? '';
 
 /** Runs xmllint --schema on a document given on stdin; answers its error lines (empty: valid). */
 export function xmllint(xml: string, schema: string): Promise<string[]> {
@@ -116,6 +129,24 @@ export function xmllint(xml: string, schema: string): Promise<string[]> {
       resolve(lines.length ? lines : [String(err.message)]);
     });
     child.stdin?.end(xml);
+  });
+}
+
+/** Reads the body to its end, giving each chunk to `each`; answers its size, or null past `max` (then dropped). */
+function drain(req: IncomingMessage, max: number, each: (c: Buffer) => void): Promise<number | null> {
+  return new Promise((resolve, reject) => {
+    let size = 0;
+    const onData = (c: Buffer) => {
+      size += c.length;
+      if (size > max) {
+        req.off('data', onData);
+        resolve(null);
+        req.destroy();
+      } else each(c);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(size));
+    req.on('error', reject);
   });
 }
 
@@ -139,6 +170,8 @@ export class DspStandIn {
   readonly entries: StoredEntry[] = [];
   /** Every ITI-41 body received, XOP-decoded with documents emptied (tests read them). */
   readonly received: string[] = [];
+  /** The stored documents' bytes by uniqueId, as received (see document()). */
+  readonly #documents = new Map<string, Buffer[]>();
   #nextFault: Fault | undefined;
   readonly #base: string;
   readonly #now: () => Date;
@@ -186,12 +219,12 @@ export class DspStandIn {
       return send(200, 'application/json', JSON.stringify(this.entries.map(({ xml: _x, ...e }) => e)));
     }
     if (req.method !== 'POST') return send(405, 'text/plain', 'POST SOAP 1.2 requests here');
+    const contentType = String(req.headers['content-type'] ?? '');
+    if (path === `${this.#base}/repository`) return this.#iti41(req, contentType, res);
     const body = await readBody(req, this.o.maxBytes ?? 64 * 1024 * 1024);
     if (!body) return send(413, 'text/plain', 'too large');
-    const contentType = String(req.headers['content-type'] ?? '');
     if (path === `${this.#base}/pdq`) return this.#pdq(body.toString('utf8'), res);
     if (path === `${this.#base}/registry`) return this.#iti18(body.toString('utf8'), res);
-    if (path === `${this.#base}/repository`) return this.#iti41(body, contentType, res);
     return send(404, 'text/plain', 'unknown DSP stand-in endpoint');
   }
 
@@ -235,7 +268,26 @@ export class DspStandIn {
     return null;
   }
 
-  async #iti41(body: Buffer, contentType: string, res: ServerResponse): Promise<void> {
+  /**
+   * ITI-41 (ITI TF-2b §3.41.4.1.3). An MTOM body is split as it arrives (mtom-receiver.ts): once the
+   * root part is complete it is parsed, its schema check started (xmllint, in its own process) and the
+   * XUA assertion verified while the documents still stream in, hashed chunk by chunk. When the body
+   * has ended, every check is judged in the same order as on a joined body, and the documents are
+   * stored with their entries. Plain SOAP 1.2 (inline base64 <Document>) is read whole first.
+   */
+  async #iti41(req: IncomingMessage, contentType: string, res: ServerResponse): Promise<void> {
+    const mtom = /^multipart\/related/i.test(contentType);
+    const plain = /^application\/soap\+xml/i.test(contentType);
+    let root: RootCheck | undefined;
+    const receiver = mtom ? new MtomReceiver(contentType, (part) => (root = this.#checkRoot(Buffer.concat(part.chunks).toString('utf8')))) : undefined;
+    const inline: Buffer[] = [];
+    // Anything else is read to its end too (then refused), as a real endpoint does.
+    const size = await drain(req, this.o.maxBytes ?? 64 * 1024 * 1024, receiver ? (c) => receiver.push(c) : plain ? (c) => inline.push(c) : () => undefined);
+    if (size === null) {
+      res.writeHead(413, { 'Content-Type': 'text/plain' });
+      res.end('too large');
+      return;
+    }
     const fault = this.#nextFault;
     this.#nextFault = undefined;
     if (fault === 'soap-fault') return this.#soap(res, soapFault('Receiver', undefined, 'Repository internal failure (sandbox)'), 500);
@@ -245,61 +297,34 @@ export class DspStandIn {
       res.end('<html><body>Bad gateway</body></html>');
       return;
     }
-    // Split MTOM into the root XML and the attachments by Content-ID (XOP 1.0 §3).
-    let rootXml: string;
-    const attachments = new Map<string, Buffer>();
-    if (/^multipart\/related/i.test(contentType)) {
-      let parts;
-      try {
-        parts = parseMultipart(body, contentType);
-      } catch (e) {
-        return this.#soap(res, soapFault('Sender', undefined, `bad MTOM package: ${(e as Error).message}`), 400);
-      }
-      rootXml = parts[0]?.body.toString('utf8') ?? '';
-      for (const p of parts.slice(1)) attachments.set((p.headers['content-id'] ?? '').replace(/^<|>$/g, ''), p.body);
-    } else if (/^application\/soap\+xml/i.test(contentType)) {
-      rootXml = body.toString('utf8');
-    } else return this.#soap(res, soapFault('Sender', undefined, `content type ${contentType} is neither SOAP 1.2 nor MTOM`), 415);
+    // The MIME parts by Content-ID (XOP 1.0 §3).
+    const attachments = new Map<string, ReceivedPart>();
+    if (receiver) {
+      const error = receiver.end();
+      if (error) return this.#soap(res, soapFault('Sender', undefined, `bad MTOM package: ${error}`), 400);
+      for (const p of receiver.parts.slice(1)) attachments.set(p.cid, p);
+      root ??= this.#checkRoot('');
+    } else if (plain) root = this.#checkRoot(Buffer.concat(inline).toString('utf8'));
+    else return this.#soap(res, soapFault('Sender', undefined, `content type ${contentType} is neither SOAP 1.2 nor MTOM`), 415);
+    if ('fault' in root) return this.#soap(res, root.fault.xml, root.fault.status);
+    const { pnr, messageId, patientCx } = root;
 
-    const env = parse(rootXml);
-    if (!env) return this.#soap(res, soapFault('Sender', undefined, 'not well-formed XML'), 400);
-    const action = all(env, NS.wsa, 'Action')[0]?.textContent?.trim();
-    const messageId = all(env, NS.wsa, 'MessageID')[0]?.textContent?.trim();
-    if (action !== 'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b') {
-      return this.#soap(res, soapFault('Sender', undefined, `wsa:Action ${action ?? '(none)'} is not ProvideAndRegisterDocumentSet-b`), 400);
+    // Documents' bytes: inline base64 or the xop:Include'd part.
+    const documents = new Map<string, { chunks: Buffer[]; size: number; sha1: string }>();
+    for (const d of root.documents) {
+      if (d.cid !== undefined) {
+        const part = attachments.get(d.cid);
+        if (!part) return this.answer41(res, messageId, [{ code: 'XDSMissingDocument', context: `xop:Include ${d.cid} has no MIME part` }]);
+        documents.set(d.id, part);
+      } else documents.set(d.id, { chunks: [d.bytes!], size: d.bytes!.length, sha1: createHash('sha1').update(d.bytes!).digest('hex') });
     }
-    const pnr = all(env, NS.xdsb, 'ProvideAndRegisterDocumentSetRequest')[0];
-    if (!pnr) return this.#soap(res, soapFault('Sender', undefined, 'no ProvideAndRegisterDocumentSetRequest in the body'), 400);
-
-    // Documents' bytes: inline base64 or the xop:Include'd part; then the XOP-decoded body with
-    // documents emptied (base64Binary may be empty) goes to xmllint: the schema judges the metadata.
-    const documents = new Map<string, Buffer>();
-    for (const d of kids(pnr, NS.xdsb, 'Document')) {
-      const inc = all(d, NS.xop, 'Include')[0];
-      let bytes: Buffer | undefined;
-      if (inc) {
-        const cid = decodeURIComponent((inc.getAttribute('href') ?? '').replace(/^cid:/, ''));
-        bytes = attachments.get(cid);
-        if (!bytes) return this.answer41(res, messageId, [{ code: 'XDSMissingDocument', context: `xop:Include ${cid} has no MIME part` }]);
-        d.removeChild(inc);
-      } else {
-        bytes = Buffer.from(d.textContent ?? '', 'base64');
-        while (d.firstChild) d.removeChild(d.firstChild);
-      }
-      documents.set(d.getAttribute('id') ?? '', bytes);
-    }
-    const emptied = new XMLSerializer().serializeToString(pnr as never);
-    this.received.push(emptied);
-    const schemaErrors = await xmllint(emptied, XDS_SCHEMA);
+    this.received.push(root.emptied);
+    const schemaErrors = await root.schema;
     if (schemaErrors.length) return this.answer41(res, messageId, [{ code: 'XDSRegistryMetadataError', context: `schema: ${schemaErrors[0]!.replace(/^-:/, 'line ')}` }]);
+    if (root.secError) return this.#soap(res, soapFault('Sender', 'wsse:FailedAuthentication', root.secError), 500);
 
     const ss = all(pnr, NS.rim, 'RegistryPackage')[0];
     const eos = all(pnr, NS.rim, 'ExtrinsicObject');
-    const ext = (el: Element, scheme: string) => kids(el, NS.rim, 'ExternalIdentifier').find((x) => x.getAttribute('identificationScheme') === scheme)?.getAttribute('value') ?? '';
-    const patientCx = ss ? ext(ss, UUID.ssPatientId) : '';
-    const secError = this.#checkAssertion(env, rootXml, patientCx);
-    if (secError) return this.#soap(res, soapFault('Sender', 'wsse:FailedAuthentication', secError), 500);
-
     const errors: XdsError[] = [];
     if (!ss) errors.push({ code: 'XDSRegistryMetadataError', context: 'no SubmissionSet (RegistryPackage)' });
     else {
@@ -312,7 +337,7 @@ export class DspStandIn {
       if (!isSs) errors.push({ code: 'XDSRegistryMetadataError', context: 'RegistryPackage not classified as XDSSubmissionSet' });
     }
     if (!eos.length) errors.push({ code: 'XDSRegistryMetadataError', context: 'no DocumentEntry' });
-    const accepted: StoredEntry[] = [];
+    const accepted: { entry: StoredEntry; chunks: Buffer[] }[] = [];
     for (const eo of eos) {
       const id = eo.getAttribute('id') ?? '';
       const where = { location: id };
@@ -328,21 +353,21 @@ export class DspStandIn {
       if (!pid) errors.push({ code: 'XDSRegistryMetadataError', context: 'DocumentEntry.patientId missing', ...where });
       else if (pid !== patientCx) errors.push({ code: 'XDSPatientIdDoesNotMatch', context: 'DocumentEntry and SubmissionSet patient ids differ', ...where });
       else if (!this.knowsPatient(pid)) errors.push({ code: 'XDSUnknownPatientId', context: `patient ${pid} unknown in this affinity domain`, ...where });
-      const bytes = documents.get(id);
-      if (!bytes) {
+      const doc = documents.get(id);
+      if (!doc) {
         errors.push({ code: 'XDSMissingDocument', context: `no Document for DocumentEntry ${id}`, ...where });
         continue;
       }
-      const hash = createHash('sha1').update(bytes).digest('hex');
+      const { sha1: hash, size } = doc;
       const declaredHash = slot(eo, 'hash')[0];
       const declaredSize = slot(eo, 'size')[0];
       if (declaredHash !== undefined && declaredHash.toLowerCase() !== hash) errors.push({ code: 'XDSRepositoryMetadataError', context: `hash ${declaredHash} does not match the document (${hash})`, ...where });
-      if (declaredSize !== undefined && Number(declaredSize) !== bytes.length) errors.push({ code: 'XDSRepositoryMetadataError', context: `size ${declaredSize} does not match the document (${bytes.length})`, ...where });
-      if (this.entries.some((e) => e.uniqueId === uniqueId) || accepted.some((e) => e.uniqueId === uniqueId)) {
+      if (declaredSize !== undefined && Number(declaredSize) !== size) errors.push({ code: 'XDSRepositoryMetadataError', context: `size ${declaredSize} does not match the document (${size})`, ...where });
+      if (this.entries.some((e) => e.uniqueId === uniqueId) || accepted.some((a) => a.entry.uniqueId === uniqueId)) {
         errors.push({ code: 'XDSDuplicateUniqueIdInRegistry', context: `uniqueId ${uniqueId} already registered`, ...where });
       }
       // The repository adds what it computed (ITI TF-2b §3.41.4.1.3) and its own unique id.
-      accepted.push({ patientId: pid, uniqueId, hash, size: bytes.length, xml: this.#withRepositorySlots(eo, hash, bytes.length), submittedAt: this.#now() });
+      accepted.push({ entry: { patientId: pid, uniqueId, hash, size, xml: this.#withRepositorySlots(eo, hash, size), submittedAt: this.#now() }, chunks: doc.chunks });
     }
     for (const d of documents.keys()) if (!eos.some((e) => e.getAttribute('id') === d)) errors.push({ code: 'XDSMissingDocumentMetadata', context: `Document ${d} has no DocumentEntry` });
     if (fault === 'registry-busy') return this.answer41(res, messageId, [{ code: 'XDSRegistryBusy', context: 'registry busy (sandbox)' }]);
@@ -352,8 +377,13 @@ export class DspStandIn {
       res.destroy();
       return;
     }
-    // All or nothing (ITI TF-2b §3.41.4.1.3: the submission is atomic).
-    if (!errors.length) this.entries.push(...accepted);
+    // All or nothing (ITI TF-2b §3.41.4.1.3: the submission is atomic): entries and their documents.
+    if (!errors.length) {
+      for (const a of accepted) {
+        this.entries.push(a.entry);
+        this.#documents.set(a.entry.uniqueId, a.chunks);
+      }
+    }
     if (fault === 'lost-answer') {
       res.destroy();
       return;
@@ -363,6 +393,46 @@ export class DspStandIn {
       if (res.destroyed || res.writableEnded) return;
     }
     return this.answer41(res, messageId, errors);
+  }
+
+  /**
+   * The checks of the root part that need no document bytes, started as soon as it is complete: the
+   * envelope (well-formed, wsa:Action, the request element), the documents it names (xop:Include cid
+   * or inline base64), the XOP-decoded body with documents emptied (base64Binary may be empty) sent to
+   * xmllint — the schema judges the metadata — and the XUA assertion (ITI TF-2b §3.40.4.2).
+   */
+  #checkRoot(rootXml: string): RootCheck {
+    const fault = (status: number, reason: string): RootCheck => ({ fault: { status, xml: soapFault('Sender', undefined, reason) } });
+    const env = parse(rootXml);
+    if (!env) return fault(400, 'not well-formed XML');
+    const action = all(env, NS.wsa, 'Action')[0]?.textContent?.trim();
+    const messageId = all(env, NS.wsa, 'MessageID')[0]?.textContent?.trim();
+    if (action !== 'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b') return fault(400, `wsa:Action ${action ?? '(none)'} is not ProvideAndRegisterDocumentSet-b`);
+    const pnr = all(env, NS.xdsb, 'ProvideAndRegisterDocumentSetRequest')[0];
+    if (!pnr) return fault(400, 'no ProvideAndRegisterDocumentSetRequest in the body');
+    const documents: RootDocument[] = [];
+    for (const d of kids(pnr, NS.xdsb, 'Document')) {
+      const inc = all(d, NS.xop, 'Include')[0];
+      const id = d.getAttribute('id') ?? '';
+      if (inc) {
+        documents.push({ id, cid: decodeURIComponent((inc.getAttribute('href') ?? '').replace(/^cid:/, '')) });
+        d.removeChild(inc);
+      } else {
+        documents.push({ id, bytes: Buffer.from(d.textContent ?? '', 'base64') });
+        while (d.firstChild) d.removeChild(d.firstChild);
+      }
+    }
+    const emptied = new XMLSerializer().serializeToString(pnr as never);
+    const schema = xmllint(emptied, XDS_SCHEMA);
+    const ss = all(pnr, NS.rim, 'RegistryPackage')[0];
+    const patientCx = ss ? ext(ss, UUID.ssPatientId) : '';
+    return { pnr, messageId, documents, emptied, schema, patientCx, secError: this.#checkAssertion(env, rootXml, patientCx) };
+  }
+
+  /** A document the repository stored (the sandbox keeps them in memory, as its entries). */
+  document(uniqueId: string): Buffer | undefined {
+    const chunks = this.#documents.get(uniqueId);
+    return chunks ? Buffer.concat(chunks) : undefined;
   }
 
   #withRepositorySlots(eo: Element, hash: string, size: number): string {

@@ -105,6 +105,9 @@ describe('filing (ITI-41) and listing (ITI-18)', () => {
     const stored = dsp.standIn.entries.find((e) => e.uniqueId === a.uniqueId)!;
     assert.equal(stored.hash, createHash('sha1').update(pdf('a')).digest('hex'));
     assert.equal(stored.size, 2048);
+    // The repository stores the document itself, byte for byte (not only its metadata).
+    assert.deepEqual(dsp.standIn.document(a.uniqueId!), pdf('a'));
+    assert.deepEqual(dsp.standIn.document(b.uniqueId!), jpeg);
     const again = await file(claire.matricule, pdf('a'));
     assert.equal(again.outcome, 'alreadyFiled');
     assert.equal(again.uniqueId, a.uniqueId);

@@ -92,20 +92,33 @@ export function createDspFeature(ctx: FeatureContext, overrides: DspFeatureOverr
     };
   }
 
+  /**
+   * The caller's signed XUA assertion for one patient. One assertion serves every request of the same
+   * author about the same patient while at least half of its lifetime remains (as an X-Service User
+   * uses the assertion it holds, ITI TF-2b §3.40.4.1): its content depends on nothing else, the DSP
+   * verifies it at each request all the same, and signing (c14n + RSA, ~10 ms) is not paid at every
+   * click. Opening the patient (ListPatientDocuments) signs the one the filing then carries.
+   */
+  const assertions = new Map<string, { xml: string; reuseUntil: number }>();
   function assertion(author: NonNullable<Awaited<ReturnType<typeof authorOf>>>, patientCx: string): string {
-    return issueXuaAssertion(
-      xuaKey(),
-      {
-        ehealthId: author.ehealthId,
-        displayName: `${author.givenName} ${author.familyName}`,
-        role: { code: author.roleCode, scheme: '2.16.840.1.113883.6.96', schemeName: 'SNOMED CT', display: author.roleDisplay },
-        organisation: author.organisation ?? `${author.givenName} ${author.familyName}`,
-        organisationId: author.organisationId ?? author.ehealthId,
-        patientId: patientCx,
-        purposeOfUse: { code: 'TREATMENT', scheme: '2.16.840.1.113883.3.18.7.1', schemeName: 'nhin-purpose', display: 'Treatment' },
-      },
-      { issuer: config.issuer, audience: config.xuaAudience, lifetimeSeconds: config.xuaLifetimeSeconds, now: ctx.clock.now() },
-    ).xml;
+    const subject = {
+      ehealthId: author.ehealthId,
+      displayName: `${author.givenName} ${author.familyName}`,
+      role: { code: author.roleCode, scheme: '2.16.840.1.113883.6.96', schemeName: 'SNOMED CT', display: author.roleDisplay },
+      organisation: author.organisation ?? `${author.givenName} ${author.familyName}`,
+      organisationId: author.organisationId ?? author.ehealthId,
+      patientId: patientCx,
+      purposeOfUse: { code: 'TREATMENT', scheme: '2.16.840.1.113883.3.18.7.1', schemeName: 'nhin-purpose', display: 'Treatment' },
+    };
+    const now = ctx.clock.now();
+    const cacheKey = JSON.stringify(subject);
+    const held = assertions.get(cacheKey);
+    if (held && now.getTime() < held.reuseUntil) return held.xml;
+    const issued = issueXuaAssertion(xuaKey(), subject, { issuer: config.issuer, audience: config.xuaAudience, lifetimeSeconds: config.xuaLifetimeSeconds, now });
+    for (const [k, a] of assertions) if (a.reuseUntil <= now.getTime()) assertions.delete(k);
+    if (assertions.size >= 1000) assertions.delete(assertions.keys().next().value!);
+    assertions.set(cacheKey, { xml: issued.xml, reuseUntil: issued.notOnOrAfter.getTime() - (config.xuaLifetimeSeconds * 1000) / 2 });
+    return issued.xml;
   }
 
   const codeOf = (list: ValueSets['classCodes'], code: string | undefined, field: string, lang: Lang): Code => {
@@ -260,7 +273,8 @@ export function createDspFeature(ctx: FeatureContext, overrides: DspFeatureOverr
           }
           if (settled === 'unknown') throw new CodedError('dsp.outcome_unknown');
         }
-        await store.dsp.setStatus(patientId, upload.sha1, 'pending', caller.name);
+        // A new claim is already 'pending' for this caller; a claim taken over (an earlier refusal) is set so.
+        if (!created) await store.dsp.setStatus(patientId, upload.sha1, 'pending', caller.name);
         const now = ctx.clock.now();
         const submit = submitObjectsXml(
           {

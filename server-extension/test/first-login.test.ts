@@ -16,6 +16,7 @@ import { DEFAULT_COUNT, DEFAULT_SEED, generateDirectory } from '../src/directory
 import type { DirectoryRecord } from '../src/directory/model.ts';
 import { loadConfig } from '../src/config.ts';
 import { createService, type Service } from '../src/root.ts';
+import { MAX_SAML_RESPONSE_CHARS } from '../src/provisioning/saml.ts';
 import { freePort, memoryLogger, SANDBOX_SEED_USERS, SEED_PASSWORD } from './support/service.ts';
 
 let dir: string;
@@ -148,6 +149,15 @@ describe('first login through the portal', () => {
     assert.equal(attr(await adminAccount(newcomer.mail), 'esanteAuthMethod'), 'fallback');
     assert.equal(lines.filter((l) => l.includes('first-login SSO accepted') && l.includes('"created":true')).length, 1);
     assert.equal(lines.filter((l) => l.includes('first-login SSO accepted') && l.includes('"created":false')).length, 2);
+  });
+
+  test('a form larger than twice the largest response, or no form at all, is a malformed login (400), not a crash', async () => {
+    const huge = await post('A'.repeat(2 * MAX_SAML_RESPONSE_CHARS + 1));
+    assert.equal(huge.status, 400);
+    assert.match(await huge.text(), /data-code="sso\.malformed"/);
+    const json = await fetch(`${sandbox.url}${SSO_ACS_PATH}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"SAMLResponse":"x"}' });
+    assert.equal(json.status, 400);
+    assert.match(await json.text(), /data-code="sso\.malformed"/);
   });
 
   test('a replayed response and a hidden professional get a translated refusal page, and nothing is created', async () => {

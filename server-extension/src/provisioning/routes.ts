@@ -18,13 +18,9 @@ import type { ProvisioningConfig } from './config.ts';
 import type { FirstLogin } from './first-login.ts';
 import { MAX_SAML_RESPONSE_CHARS } from './saml.ts';
 import { escapeMarkup } from '../../../shared/markup.ts';
+import { HttpError, header, readText } from '../messages/http.ts';
 
 const escapeHtml = escapeMarkup;
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
 
 /** The refusal page: the reason in the user's language, the code for the helpdesk, a way back. */
 export function refusalPage(code: ErrorCode, lang: Lang, portalUrl: string, args: ReadonlyArray<string | number> = []): string {
@@ -44,17 +40,16 @@ export function refusalPage(code: ErrorCode, lang: Lang, portalUrl: string, args
 `;
 }
 
+/** The posted form, or null when it is not a form or larger than `max` bytes (then a malformed login). */
 async function readForm(req: IncomingMessage, max: number): Promise<URLSearchParams | null> {
   const type = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (type !== 'application/x-www-form-urlencoded') return null;
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > max) return null;
-    chunks.push(chunk);
+  try {
+    return new URLSearchParams(await readText(req, max));
+  } catch (e) {
+    if (e instanceof HttpError && e.code === 'request.too_large') return null;
+    throw e;
   }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
 }
 
 function metadata(config: ProvisioningConfig): string {

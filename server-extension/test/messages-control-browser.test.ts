@@ -5,8 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser } from '@playwright/test';
@@ -14,9 +13,8 @@ import { launchChromium } from '../../scripts/chromium.ts';
 import { containerDigest, dataKeyFromBase64, sealContainer } from '../../shared/container/container.ts';
 import { formatDateTime } from '../../shared/i18n/dates.ts';
 import { SERVICE_BASE_PATH } from '../../shared/paths.ts';
-import { openStore, type Store } from '../src/store/index.ts';
-import { startMailCatcher, type MailCatcher } from './messages-support.ts';
-import { SEED_PASSWORD, callAs, loginAs, startTestEnv, type LoginResult, type TestEnv } from './support/service.ts';
+import { startMessagesEnv, type MessagesEnv } from './messages-support.ts';
+import { SEED_PASSWORD, callAs, loginAs, type LoginResult, type TestEnv } from './support/service.ts';
 
 const MARIE = 'marie.schmit@esante.lu';
 const OUTSIDE = 'anne.relative@example.org';
@@ -24,8 +22,6 @@ const MIME = new TextEncoder().encode(`From: ${MARIE}\r\nTo: ${OUTSIDE}\r\nSubje
 
 describe('portal page: withdrawn and ended messages (issue 12)', () => {
   let env: TestEnv;
-  let store: Store;
-  let smtp: MailCatcher;
   let dir: string;
   let browser: Browser;
   let marie: LoginResult;
@@ -40,28 +36,27 @@ describe('portal page: withdrawn and ended messages (issue 12)', () => {
     return { id: reg.messageId, file };
   }
 
+  let t: MessagesEnv | undefined;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'esante-ctl-portal-'));
-    smtp = await startMailCatcher();
-    store = await openStore({ kind: 'sqlite', path: join(dir, 'db.sqlite') });
-    await store.migrate();
-    await store.accounts.create({ email: MARIE, fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$x' });
-    // The outside recipient's account and portal session, made in the store (sign-up is tested in
-    // messages-portal-browser.test.ts): the cookie is what the page's log-in would have set.
-    await store.accounts.create({ email: OUTSIDE, fullName: 'Anne Relative', identityLevel: 0, passwordHash: '$scrypt$x' });
-    token = randomBytes(32).toString('base64url');
-    await store.portal.createSession(createHash('sha256').update(token).digest('base64url'), OUTSIDE, Date.now(), Date.now() + 86_400_000); // outlives the clock moved below
-    const featureEnv = { ESANTE_SMTP_URL: smtp.url, ESANTE_SCHEDULER_INTERVAL_MS: '0', ESANTE_TEST_CLOCK: '1', ESANTE_DATA_DIR: join(dir, 'data') };
-    env = await startTestEnv(featureEnv, { store, env: featureEnv });
+    t = await startMessagesEnv(
+      'esante-ctl-portal-',
+      async (s) => {
+        await s.accounts.create({ email: MARIE, fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$x' });
+        // The outside recipient's account and portal session, made in the store (sign-up is tested in
+        // messages-portal-browser.test.ts): the cookie is what the page's log-in would have set.
+        await s.accounts.create({ email: OUTSIDE, fullName: 'Anne Relative', identityLevel: 0, passwordHash: '$scrypt$x' });
+        token = randomBytes(32).toString('base64url');
+        await s.portal.createSession(createHash('sha256').update(token).digest('base64url'), OUTSIDE, Date.now(), Date.now() + 86_400_000); // outlives the clock moved below
+      },
+      { ESANTE_TEST_CLOCK: '1' },
+    );
+    ({ env, dir } = t);
     marie = await loginAs(env.sandboxUrl, MARIE, SEED_PASSWORD);
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
-    await env?.close();
-    await store?.close();
-    await smtp?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await t?.close();
   });
 
   test('a withdrawn message: its own page, dated in the page’s language, the sender named, no key; an ended access likewise', async () => {

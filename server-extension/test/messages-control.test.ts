@@ -6,17 +6,14 @@
  */
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { containerDigest, dataKeyFromBase64, openContainer, sealContainer } from '../../shared/container/container.ts';
 import { formatDateTime } from '../../shared/i18n/dates.ts';
 import { SERVICE_BASE_PATH } from '../../shared/paths.ts';
 import { ServiceFault } from '../../shared/soap/client.ts';
-import { openStore, type Store } from '../src/store/index.ts';
-import { startMailCatcher, type MailCatcher } from './messages-support.ts';
-import { SEED_PASSWORD, callAs, loginAs, startTestEnv, type LoginResult, type TestEnv } from './support/service.ts';
+import type { Store } from '../src/store/index.ts';
+import { startMessagesEnv, type MailCatcher, type MessagesEnv } from './messages-support.ts';
+import { SEED_PASSWORD, callAs, loginAs, type LoginResult, type TestEnv } from './support/service.ts';
 
 const MARIE = 'marie.schmit@esante.lu';
 const LUC = 'luc.hoffmann@esante.lu';
@@ -36,7 +33,6 @@ const fault = (code: string, message?: RegExp) => (e: unknown) => {
 describe('issue 12: revoke, update, history (service, SQLite)', () => {
   let env: TestEnv;
   let store: Store;
-  let storeDir: string;
   let smtp: MailCatcher;
   let marie: LoginResult;
   let luc: LoginResult;
@@ -57,28 +53,25 @@ describe('issue 12: revoke, update, history (service, SQLite)', () => {
   }
   const history = (id: string) => callAs(env.url, marie, 'GetSecureMessageHistory', { messageId: id });
 
+  let t: MessagesEnv | undefined;
   before(async () => {
-    smtp = await startMailCatcher();
-    storeDir = await mkdtemp(join(tmpdir(), 'esante-ctl-'));
-    store = await openStore({ kind: 'sqlite', path: join(storeDir, 'esante.sqlite') });
-    await store.migrate();
-    await store.accounts.create({ email: MARIE, fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$test', options: { notifyRead: true, notifyDeadline: true } });
-    // The outside recipient's portal account and session, made in the store: registration itself is
-    // messages.test.ts's subject; here only the key release behind the session matters.
-    await store.accounts.create({ email: OUTSIDE, fullName: 'Anne Relative', identityLevel: 0, passwordHash: '$scrypt$test' });
-    const token = randomBytes(32).toString('base64url');
-    await store.portal.createSession(createHash('sha256').update(token).digest('base64url'), OUTSIDE, Date.now(), Date.now() + 365 * DAY);
-    portalCookie = `ESANTE_PORTAL=${token}`;
-    const featureEnv = { ESANTE_SMTP_URL: smtp.url, ESANTE_TEST_CLOCK: '1', ESANTE_SCHEDULER_INTERVAL_MS: '0', ESANTE_DATA_DIR: join(storeDir, 'data'), ESANTE_MESSAGE_MAX_DAYS: '90' };
-    env = await startTestEnv(featureEnv, { store, env: featureEnv });
+    t = await startMessagesEnv(
+      'esante-ctl-',
+      async (s) => {
+        await s.accounts.create({ email: MARIE, fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$test', options: { notifyRead: true, notifyDeadline: true } });
+        // The outside recipient's portal account and session, made in the store: registration itself is
+        // messages.test.ts's subject; here only the key release behind the session matters.
+        await s.accounts.create({ email: OUTSIDE, fullName: 'Anne Relative', identityLevel: 0, passwordHash: '$scrypt$test' });
+        const token = randomBytes(32).toString('base64url');
+        await s.portal.createSession(createHash('sha256').update(token).digest('base64url'), OUTSIDE, Date.now(), Date.now() + 365 * DAY);
+        portalCookie = `ESANTE_PORTAL=${token}`;
+      },
+      { ESANTE_TEST_CLOCK: '1', ESANTE_MESSAGE_MAX_DAYS: '90' },
+    );
+    ({ env, store, smtp } = t);
     [marie, luc] = await Promise.all([loginAs(env.sandboxUrl, MARIE, SEED_PASSWORD), loginAs(env.sandboxUrl, LUC, SEED_PASSWORD)]);
   });
-  after(async () => {
-    await env?.close();
-    await store?.close();
-    await smtp?.stop();
-    await rm(storeDir, { recursive: true, force: true });
-  });
+  after(() => t?.close());
 
   test('revoke for one of two recipients: the other still opens; the revoked one is refused in the webmail and in the portal, dated in their language', async () => {
     // Revoked in the webmail: Luc; the outside recipient still opens in the portal.

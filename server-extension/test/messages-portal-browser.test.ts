@@ -4,17 +4,15 @@
  * the key, decrypts IN THE BROWSER, and shows the sanitised message with its banners and attachment.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Browser } from '@playwright/test';
 import { launchChromium } from '../../scripts/chromium.ts';
 import { containerDigest, dataKeyFromBase64, sealContainer } from '../../shared/container/container.ts';
 import { SERVICE_BASE_PATH } from '../../shared/paths.ts';
-import { openStore, type Store } from '../src/store/index.ts';
-import { startMailCatcher, type MailCatcher } from './messages-support.ts';
-import { SEED_PASSWORD, callAs, loginAs, startTestEnv, type TestEnv } from './support/service.ts';
+import { startMessagesEnv, type MailCatcher, type MessagesEnv } from './messages-support.ts';
+import { SEED_PASSWORD, callAs, loginAs, type TestEnv } from './support/service.ts';
 
 const OUTSIDE = 'anne.relative@example.org';
 const MIME = [
@@ -50,27 +48,25 @@ const MIME = [
 
 describe('portal page in Chromium', () => {
   let env: TestEnv;
-  let store: Store;
   let smtp: MailCatcher;
   let dir: string;
   let browser: Browser;
 
+  let t: MessagesEnv | undefined;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'esante-portal-'));
-    smtp = await startMailCatcher();
-    store = await openStore({ kind: 'sqlite', path: join(dir, 'db.sqlite') });
-    await store.migrate();
-    await store.accounts.create({ email: 'marie.schmit@esante.lu', fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$x' });
-    const featureEnv = { ESANTE_SMTP_URL: smtp.url, ESANTE_SCHEDULER_INTERVAL_MS: '0', ESANTE_ACCOUNT_SCRYPT_LOG2N: '14', ESANTE_DATA_DIR: join(dir, 'data') };
-    env = await startTestEnv(featureEnv, { store, env: featureEnv });
+    t = await startMessagesEnv(
+      'esante-portal-',
+      async (s) => {
+        await s.accounts.create({ email: 'marie.schmit@esante.lu', fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$x' });
+      },
+      { ESANTE_ACCOUNT_SCRYPT_LOG2N: '14' },
+    );
+    ({ env, smtp, dir } = t);
     browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
-    await env?.close();
-    await store?.close();
-    await smtp?.stop();
-    await rm(dir, { recursive: true, force: true });
+    await t?.close();
   });
 
   test('sign up with the mailed code, open the file, see the sanitised message, banners and attachment', async () => {

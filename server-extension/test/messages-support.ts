@@ -1,13 +1,17 @@
 /**
- * Test helpers of the messages feature: a real SMTP server that keeps what it receives, and several
- * service instances' stores on one private PostgreSQL.
+ * Test helpers of the messages feature: a real SMTP server that keeps what it receives, the service
+ * on its own SQLite store notifying it, and several service instances' stores on one private PostgreSQL.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before } from 'node:test';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { openStore, type Store } from '../src/store/index.ts';
 import { startPostgres, type TestPostgres } from './support/postgres.ts';
+import { startTestEnv, type TestEnv } from './support/service.ts';
 
 export interface ReceivedMail {
   to: string;
@@ -84,4 +88,41 @@ export async function twoInstanceStores(cluster: TestPostgres): Promise<[Store, 
   const [s1, s2] = await Promise.all([openStore({ kind: 'postgres', url, poolSize: 4 }), openStore({ kind: 'postgres', url, poolSize: 4 })]);
   await Promise.all([s1.migrate(), s2.migrate()]);
   return [s1, s2];
+}
+
+export interface MessagesEnv {
+  /** A temp directory of the test's own (the SQLite file and the service's data dir are in it); removed by close(). */
+  dir: string;
+  store: Store;
+  smtp: MailCatcher;
+  env: TestEnv;
+  /** Stops the service, closes the store, stops the mail catcher, removes `dir`. */
+  close(): Promise<void>;
+}
+
+/**
+ * The real service (sandbox Zimbra in front, no background scheduler) on its own SQLite store,
+ * notifying a mail catcher: `seed` writes what the tests need before the service starts; `extraEnv`
+ * adds settings (ESANTE_TEST_CLOCK, ESANTE_ACCOUNT_SCRYPT_LOG2N…).
+ */
+export async function startMessagesEnv(prefix: string, seed: (store: Store, dir: string) => Promise<void>, extraEnv: Record<string, string> = {}): Promise<MessagesEnv> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  const smtp = await startMailCatcher();
+  const store = await openStore({ kind: 'sqlite', path: join(dir, 'esante.sqlite') });
+  await store.migrate();
+  await seed(store, dir);
+  const featureEnv = { ESANTE_SMTP_URL: smtp.url, ESANTE_SCHEDULER_INTERVAL_MS: '0', ESANTE_DATA_DIR: join(dir, 'data'), ...extraEnv };
+  const env = await startTestEnv(featureEnv, { store, env: featureEnv });
+  return {
+    dir,
+    store,
+    smtp,
+    env,
+    async close() {
+      await env.close();
+      await store.close();
+      await smtp.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }

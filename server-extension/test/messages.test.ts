@@ -4,8 +4,6 @@
  * shared WebCrypto code exactly as the zimlet and the portal page do.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ContainerError, containerDigest, dataKeyFromBase64, openContainer, sealContainer } from '../../shared/container/container.ts';
@@ -15,8 +13,8 @@ import { UNLOCK_CODE_PURPOSE, ownerOf } from '../src/accounts/service.ts';
 import { hashPassword } from '../src/accounts/password-hash.ts';
 import { addNewMasterKeyToFile, openSecretText, readKeyringFile, sealSecret, unwrapDataKey, wrappedKeyId } from '../src/keys/index.ts';
 import { runRotationCommand } from '../src/rotate-master-key.ts';
-import { openStore, type Store } from '../src/store/index.ts';
-import { startMailCatcher, type MailCatcher } from './messages-support.ts';
+import type { Store } from '../src/store/index.ts';
+import { startMailCatcher, startMessagesEnv, type MailCatcher, type MessagesEnv } from './messages-support.ts';
 import { SEED_PASSWORD, callAs, loginAs, startTestEnv, type LoginResult, type TestEnv } from './support/service.ts';
 
 const MARIE = 'marie.schmit@esante.lu';
@@ -56,29 +54,22 @@ describe('encrypted messages: key service, notifications, portal', () => {
     return { reg, container, confirmed };
   }
 
+  let t: MessagesEnv | undefined;
   before(async () => {
-    smtp = await startMailCatcher();
-    storeDir = await mkdtemp(join(tmpdir(), 'esante-msg-'));
-    store = await openStore({ kind: 'sqlite', path: join(storeDir, 'esante.sqlite') });
-    await store.migrate();
-    await store.accounts.create({ email: MARIE, fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$test', options: { notifyTransmission: true } });
-    await store.accounts.create({ email: LUC, fullName: 'Luc Hoffmann', identityLevel: 0, passwordHash: '$scrypt$test' });
-    const featureEnv = {
-      ESANTE_SMTP_URL: smtp.url,
-      ESANTE_TEST_CLOCK: '1',
-      ESANTE_SCHEDULER_INTERVAL_MS: '0',
-      ESANTE_ACCOUNT_SCRYPT_LOG2N: '14',
-      ESANTE_DATA_DIR: join(storeDir, 'data'),
-    };
-    env = await startTestEnv(featureEnv, { store, env: featureEnv });
+    t = await startMessagesEnv(
+      'esante-msg-',
+      async (s) => {
+        await s.accounts.create({ email: MARIE, fullName: 'Marie Schmit', identityLevel: 3, passwordHash: '$scrypt$test', options: { notifyTransmission: true } });
+        await s.accounts.create({ email: LUC, fullName: 'Luc Hoffmann', identityLevel: 0, passwordHash: '$scrypt$test' });
+      },
+      { ESANTE_TEST_CLOCK: '1', ESANTE_ACCOUNT_SCRYPT_LOG2N: '14' },
+    );
+    ({ env, store, smtp, dir: storeDir } = t);
     [marie, luc, sophie] = await Promise.all([loginAs(env.sandboxUrl, MARIE, SEED_PASSWORD), loginAs(env.sandboxUrl, LUC, SEED_PASSWORD), loginAs(env.sandboxUrl, SOPHIE, SEED_PASSWORD)]);
   });
   after(async () => {
     if (process.env['DEBUG_LOGS']) for (const l of env?.lines ?? []) if (/"level":(40|50|60)/.test(l)) console.error(l);
-    await env?.close();
-    await store?.close();
-    await smtp?.stop();
-    await rm(storeDir, { recursive: true, force: true });
+    await t?.close();
   });
 
   test('registering needs an encryption account, recipients, and valid addresses', async () => {
@@ -364,7 +355,6 @@ describe('encrypted messages: key service, notifications, portal', () => {
 describe('portal hardening: lockout, enumeration, rate limits, sessions, audit', () => {
   let env: TestEnv;
   let store: Store;
-  let storeDir: string;
   let smtp: MailCatcher;
   let luc: LoginResult;
   const OWNER = 'owner@example.org';
@@ -385,24 +375,21 @@ describe('portal hardening: lockout, enumeration, rate limits, sessions, audit',
   const sessionStatus = async (cookie: string) => (await fetch(`${env.url}${PORTAL}/api/session`, { headers: { Cookie: cookie } })).status;
   const codeIn = (text: string) => /\b(\d{6})\b/.exec(text)![1]!;
 
+  let t: MessagesEnv | undefined;
   before(async () => {
-    smtp = await startMailCatcher();
-    storeDir = await mkdtemp(join(tmpdir(), 'esante-portal-'));
-    store = await openStore({ kind: 'sqlite', path: join(storeDir, 'esante.sqlite') });
-    await store.migrate();
-    for (const email of [OWNER, LOCKED]) {
-      await store.accounts.create({ email, fullName: 'Outside Owner', identityLevel: 0, passwordHash: await hashPassword(OWNER_PW, 14) });
-    }
-    const featureEnv = { ESANTE_SMTP_URL: smtp.url, ESANTE_TEST_CLOCK: '1', ESANTE_SCHEDULER_INTERVAL_MS: '0', ESANTE_ACCOUNT_SCRYPT_LOG2N: '14', ESANTE_DATA_DIR: join(storeDir, 'data') };
-    env = await startTestEnv(featureEnv, { store, env: featureEnv });
+    t = await startMessagesEnv(
+      'esante-portal-',
+      async (s) => {
+        for (const email of [OWNER, LOCKED]) {
+          await s.accounts.create({ email, fullName: 'Outside Owner', identityLevel: 0, passwordHash: await hashPassword(OWNER_PW, 14) });
+        }
+      },
+      { ESANTE_TEST_CLOCK: '1', ESANTE_ACCOUNT_SCRYPT_LOG2N: '14' },
+    );
+    ({ env, store, smtp } = t);
     luc = await loginAs(env.sandboxUrl, LUC, SEED_PASSWORD);
   });
-  after(async () => {
-    await env?.close();
-    await store?.close();
-    await smtp?.stop();
-    await rm(storeDir, { recursive: true, force: true });
-  });
+  after(() => t?.close());
 
   test('#8: a password change and a lock in the webmail end the portal sessions; a locked account cannot use one', async () => {
     await callAs(env.url, luc, 'CreateEncryptionAccount', { fullName: 'Luc Hoffmann', password: LUC_PW, confirmation: LUC_PW });

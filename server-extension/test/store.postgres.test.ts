@@ -4,19 +4,13 @@
  * instances migrating one database at once, the append-only triggers, unreachable servers.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import pg from 'pg';
 import { LATEST_SCHEMA_VERSION, openStore, type Store } from '../src/store/index.ts';
 import { describeStoreContract } from './support/store.contract.ts';
-import { startPostgres, type TestPostgres } from './support/postgres.ts';
+import { usePostgres } from './support/postgres.ts';
 
-let cluster: TestPostgres;
-before(async () => {
-  cluster = await startPostgres();
-});
-after(async () => {
-  await cluster?.stop();
-});
+const cluster = usePostgres();
 
 // Each store gets its own new database, as the contract requires.
 describeStoreContract('PostgreSQL', async () => openStore({ kind: 'postgres', url: await cluster.createDatabase(), poolSize: 5 }));

@@ -21,6 +21,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './free-port.ts';
@@ -137,4 +138,29 @@ export async function startPostgres(): Promise<TestPostgres> {
     process.removeListener('exit', stopSync);
     throw error;
   }
+}
+
+/**
+ * For a test file or describe block: a private cluster started before its tests and stopped after
+ * them. The handle may be kept from the start; it is usable inside the tests.
+ */
+export function usePostgres(): TestPostgres {
+  let cluster: TestPostgres | undefined;
+  before(async () => {
+    cluster = await startPostgres();
+  });
+  after(async () => {
+    await cluster?.stop();
+  });
+  const started = (): TestPostgres => {
+    if (!cluster) throw new Error('the PostgreSQL cluster starts in before(): use it inside the tests');
+    return cluster;
+  };
+  return {
+    get url() {
+      return started().url;
+    },
+    createDatabase: (name) => started().createDatabase(name),
+    stop: async () => cluster?.stop(),
+  };
 }

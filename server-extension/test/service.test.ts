@@ -24,6 +24,28 @@ import {
   type TestEnv,
 } from './support/service.ts';
 
+
+/**
+ * A chunked POST whose body is `chunk` again and again up to `total` bytes, produced only as the
+ * server reads it: `sent()` tells how much it had read when the answer came.
+ */
+function streamedPost(chunk: string, total: number) {
+  let sent = 0;
+  const bytes = new TextEncoder().encode(chunk);
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      // Endless unless the server stops reading: proves the answer does not wait for the end.
+      sent += bytes.length;
+      if (sent > total) controller.close();
+      else controller.enqueue(bytes);
+    },
+  });
+  return {
+    sent: () => sent,
+    post: (url: string, headers: Record<string, string>) => fetch(url, { method: 'POST', headers, body, duplex: 'half' } as RequestInit & { duplex: 'half' }),
+  };
+}
+
 describe('service over the sandbox', () => {
   let env: TestEnv;
   let marie: LoginResult;
@@ -135,48 +157,21 @@ describe('service over the sandbox', () => {
       assert.equal(r.faultCode, 'auth.required', xml);
       assert.equal(r.status, 401);
     }
-    let sent = 0;
-    const chunk = new TextEncoder().encode('<a>'.repeat(4096));
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        sent += chunk.length;
-        if (sent > 12 * 1024 * 1024) controller.close();
-        else controller.enqueue(chunk);
-      },
-    });
-    const res = await fetch(`${env.url}${SOAP_PATH}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'text/xml', 'X-Zimbra-Csrf-Token': 'forged' },
-      body,
-      duplex: 'half',
-    } as RequestInit & { duplex: 'half' });
+    const upload = streamedPost('<a>'.repeat(4096), 12 * 1024 * 1024);
+    const res = await upload.post(`${env.url}${SOAP_PATH}`, { 'Content-Type': 'text/xml', 'X-Zimbra-Csrf-Token': 'forged' });
     // The answer comes before the body is sent (the rest is discarded unread: server.ts #answerAndLinger).
-    const sentAtAnswer = sent;
+    const sentAtAnswer = upload.sent();
     assert.equal(res.status, 401);
     assert.match(await res.text(), /code="auth\.required"/);
     assert.ok(sentAtAnswer < 12 * 1024 * 1024, `answered after ${sentAtAnswer} bytes`);
   });
 
   test('a streamed (chunked) body over the limit is cut off without being read whole', async () => {
-    let sent = 0;
-    const chunk = new TextEncoder().encode('x'.repeat(1024));
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        // Endless unless the server stops reading: proves the limit does not wait for the end.
-        sent += chunk.length;
-        if (sent > 10 * 1024 * 1024) controller.close();
-        else controller.enqueue(chunk);
-      },
-    });
-    const res = await fetch(`${env.url}${SOAP_PATH}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'text/xml', Cookie: `ZM_AUTH_TOKEN=${marie.authToken}`, 'X-Zimbra-Csrf-Token': marie.csrfToken },
-      body,
-      duplex: 'half',
-    } as RequestInit & { duplex: 'half' });
+    const upload = streamedPost('x'.repeat(1024), 10 * 1024 * 1024);
+    const res = await upload.post(`${env.url}${SOAP_PATH}`, { 'Content-Type': 'text/xml', Cookie: `ZM_AUTH_TOKEN=${marie.authToken}`, 'X-Zimbra-Csrf-Token': marie.csrfToken });
     // The 413 comes as soon as the limit is passed, not at the end of the body (the rest is
     // discarded unread, so a client that finishes its upload still gets the Fault: body-limit.test.ts).
-    const sentAtAnswer = sent;
+    const sentAtAnswer = upload.sent();
     assert.equal(res.status, 413);
     assert.match(await res.text(), /code="request\.too_large"/);
     assert.ok(sentAtAnswer < 10 * 1024 * 1024, `answered after ${sentAtAnswer} bytes`);

@@ -24,6 +24,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { SAML_NS, SAML_STATUS_SUCCESS } from '../../../shared/provisioning/saml-profile.ts';
 import type { ProvisioningErrorCode } from '../../../shared/provisioning/errors.ts';
+import { childElement as child, childElements as children } from '../../../shared/xml/elements.ts';
 import { CodedError } from '../errors.ts';
 
 /** A refused assertion: `code` names the check that failed; `message` is for the log only. */
@@ -83,16 +84,6 @@ function parseXml(xml: string): Document {
   return doc as unknown as Document;
 }
 
-function children(parent: Element, ns: string, local: string): Element[] {
-  const out: Element[] = [];
-  for (let n = parent.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1 && (n as Element).namespaceURI === ns && (n as Element).localName === local) out.push(n as Element);
-  }
-  return out;
-}
-function child(parent: Element, ns: string, local: string): Element | undefined {
-  return children(parent, ns, local)[0];
-}
 function textOf(el: Element | undefined): string | undefined {
   const t = el?.textContent?.trim();
   return t ? t : undefined;

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { listenOn } from './listen.ts';
+import { header } from './request.ts';
 import { pickLang } from '../../../shared/i18n/lang.ts';
 import { AUTH_COOKIE, CSRF_HEADER, HEALTH_PATH, SERVICE_BASE_PATH, SOAP_PATH } from '../../../shared/paths.ts';
 import { readCookie, type Credentials } from '../auth/index.ts';
@@ -56,11 +57,6 @@ const SOAP_CONTENT_TYPE = 'text/xml; charset=utf-8';
 const LINGER_TOTAL_MS = 30_000;
 const LINGER_IDLE_MS = 5_000;
 const LINGER_MAX_BYTES = 64 * 1024 * 1024;
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name.toLowerCase()];
-  return Array.isArray(v) ? v[0] : v;
-}
 
 /** Reads a body up to `max` bytes; rejects with RequestTooLargeError as soon as it is exceeded. */
 function readBody(req: IncomingMessage, max: number): Promise<Buffer> {

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorCode } from '../../../shared/errors.ts';
 import { pickLang, type Lang } from '../../../shared/i18n/lang.ts';
 import { CodedError, toPublicError } from '../errors.ts';
+import { header } from '../http/request.ts';
 import type { Logger } from '../log.ts';
 
 /** A refusal of one of these routes with its own HTTP status; a member of the one hierarchy (errors.ts). */
@@ -12,10 +13,7 @@ export class HttpError extends CodedError {
   }
 }
 
-export function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name.toLowerCase()];
-  return Array.isArray(v) ? v[0] : v;
-}
+export { header };
 
 export function requestLang(req: IncomingMessage, fallback?: string): Lang {
   return pickLang(fallback || header(req, 'accept-language'));

@@ -21,6 +21,7 @@
 import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBody } from '../server/http-util.ts';
 
 export interface WebexMeeting {
   id: string;
@@ -93,7 +94,7 @@ export class WebexStandIn {
     if (path === base && req.method === 'POST') {
       let body: Record<string, unknown>;
       try {
-        body = JSON.parse((await readBody(req)).toString('utf8')) as Record<string, unknown>;
+        body = JSON.parse((await readBody(req, 1 << 20)).toString('utf8')) as Record<string, unknown>;
       } catch {
         return sendError(res, 400, 'Invalid JSON body.');
       }
@@ -199,17 +200,6 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 /** Webex's error shape: `{message, errors:[{description}], trackingId}`. */
 function sendError(res: ServerResponse, status: number, message: string, description = message): void {
   sendJson(res, status, { message, errors: [{ description }], trackingId: `SANDBOX_${randomBytes(8).toString('hex')}` });
-}
-
-async function readBody(req: IncomingMessage, limit = 1 << 20): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > limit) throw new Error('body too large');
-    chunks.push(c as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** The stand-in alone on its own port (tests): API at `<url>/v1`, site at `<url>/meet`. */

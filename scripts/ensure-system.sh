@@ -3,7 +3,7 @@
 # make, g++ and python3 (`npm ci` compiles better-sqlite3 with node-gyp when no prebuilt binary can be
 # downloaded for this Node version), Chromium (e2e), slapd + ldap-utils (directory integration tests
 # and bench), PostgreSQL (store contract suite), OpenSSL (S/MIME interoperability tests), xmllint and
-# xmlsec1 (DSP tests). Debian packages only; idempotent and quick when everything is present. Run it
+# xmlsec1 (DSP tests), nginx (topology test). Debian packages only; idempotent and quick when everything is present. Run it
 # BEFORE `npm ci`. Needs root (CI runs as root); otherwise prints the apt line to run.
 set -euo pipefail
 missing=()
@@ -19,6 +19,8 @@ command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 command -v xmlsec1 >/dev/null 2>&1 || missing+=(xmlsec1)
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+# Topology test (server-extension/test/topology.test.ts): runs its own nginx, never the system's.
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "Missing system packages: ${missing[*]}. Install them with:" >&2

@@ -23,7 +23,6 @@
  *   lost-answer   registered, then the connection drops before any answer.
  * Documents are stored with their entries, in memory like the rest of the stand-in's registry.
  */
-import { execFile } from 'node:child_process';
 import { createHash, X509Certificate } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -36,6 +35,7 @@ import { HL7_NS } from '../../server-extension/src/dsp/pdq.ts';
 import { SAML_NS } from '../../server-extension/src/dsp/xua.ts';
 import { escapeXml, NS, STATUS, UUID } from '../../server-extension/src/dsp/xds.ts';
 import { MtomReceiver, type ReceivedPart } from './mtom-receiver.ts';
+import { SchemaValidator, xmllintOnce } from './schema-validator.ts';
 import { SANDBOX_PATIENTS, type SandboxPatient } from './patients.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -118,19 +118,8 @@ const slot = (el: Element, name: string): string[] => {
 };
 const ext = (el: Element, scheme: string) => kids(el, NS.rim, 'ExternalIdentifier').find((x) => x.getAttribute('identificationScheme') === scheme)?.getAttribute('value') ?? '';
 
-/** Runs xmllint --schema on a document given on stdin; answers its error lines (empty: valid). */
-export function xmllint(xml: string, schema: string): Promise<string[]> {
-  return new Promise((resolve) => {
-    const child = execFile('xmllint', ['--noout', '--schema', schema, '-'], { maxBuffer: 4 * 1024 * 1024, timeout: 20_000 }, (err, _out, stderr) => {
-      if (!err) return resolve([]);
-      const lines = String(stderr)
-        .split('\n')
-        .filter((l) => l && !/validates$/.test(l) && !/fails to validate$/.test(l));
-      resolve(lines.length ? lines : [String(err.message)]);
-    });
-    child.stdin?.end(xml);
-  });
-}
+/** Runs xmllint --schema on a document given on stdin (one process); answers its error lines (empty: valid). */
+export const xmllint = xmllintOnce;
 
 /** Reads the body to its end, giving each chunk to `each`; answers its size, or null past `max` (then dropped). */
 function drain(req: IncomingMessage, max: number, each: (c: Buffer) => void): Promise<number | null> {
@@ -172,6 +161,7 @@ export class DspStandIn {
   readonly received: string[] = [];
   /** The stored documents' bytes by uniqueId, as received (see document()). */
   readonly #documents = new Map<string, Buffer[]>();
+  readonly #xmllint = new SchemaValidator(XDS_SCHEMA);
   #nextFault: Fault | undefined;
   readonly #base: string;
   readonly #now: () => Date;
@@ -183,6 +173,13 @@ export class DspStandIn {
     this.#now = o.now ?? (() => new Date());
     this.#patients = o.patients ?? SANDBOX_PATIENTS;
     this.#patientRoot = o.patientRoot ?? DSP_OIDS.patient;
+    // The schema is compiled at start, as a registry loads it, not at the first request.
+    this.#xmllint.prepare();
+  }
+
+  /** Ends the stand-in's schema validator (its xmllint process). */
+  close(): void {
+    this.#xmllint.close();
   }
 
   owns(path: string): boolean {
@@ -276,6 +273,7 @@ export class DspStandIn {
    * stored with their entries. Plain SOAP 1.2 (inline base64 <Document>) is read whole first.
    */
   async #iti41(req: IncomingMessage, contentType: string, res: ServerResponse): Promise<void> {
+    res.once('close', () => this.#xmllint.prepare());
     const mtom = /^multipart\/related/i.test(contentType);
     const plain = /^application\/soap\+xml/i.test(contentType);
     let root: RootCheck | undefined;
@@ -423,10 +421,11 @@ export class DspStandIn {
       }
     }
     const emptied = new XMLSerializer().serializeToString(pnr as never);
-    const schema = xmllint(emptied, XDS_SCHEMA);
+    const schema = this.#xmllint.validate(emptied);
     const ss = all(pnr, NS.rim, 'RegistryPackage')[0];
     const patientCx = ss ? ext(ss, UUID.ssPatientId) : '';
-    return { pnr, messageId, documents, emptied, schema, patientCx, secError: this.#checkAssertion(env, rootXml, patientCx) };
+    const secError = this.#checkAssertion(env, rootXml, patientCx);
+    return { pnr, messageId, documents, emptied, schema, patientCx, secError };
   }
 
   /** A document the repository stored (the sandbox keeps them in memory, as its entries). */
@@ -546,6 +545,7 @@ export async function startDspStandIn(o: DspStandInOptions): Promise<{ standIn: 
     stop: () =>
       new Promise<void>((r) => {
         server.closeAllConnections();
+        standIn.close();
         server.close(() => r());
       }),
   };

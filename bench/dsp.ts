@@ -9,9 +9,9 @@
  *
  * Three processes, as in production: the "browser" (bench/dsp-browser-child.ts) holds the document
  * and POSTs it — to the service's upload route, or, for the bare reference, to the stand-in, with the
- * same client code; the stand-in (sandbox/dsp/main.ts) reads it; the service (and the idle sandbox
- * Zimbra it checks sessions with) run in this process, started with --expose-gc so the memory
- * baseline is taken after a collection. Timing starts once the service is ready (the other features'
+ * same client code; the stand-in (sandbox/dsp/main.ts) reads it; the sandbox Zimbra the service
+ * checks sessions with runs in bench/dsp-sandbox-child.ts; the service alone runs in this process,
+ * started with --expose-gc so the memory baseline is taken after a collection. Timing starts once the service is ready (the other features'
  * start-up work, e.g. the signing test PKI, is over) and after a warm-up filing; the memory sampler
  * runs on filings of their own, so its calls are not in the timed ones.
  * The reference is a fair one-transfer floor: the stand-in reads every byte, then refuses the type.
@@ -25,7 +25,10 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SANDBOX_PATIENTS } from '../sandbox/dsp/patients.ts';
 import { DSP_UPLOAD_PATH } from '../shared/dsp/operations.ts';
-import { callAs, loginAs, SEED_PASSWORD, startTestEnv } from '../server-extension/test/support/service.ts';
+import { loadConfig } from '../server-extension/src/config.ts';
+import { createService } from '../server-extension/src/root.ts';
+import { freePort } from '../server-extension/test/support/free-port.ts';
+import { callAs, loginAs, memoryLogger, portalBuilt, SANDBOX_SEED_USERS, SEED_PASSWORD } from '../server-extension/test/support/service.ts';
 
 const SIZE = 10 * 1024 * 1024;
 const RUNS = Number(process.env['BENCH_DSP_RUNS'] ?? 5);
@@ -43,8 +46,22 @@ async function main(): Promise<void> {
     createInterface({ input: child.stdout! }).once('line', (l) => resolve((JSON.parse(l) as { url: string }).url));
     child.once('exit', (c) => reject(new Error(`stand-in exited ${c}`)));
   });
-  const env = await startTestEnv({ ESANTE_LOG_LEVEL: 'warn' }, {
+  // The service as startTestEnv (server-extension/test/support/service.ts) builds it, the sandbox
+  // Zimbra in a process of its own.
+  await portalBuilt();
+  const port = await freePort();
+  const serviceUrl = `http://127.0.0.1:${port}`;
+  const zimbra = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./dsp-sandbox-child.ts', import.meta.url)), dir, serviceUrl], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const sandboxUrl = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: zimbra.stdout! }).once('line', (l) => resolve((JSON.parse(l) as { url: string }).url));
+    zimbra.once('exit', (c) => reject(new Error(`sandbox exited ${c}`)));
+  });
+  const config = loadConfig({ ESANTE_PORT: String(port), ESANTE_DATA_DIR: join(dir, 'data'), ESANTE_ZIMBRA_URL: sandboxUrl, ESANTE_PUBLIC_URL: sandboxUrl, ESANTE_ZIMBRA_TIMEOUT_MS: '3000', ESANTE_SHUTDOWN_TIMEOUT_MS: '2000', ESANTE_LOG_LEVEL: 'warn' }, dir);
+  const service = await createService(config, {
+    log: memoryLogger().log,
     env: {
+      ESANTE_DIRECTORY_SEED_USERS: SANDBOX_SEED_USERS,
+      ESANTE_SIGNING_TEST_USERS: SANDBOX_SEED_USERS,
       ESANTE_DSP_REPOSITORY_URL: `${standInUrl}/repository`,
       ESANTE_DSP_REGISTRY_URL: `${standInUrl}/registry`,
       ESANTE_DSP_PDQ_URL: `${standInUrl}/pdq`,
@@ -52,6 +69,7 @@ async function main(): Promise<void> {
       ESANTE_DSP_XUA_CERT_FILE: certFile,
     },
   });
+  const env = { url: await service.start(), sandboxUrl, service };
   const browser = fork(fileURLToPath(new URL('./dsp-browser-child.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = <T>(m: object) =>
     new Promise<T>((resolve) => {
@@ -136,8 +154,11 @@ async function main(): Promise<void> {
     if (!gc) console.log('(run with --expose-gc for a collected baseline)');
   } finally {
     browser.kill('SIGTERM');
-    await env.close();
+    await service.stop();
+    const exited = (c: typeof zimbra) => (c.exitCode !== null ? Promise.resolve() : new Promise((r) => c.once('exit', r)));
+    zimbra.kill('SIGTERM');
     child.kill('SIGTERM');
+    await Promise.all([exited(zimbra), exited(child)]);
     rmSync(dir, { recursive: true, force: true });
   }
 }

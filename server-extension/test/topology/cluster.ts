@@ -110,7 +110,7 @@ async function startRelay(target: { host: string; port: number }): Promise<LdapR
 
 export interface TopologyOptions {
   instances?: number;
-  /** Extra ESANTE_* variables for every instance. */
+  /** Extra ESANTE_* variables for every instance (ESANTE_LOG_LEVEL must stay info or lower: the start and ready lines are read). */
   env?: Record<string, string>;
   /** embedded (default) or ldap: a real slapd (test/support/slapd.ts) with a generated directory, behind a relay the test can cut. */
   directory?: 'embedded' | 'ldap';
@@ -148,6 +148,8 @@ async function startInstance(name: string, env: Record<string, string>): Promise
       const line = buffered.slice(0, i);
       buffered = buffered.slice(i + 1);
       lines.push(line);
+      // The last 2000 only (a soak runs for minutes; notifications are logged at info).
+      if (lines.length > 2000) lines.shift();
       for (const l of [...listeners]) l(line);
     }
   });

@@ -19,6 +19,9 @@ const ANA_PW = 'Kine#Dudelange-2026';
 const wizard = (page: Page) => page.locator('#esante-regify-wizard-dialog[open] esante-regify-wizard');
 const wizardOk = (page: Page) => page.locator('#esante-regify-wizard-dialog_button2');
 const panel = (page: Page) => page.locator('dialog[open] esante-regify-panel');
+/** The Regify dialog's own buttons (the guide's p.13 "OK" / "Annuler"): the Options tab has none of its own. */
+const regifyDialog = (page: Page) => page.locator('dialog[open]', { has: page.locator('esante-regify-panel') });
+const dialogButton = (page: Page, which: 'ok' | 'cancel') => regifyDialog(page).locator(`button[data-button="${which}"]`);
 
 /** Logs in and waits until the regify zimlet has asked the service about the account. */
 /**
@@ -60,6 +63,17 @@ test('first login shows the wizard; short, weak and mismatched passwords are ref
   await expect(wizard(page)).toContainText('Ne plus me poser la question au démarrage (je ne chiffre pas mes mails)');
   // Focus starts in the password field (the name is already filled).
   await expect(wizard(page).locator('#wizard-password')).toBeFocused();
+  // The password field is as wide as the others, and the dialog keeps its size when the meter appears (issue 13).
+  const widthOf = async (id: string) => (await wizard(page).locator(id).boundingBox())!.width;
+  expect(Math.abs((await widthOf('#wizard-password')) - (await widthOf('#wizard-fullname')))).toBeLessThanOrEqual(1);
+  const dialogBox = page.locator('#esante-regify-wizard-dialog[open]');
+  const before = (await dialogBox.boundingBox())!;
+  await wizard(page).locator('#wizard-password').pressSequentially('a');
+  await expect(wizard(page).locator('esante-regify-password-meter [data-level]')).toContainText('Trop faible');
+  const after = (await dialogBox.boundingBox())!;
+  expect(Math.abs(after.height - before.height)).toBeLessThanOrEqual(1);
+  expect(Math.abs(after.y - before.y)).toBeLessThanOrEqual(1);
+  await wizard(page).locator('#wizard-password').fill('');
 
   const error = wizard(page).locator('#wizard-error');
   // 7 characters.
@@ -149,8 +163,12 @@ test('Options: saved values survive a reload, Annuler restores them; Information
   await p.locator('#options-deadline').fill('12');
   await p.locator('#options-notify-transmission').check();
   await p.locator('#options-notify-read').uncheck();
-  await p.locator('#options-ok').click();
-  await expect(p.locator('.status')).toHaveText('Vos modifications ont été enregistrées.');
+  // One OK and one Annuler, the dialog's (issue 13: the tab had a second pair).
+  await expect(regifyDialog(page).getByRole('button', { name: 'OK', exact: true })).toHaveCount(1);
+  await expect(regifyDialog(page).getByRole('button', { name: 'Annuler', exact: true })).toHaveCount(1);
+  await dialogButton(page, 'ok').click();
+  await expect(p).toBeHidden();
+  await expect(page.locator('#zm-status')).toContainText('Vos modifications ont été enregistrées.');
 
   // After a reload, the saved values are there.
   await page.reload();
@@ -165,7 +183,10 @@ test('Options: saved values survive a reload, Annuler restores them; Information
   // Annuler: the change is dropped, in the form and on the service.
   await p.locator('#options-deadline').fill('30');
   await p.locator('#options-notify-deadline').uncheck();
-  await p.locator('#options-cancel').click();
+  await dialogButton(page, 'cancel').click();
+  await expect(p).toBeHidden();
+  await openZimletPanel(page, 'lu_esante_regify');
+  await p.locator('#tab-options').click();
   await expect(p.locator('#options-deadline')).toHaveValue('12');
   await expect(p.locator('#options-notify-deadline')).toBeChecked();
   await page.reload();
@@ -177,7 +198,8 @@ test('Options: saved values survive a reload, Annuler restores them; Information
 
   // A bad deadline is refused with its text and saves nothing.
   await p.locator('#options-deadline').fill('400');
-  await p.locator('#options-ok').click();
+  await dialogButton(page, 'ok').click();
+  await expect(p).toBeVisible();
   await expect(p.locator('#options-error')).toHaveText('Le délai de lecture doit être un nombre entier de jours entre 1 et 365.');
 });
 

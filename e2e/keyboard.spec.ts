@@ -58,6 +58,11 @@ test('search → identity card → "Ajouter en tant que Cc", keyboard only; focu
   const card = panel.locator('[data-field=card]');
   await expect(card.locator('h3')).toBeFocused();
   expect(await focusVisible(page)).toBe(true);
+  // The whole card is on screen (issue 13: it had to be scrolled to be read).
+  expect(await card.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.bottom <= window.innerHeight;
+  })).toBe(true);
   const chosen = (await card.locator('[data-field=mail]').textContent())!.trim();
   expect(chosen).toMatch(/weber@esante\.lu$/);
 

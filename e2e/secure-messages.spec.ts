@@ -240,6 +240,8 @@ test('signed then encrypted: "Signer" + "Envoyer avec Regify" in a card session;
   await expect(view.locator('[data-banner="encrypted"]')).toBeVisible();
   await expect(view.locator('esante-signature-banner [data-state=valid]')).toBeVisible({ timeout: 15_000 });
   await expect(view.locator('esante-signature-banner [data-field=banner-text]')).toContainText('Message signé par Marie Schmit');
+  // The banners sit right above the body, under the header: the place a plain signed message has its banner (issue 13).
+  expect(await reader.locator('#zm-msg-body').evaluate((b) => b.previousElementSibling?.tagName.toLowerCase())).toBe('esante-regify-secure-message');
   await expect(view.locator('#content')).toContainText('signé puis chiffré');
   // The signature part is not offered as an attachment.
   await expect(view.locator('#attachments')).toHaveCount(0);

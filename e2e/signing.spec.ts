@@ -106,6 +106,8 @@ test('a card session signs and sends; the recipient sees the signed banner and o
   const banner = lucPage.locator('#zm-msg-view esante-signature-banner');
   await expect(banner.locator('[data-state=valid]')).toBeVisible({ timeout: 15_000 });
   await expect(banner.locator('[data-field=banner-text]')).toHaveText(/^Message signé par Marie Schmit le \d{2}\/\d{2}\/\d{4} à \d{2}:\d{2}\.$/);
+  // Right above the body, under the header: where an encrypted and signed message shows it too (issue 13).
+  expect(await lucPage.locator('#zm-msg-body').evaluate((b) => b.previousElementSibling?.tagName.toLowerCase())).toBe('esante-signature-banner');
   await banner.getByRole('button', { name: 'Cliquez ici pour voir le rapport' }).click();
   const report = banner.locator('dialog[open]');
   await expect(report).toBeVisible();

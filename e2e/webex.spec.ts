@@ -29,6 +29,12 @@ test('schedule, list, invite by e-mail, join, cancel', async ({ page, context })
   await expect(panel.locator('#w-schedule-title')).toHaveText('Programmer une conférence');
   await expect(panel.locator('#w-title')).toHaveValue('Conférence web');
   await expect(panel.locator('#w-title')).toBeFocused();
+  // The participants box is as wide as the title field and holds several addresses (issue 13 rough edge).
+  const titleBox = await panel.locator('#w-title').boundingBox();
+  const invitees = await panel.locator('#w-invitees').boundingBox();
+  expect(Math.abs(invitees!.width - titleBox!.width)).toBeLessThanOrEqual(2);
+  expect(invitees!.width).toBeGreaterThanOrEqual(300);
+  expect(invitees!.height).toBeGreaterThanOrEqual(70);
 
   // The sender and the other recipients of the message shown, not the user herself.
   await panel.locator('#w-from-message').click();

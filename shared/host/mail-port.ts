@@ -84,6 +84,11 @@ export interface MailPort {
    */
   sendMessage(m: OutgoingMessage, draftIdToDelete?: string): Promise<string | undefined>;
   /**
+   * SendMsgRequest `<m aid="…">`: Zimbra sends an uploaded RFC 822 message byte for byte (a signed
+   * message must not be rebuilt). `draftIdToDelete` as in sendMessage. Resolves with the Sent copy's id.
+   */
+  sendMime(uploadId: string, draftIdToDelete?: string): Promise<string | undefined>;
+  /**
    * POSTs raw bytes to a route of OUR service on the same origin (under /service/extension/esante/),
    * with the session's CSRF token and language; e.g. the DSP upload. Anything else is refused.
    */

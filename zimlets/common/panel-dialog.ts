@@ -8,6 +8,14 @@
 export interface PanelContent extends HTMLElement {
   /** Called on every open, e.g. to reload data; `section` is the menu item that opened the panel, if any. */
   opened(section?: string): void;
+  /**
+   * When present, the dialog has "OK" and "Annuler" (the guide's Regify dialog, p.13: "les sauvegarder en
+   * cliquant sur OK ou annuler vos modifications en cliquant sur Annuler") instead of a lone OK: OK asks
+   * the content first and closes only when it answers true (e.g. the options were saved); Annuler lets the
+   * content drop what was typed, then closes.
+   */
+  okPressed?(): Promise<boolean>;
+  cancelPressed?(): void;
 }
 
 export class PanelDialog {
@@ -29,9 +37,26 @@ export class PanelDialog {
       const view = new DwtComposite(shell);
       this.content = this.create();
       view.getHtmlElement().appendChild(this.content);
-      this.dialog = new ZmDialog({ parent: shell, title: this.title(), view, standardButtons: [DwtDialog.OK_BUTTON] });
+      const content = this.content;
+      const withCancel = typeof content.okPressed === 'function';
+      this.dialog = new ZmDialog({ parent: shell, title: this.title(), view, standardButtons: withCancel ? [DwtDialog.OK_BUTTON, DwtDialog.CANCEL_BUTTON] : [DwtDialog.OK_BUTTON] });
       const dialog = this.dialog;
-      dialog.setButtonListener(DwtDialog.OK_BUTTON, new AjxListener(null, () => dialog.popdown()));
+      dialog.setButtonListener(
+        DwtDialog.OK_BUTTON,
+        new AjxListener(null, () => {
+          if (!withCancel) return dialog.popdown();
+          void content.okPressed!().then((close) => close && dialog.popdown());
+        }),
+      );
+      if (withCancel) {
+        dialog.setButtonListener(
+          DwtDialog.CANCEL_BUTTON,
+          new AjxListener(null, () => {
+            content.cancelPressed?.();
+            dialog.popdown();
+          }),
+        );
+      }
     }
     if (!this.dialog.isPoppedUp()) this.dialog.popup();
     this.content.opened(section);

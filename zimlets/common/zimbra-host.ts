@@ -192,6 +192,18 @@ export class ZimbraZimletHost implements MailHost {
     return sent?.id !== undefined && sent.id !== '' ? String(sent.id) : undefined;
   }
 
+  async sendMime(uploadId: string, draftIdToDelete?: string): Promise<string | undefined> {
+    // SendMsgRequest <m aid="{uploaded-MIME-body-ID}"> (zm-mailbox soap/src/java/com/zimbra/soap/mail/
+    // type/Msg.java, field attachmentId "Uploaded MIME body ID"; SendMsg.java parses the uploaded message
+    // as the whole MIME): no part is rebuilt, so an S/MIME signature over the uploaded bytes stays
+    // valid. `did` as in sendMessage.
+    const node: Record<string, unknown> = { aid: uploadId };
+    if (draftIdToDelete) node['did'] = draftIdToDelete;
+    const res = await this.zimbra<{ m?: Array<{ id?: string | number }> | { id?: string | number } }>('SendMsgRequest', { m: node });
+    const sent = Array.isArray(res?.m) ? res.m[0] : res?.m;
+    return sent?.id !== undefined && sent.id !== '' ? String(sent.id) : undefined;
+  }
+
   async postToService(path: string, bytes: Uint8Array, contentType: string, signal?: AbortSignal): Promise<ServiceAnswer> {
     // Only our own service (shared/paths.ts SERVICE_BASE_PATH, Zimbra's extension URL space on the same
     // origin): this member must not become a way to POST to Zimbra's own servlets.

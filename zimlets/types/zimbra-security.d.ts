@@ -22,8 +22,9 @@ interface ZmButtonToolBarLike {
 /**
  * zm-web-client WebRoot/js/zimbraMail/mail/controller/ZmComposeController.js: what
  * `initializeToolbar(app, toolbar, controller, viewId)` and `onSendButtonClicked(controller, msg)` get.
- * `saveDraft(draftType, attId, docIds, callback)` runs `callback` once saved; the sandbox's also returns
- * a Promise of the draft id. The saved draft's id: `_draftMsg.id` in Zimbra, `getDraftId()` in the sandbox.
+ * `saveDraft(draftType, attId, docIds, callback)` answers nothing and runs `callback` once saved
+ * (ZmComposeController.js saveDraft → sendMsg → _handleResponseSendMsg); the saved draft is `_draftMsg`.
+ * A failed save runs no callback: zimlets hear `onSendMsgFailure(controller, ex, msg)` instead.
  */
 interface ZmComposeControllerLike {
   saveDraft(draftType?: string, attId?: string, docIds?: unknown, callback?: AjxCallback): unknown;
@@ -32,21 +33,22 @@ interface ZmComposeControllerLike {
   _app?: { popView(force?: boolean, viewId?: string, skipHistory?: boolean): unknown };
   getCurrentViewId?(): string;
   _draftMsg?: { id?: string } | null;
-  getDraftId?(): string | undefined;
-  _composeView?: { draftId?: string };
+  /** "Envoyer plus tard" → ZmTimeDialog OK (ZmComposeController.js ~2064-2086): sets `_sendTime`, then sendMsg(DRAFT_TYPE_DELAYSEND). */
+  _handleDelayDialog?(): void;
+  _delayDialog?: { popdown(): void } | null;
 }
 
 /** zm-web-client WebRoot/js/zimbraMail/mail/model/ZmMailMsg.js: the members onMsgView reads. */
 interface ZmMailMsgLike {
   id: string;
   attachments?: Array<{ contentType?: string; ct?: string; fileName?: string; filename?: string }>;
-  /** Sandbox addition; in Zimbra the URL is built from `id` (/service/content/get?id=). */
-  getRawUrl?(): string;
 }
 
 /** zm-web-client WebRoot/js/zimbraMail/mail/view/ZmMailMsgView.js. */
 interface ZmMailMsgViewLike {
   getHtmlElement(): HTMLElement;
+  /** Id of the div holding the body (ZmMailMsgView._msgBodyDivId). */
+  _msgBodyDivId?: string;
 }
 
 interface ZmZimletBase {
@@ -56,4 +58,6 @@ interface ZmZimletBase {
   onSendButtonClicked(controller: ZmComposeControllerLike, msg: unknown): boolean | undefined;
   /** ZmMailMsgView._renderMessage → appCtxt.notifyZimlets("onMsgView", [msg, oldMsg, view]). */
   onMsgView(msg: ZmMailMsgLike, oldMsg: unknown, msgView: ZmMailMsgViewLike): void;
+  /** ZmComposeController._handleErrorSendMsg → notifyZimlets("onSendMsgFailure", [this, ex, msg]): drafts too. */
+  onSendMsgFailure(controller: ZmComposeControllerLike, ex: unknown, msg: unknown): void;
 }

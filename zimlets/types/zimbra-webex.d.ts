@@ -5,5 +5,7 @@
 
 /** zm-web-client WebRoot/js/zimbraMail/mail/model/ZmMailMsg.js `getAddresses(type)` → AjxVector of AjxEmailAddress. */
 interface ZmMailMsgLike {
+  /** The conversation the message belongs to (ZmMailMsg.cid, set from the SOAP `cid`, ZmMailMsg.js _loadFromDom). */
+  cid?: string;
   getAddresses?(type: string): { getArray(): Array<{ address?: string; name?: string }> } | undefined;
 }

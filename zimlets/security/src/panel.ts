@@ -7,7 +7,8 @@ import { callService } from '../../../shared/soap/client.ts';
 import type { PanelContent } from '../../common/panel-dialog.ts';
 import { serviceInfoLoader } from '../../common/service.ts';
 import './components/security-panel.ts';
-import { bytesToBase64, sampleMessage } from './signing.ts';
+import { bytesToBase64 } from '../../common/base64.ts';
+import { sampleMessage } from './signing.ts';
 
 export function createPanel(host: ZimletHost): PanelContent {
   const opts = () => ({ csrfToken: host.csrfToken(), lang: host.lang });

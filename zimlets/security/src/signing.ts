@@ -1,29 +1,16 @@
 /**
  * The security zimlet's signing logic, free of Zimbra globals so it runs under node:test with fakes:
- * base64 helpers, "is this raw message S/MIME signed?", and the sign-then-send sequence the compose
- * "Envoyer" takes over when the user asked for a signature. The handler (handler.ts) wires the
- * steps to Zimbra (draft, raw content, upload, SendMsg) and to our service (SignMessage).
+ * "is this raw message S/MIME signed?", and the sign-then-send sequence the compose
+ * "Envoyer" takes over when the user asked for a signature. compose.ts wires the steps to Zimbra
+ * through the mail port (draft, raw content, upload, SendMsg) and to our service (SignMessage).
  */
+import { base64ToBytes, bytesToBase64 } from '../../common/base64.ts';
 /**
  * Media type of the encrypted container, as shared/container/format.ts CONTAINER_MEDIA_TYPE says
  * (copied, not imported: that module builds values with TextEncoder at load time, which would run
  * in every page of the webmail for a single string). A test checks the two stay equal.
  */
 export const CONTAINER_MEDIA_TYPE = 'application/vnd.esante.secure-message';
-
-/** Base64 of bytes, in chunks (String.fromCharCode on a whole message would overflow the stack). */
-export function bytesToBase64(bytes: Uint8Array): string {
-  let bin = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(bin);
-}
-
-export function base64ToBytes(b64: string): Uint8Array {
-  const bin = atob(b64);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 /**
  * True when the top-level Content-Type of a raw RFC 5322 message is multipart/signed (RFC 1847 §2.1,
@@ -62,11 +49,11 @@ export function shouldCheckSignature(msg: MsgSummary): boolean {
 export interface SignAndSendSteps {
   /** Saves the compose view as a draft (ZmComposeController.saveDraft); answers the draft's message id. */
   saveDraft(): Promise<string>;
-  /** The draft's raw MIME as Zimbra built it (`/service/content/get?id=`). */
+  /** The draft's raw MIME as Zimbra built it (mail port rawMessage). */
   rawMessage(id: string): Promise<Uint8Array>;
   /** SignMessage through our service (base64 in and out). */
   sign(mimeBase64: string): Promise<string>;
-  /** Uploads the signed MIME (`/service/upload?fmt=raw,extended`); answers the upload id. */
+  /** Uploads the signed MIME (mail port upload); answers the upload id. */
   upload(mime: Uint8Array): Promise<string>;
   /** `SendMsgRequest {m:{aid}}`: Zimbra sends the uploaded message as it is. */
   sendUploaded(aid: string): Promise<void>;
@@ -104,17 +91,4 @@ export function sampleMessage(mail: string, subject: string, body: string, now =
     `From: <${mail}>\r\nTo: <${mail}>\r\nSubject: ${ascii(subject)}\r\nDate: ${now.toUTCString().replace('GMT', '+0000')}\r\n` +
     `MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit\r\n\r\n${ascii(body)}\r\n`
   );
-}
-
-/** Parses the answer of `POST /service/upload?fmt=raw,extended` (zm-mailbox store/docs/file-upload.txt): `200,'null',[{"aid":…}]`. */
-export function parseUploadId(text: string): string {
-  const status = /^\s*(\d{3}),/.exec(text)?.[1];
-  if (status && status !== '200') throw new Error(`upload failed (${status})`);
-  const start = text.indexOf('[');
-  const end = text.lastIndexOf(']');
-  if (start < 0 || end < start) throw new Error('upload answer carries no id');
-  const arr = JSON.parse(text.slice(start, end + 1)) as Array<{ aid?: string }>;
-  const aid = arr[0]?.aid;
-  if (!aid) throw new Error('upload answer carries no id');
-  return aid;
 }

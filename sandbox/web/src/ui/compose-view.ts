@@ -440,7 +440,8 @@ export class ComposeController {
    * DwtIdleTimer; Zimbra's send kills it (:561-569), and so may a zimlet that sends by itself.
    */
   _autoSaveTimer: DwtIdleTimer | null = null;
-  private delayDialog: InstanceType<typeof DwtDialog> | null = null;
+  /** ZmComposeController._delayDialog (ZmTimeDialog, showDelayDialog / _handleDelayDialog). */
+  _delayDialog: InstanceType<typeof DwtDialog> | null = null;
   private delayInput: HTMLInputElement | null = null;
 
   constructor(
@@ -511,13 +512,6 @@ export class ComposeController {
   getMsg(): unknown {
     return this._msg;
   }
-  /**
-   * NOT in Zimbra (use `_draftMsg.id`): kept only while zimlets/security still calls it; remove once
-   * `grep -rn getDraftId zimlets/` is empty.
-   */
-  getDraftId(): string | undefined {
-    return this._draftMsg?.id;
-  }
   /** ZmComposeController.getDraftMsg (:2404-2407). */
   getDraftMsg(): ZmComposedMsg | null {
     return this._draftMsg;
@@ -546,17 +540,17 @@ export class ComposeController {
 
   /** ZmComposeController._sendLaterListener → showDelayDialog (:1795-1798, :2055-2062). */
   _sendLaterListener(): void {
-    if (!this.delayDialog) {
+    if (!this._delayDialog) {
       const id = 'zm-send-later-dialog';
       const dlg = new DwtDialog({ id, title: t('send_later_title'), standardButtons: [DwtDialog.OK_BUTTON, DwtDialog.CANCEL_BUTTON] });
       this.delayInput = h('input', { id: 'zm-send-later-when', type: 'datetime-local', required: true });
       dlg._contentDiv.replaceChildren(h('label', { for: 'zm-send-later-when' }, t('send_later_when')), ' ', this.delayInput);
       dlg.registerCallback(DwtDialog.OK_BUTTON, () => this._handleDelayDialog());
-      this.delayDialog = dlg;
+      this._delayDialog = dlg;
     }
     const inTenMinutes = new Date(Date.now() + 10 * 60_000 - new Date().getTimezoneOffset() * 60_000);
     this.delayInput!.value = inTenMinutes.toISOString().slice(0, 16);
-    this.delayDialog.popup();
+    this._delayDialog.popup();
     this.delayInput!.focus();
   }
 
@@ -568,7 +562,7 @@ export class ComposeController {
       this.svc.showError({ errMsg: t('send_later_invalid') });
       return;
     }
-    this.delayDialog?.popdown();
+    this._delayDialog?.popdown();
     if (date.getTime() < Date.now()) {
       // showDelayPastDialog: the user is told, and the message goes now (ZmMsg.sendLaterPastError).
       this.svc.setStatus(t('send_later_past'), 2);

@@ -207,13 +207,6 @@ export class ZmMailMsg {
   getRestUrl(): string {
     return `/service/home/~/?id=${encodeURIComponent(this.id)}`;
   }
-  /**
-   * NOT in Zimbra (sandbox/web/README.md lists it): the raw message URL (`/service/content/get`). Kept
-   * only while zimlets/security still calls it; remove once `grep -rn getRawUrl zimlets/` is empty.
-   */
-  getRawUrl(): string {
-    return `/service/content/get?id=${encodeURIComponent(this.id)}`;
-  }
   toString(): string {
     return 'ZmMailMsg';
   }

@@ -82,7 +82,7 @@ describe('ZmMailMsg from GetMsgResponse (ToXML.java shapes)', () => {
     assert.equal(m.hasAttach, true);
     assert.equal(m.isUnread, true);
     assert.deepEqual(m.attachments.map((a) => [a.part, a.filename, a.ct, a.size]), [['2', 'bilan.pdf', 'application/pdf', 1234]]);
-    assert.equal(m.getRawUrl(), '/service/content/get?id=257');
+    assert.equal((m as unknown as Record<string, unknown>)['getRawUrl'], undefined, 'ZmMailMsg has no getRawUrl');
     assert.equal(m.getRestUrl(), '/service/home/~/?id=257');
     assert.equal((m as unknown as Record<string, unknown>)['getAttachmentUrl'], undefined, 'ZmMailMsg has no getAttachmentUrl');
     assert.equal((m as unknown as Record<string, unknown>)['getAttachments'], undefined, 'ZmMailMsg has no getAttachments');

@@ -480,7 +480,8 @@ export class EsanteProsearchPanel extends EsanteElement {
       <section aria-labelledby="title">
         <!-- The dialog shows the title visually; the heading gives screen readers the panel's structure. -->
         <h2 id="title" class="visually-hidden">${this.msg('panel_title')}</h2>
-        ${this.renderForm()}
+        <!-- The identity card takes the form's place, so it reads from its top without scrolling; "Retour" brings both back. -->
+        ${this.card ? nothing : this.renderForm()}
         ${this.error ? html`<div id="form-error" role="alert" class="error" data-field="error">${this.error.message}</div>` : nothing}
         <div class="status" role="status" aria-live="polite" data-field="status">${this.status}</div>
         ${this.card ? this.renderCard(this.card) : this.results ? this.renderResults(this.results) : nothing}

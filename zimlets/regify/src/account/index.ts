@@ -95,6 +95,9 @@ export function createAccountWindow(host: ZimletHost): PanelContent {
       },
     );
   };
+  // The dialog's OK / Annuler go to the panel once it is there (before, there is nothing to save).
+  box.okPressed = async () => (panel ? panel.okPressed() : true);
+  box.cancelPressed = () => panel?.cancelPressed();
   return box;
 }
 

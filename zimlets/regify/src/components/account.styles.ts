@@ -30,6 +30,14 @@ export const formStyles = css`
     border-radius: var(--esante-radius);
     min-width: 16em;
   }
+  /* Every field of a form grid fills its column, also one wrapped with its strength meter (issue 13: the
+     wizard's password field was narrower than the others). */
+  .grid input[type='text'],
+  .grid input[type='password'],
+  .grid input[type='number'] {
+    width: 100%;
+    box-sizing: border-box;
+  }
   input[readonly] {
     background: var(--esante-color-panel);
   }

@@ -19,6 +19,8 @@ export class EsanteRegifyPasswordMeter extends EsanteElement {
       :host {
         display: block;
         margin: var(--esante-space-1) 0;
+        /* The bar and its word take their room from the start, so the dialog does not grow (jump) when the first character is typed. */
+        min-height: calc(6px + 1.5em);
       }
       .bar {
         display: grid;

@@ -126,16 +126,39 @@ export class EsanteRegifyPanel extends EsanteElement {
     }
   }
 
-  /** OK: the new password (when typed) then the options. Nothing is sent while a field is wrong. */
-  private async save(): Promise<void> {
-    if (!this.api || !this.form || this.busy) return;
+  /**
+   * The dialog's OK (guide p.13): on the Options tab with something changed, saves and closes only when
+   * saved (an error stays shown in the dialog); otherwise just closes.
+   */
+  async okPressed(): Promise<boolean> {
+    if (this.tab !== 'options' || !this.optionsChanged()) return true;
+    const saved = await this.save();
+    if (saved) this.host?.notify(this.msg('options_saved'));
+    return saved;
+  }
+
+  /** The dialog's Annuler: what was typed in Options is dropped. */
+  cancelPressed(): void {
+    this.resetForm();
+    this.status = '';
+  }
+
+  private optionsChanged(): boolean {
+    const saved = this.view.state === 'ready' ? this.view.info.account?.options : undefined;
+    if (this.password !== '' || this.confirmation !== '') return true;
+    return !!this.form && !!saved && (Object.keys(this.form) as Array<keyof AccountOptionsView>).some((k) => this.form![k] !== saved[k]);
+  }
+
+  /** Saving: the new password (when typed) then the options. Nothing is sent while a field is wrong. Answers whether it saved. */
+  private async save(): Promise<boolean> {
+    if (!this.api || !this.form || this.busy) return false;
     this.error = '';
     this.status = '';
     const info = this.view.state === 'ready' ? this.view.info : undefined;
     const days = this.form.readDeadlineDays;
     if (!Number.isInteger(days) || days < 1 || days > 365) {
       this.error = errorText('account.read_deadline_invalid', this.uiLang());
-      return;
+      return false;
     }
     if (this.password !== '' || this.confirmation !== '') {
       const problem = assessPassword(this.password, [info?.email ?? '', info?.account?.fullName ?? '']).problem;
@@ -144,7 +167,7 @@ export class EsanteRegifyPanel extends EsanteElement {
         this.error = errorText(code, this.uiLang());
         await this.updateComplete;
         this.passwordInput?.focus();
-        return;
+        return false;
       }
     }
     this.busy = true;
@@ -156,17 +179,13 @@ export class EsanteRegifyPanel extends EsanteElement {
       if (info) this.view = { state: 'ready', info: { ...info, account } };
       this.form = { ...account.options };
       this.status = this.msg('options_saved');
+      return true;
     } catch (err) {
       this.error = faultText(err, this.uiLang());
+      return false;
     } finally {
       this.busy = false;
     }
-  }
-
-  /** Annuler: the saved values come back, typed passwords are dropped. */
-  private discard(): void {
-    this.resetForm();
-    this.status = this.msg('options_discarded');
   }
 
   private async reveal(): Promise<void> {
@@ -333,10 +352,7 @@ export class EsanteRegifyPanel extends EsanteElement {
             <input id="options-notify-deadline" type="checkbox" .checked=${f.notifyDeadline} @change=${(e: Event) => set({ notifyDeadline: (e.target as HTMLInputElement).checked })} />
             <label for="options-notify-deadline">${this.msg('options_notify_deadline')}</label>
           </div>
-          <div class="actions">
-            <button id="options-ok" type="submit" ?disabled=${this.busy}>${this.msg('options_ok')}</button>
-            <button id="options-cancel" type="button" @click=${() => this.discard()}>${this.msg('options_cancel')}</button>
-          </div>
+          <!-- Saved by the dialog's OK, dropped by its Annuler (okPressed / cancelPressed): one pair of buttons, as in the guide. -->
         </form>
       </div>
     `;

@@ -83,6 +83,7 @@ class FakeZimbra {
         return id;
       },
       postToService: () => Promise.reject(new Error('not used')),
+      sendMime: () => Promise.reject(new Error('not used')),
     };
   }
 

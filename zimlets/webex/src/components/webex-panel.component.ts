@@ -304,7 +304,7 @@ export class EsanteWebexPanel extends EsanteElement {
           <div class="field top">
             <label for="w-invitees">${this.msg('schedule_field_invitees')}</label>
             <div>
-              <textarea id="w-invitees" rows="3" aria-describedby="w-invitees-hint" .value=${this.inviteesText} @input=${(e: Event) => (this.inviteesText = (e.target as HTMLTextAreaElement).value)}></textarea>
+              <textarea id="w-invitees" rows="4" aria-describedby="w-invitees-hint" .value=${this.inviteesText} @input=${(e: Event) => (this.inviteesText = (e.target as HTMLTextAreaElement).value)}></textarea>
               <p class="hint" id="w-invitees-hint">${this.msg('schedule_invitees_hint')}</p>
               ${fromMessage ? html`<button type="button" id="w-from-message" @click=${this.addFromMessage}>${this.msg('schedule_from_message')}</button>` : nothing}
             </div>

@@ -39,9 +39,15 @@ export const styles = css`
     border: 1px solid var(--esante-color-border);
     border-radius: var(--esante-radius);
   }
+  /* The participants box fills its column, as wide as the title field (issue 13: it was 20 columns wide). */
+  textarea,
+  #w-title {
+    width: 100%;
+    box-sizing: border-box;
+  }
   textarea {
     resize: vertical;
-    min-height: 3.5em;
+    min-height: 5.5em;
   }
   .hint,
   .muted {

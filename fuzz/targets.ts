@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { ContainerError, openContainer, readHeader, sealContainer } from '../shared/container/container.ts';
+import { escapeMarkup } from '../shared/markup.ts';
 import { parseMime, toDisplay } from '../shared/messages/mime.ts';
 import { encodeRequest } from '../shared/soap/codec.ts';
 import { operations } from '../shared/soap/operations.ts';
@@ -326,8 +327,6 @@ function validRequest(fields: Fields): Record<string, unknown> {
   return out;
 }
 
-const xmlEscape = (t: string): string => t.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-
 /** A leaf's text replaced, a leaf dropped or repeated, an unknown element added: the XML stays well-formed. */
 function wellFormedWithHostileValues(seeds: readonly string[]): fc.Arbitrary<string> {
   const value = fc.oneof(
@@ -352,7 +351,7 @@ function wellFormedWithHostileValues(seeds: readonly string[]): fc.Arbitrary<str
       const after = xml.slice(m.index! + whole.length);
       switch (e.kind) {
         case 'value':
-          return `${before}<${name}>${xmlEscape(e.text)}</${name}>${after}`;
+          return `${before}<${name}>${escapeMarkup(e.text)}</${name}>${after}`;
         case 'drop':
           return before + after;
         case 'repeat':

@@ -4,6 +4,7 @@
  * it, plus the INDEX.HTM/README.TXT the profile asks for at the root. Used by unit tests and e2e; never bundled.
  */
 import { zipSync, strToU8 } from 'fflate';
+import { escapeMarkup as esc } from '../../../../shared/markup.ts';
 
 export interface SampleXdmDocument {
   uri: string;
@@ -26,7 +27,6 @@ export interface SampleXdm {
   documents: SampleXdmDocument[];
 }
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
 
 function classification(scheme: string, obj: string, code: string, codingScheme: string, n: number): string {
   return `<rim:Classification id="cl${n}" classificationScheme="${scheme}" classifiedObject="${obj}" nodeRepresentation="${esc(code)}">

@@ -3,15 +3,13 @@
  * as the service wrote it in RCPT TO (messages-support.ts lower-cases them, which would hide the
  * very difference the address tests look for), and the portal's JSON calls.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { SERVICE_BASE_PATH } from '../../shared/paths.ts';
-import { openStore, type Store } from '../src/store/index.ts';
-import { startTestEnv, type TestEnv } from './support/service.ts';
+import type { Store } from '../src/store/index.ts';
+import { startMessagesEnv } from './messages-support.ts';
+import type { TestEnv } from './support/service.ts';
 
 export interface RawMail {
   /** RCPT TO as it came over the wire: not folded, not decoded. */
@@ -127,27 +125,16 @@ export interface PortalEnv {
  * `seed` writes the accounts a test needs before the service starts.
  */
 export async function startPortalEnv(seed: (store: Store) => Promise<void>): Promise<PortalEnv> {
-  const smtp = await startRawMailCatcher();
-  const storeDir = await mkdtemp(join(tmpdir(), 'esante-portal-'));
-  const store = await openStore({ kind: 'sqlite', path: join(storeDir, 'esante.sqlite') });
-  await store.migrate();
-  await seed(store);
-  const featureEnv = { ESANTE_SMTP_URL: smtp.url, ESANTE_TEST_CLOCK: '1', ESANTE_SCHEDULER_INTERVAL_MS: '0', ESANTE_ACCOUNT_SCRYPT_LOG2N: '14', ESANTE_DATA_DIR: join(storeDir, 'data') };
-  const env = await startTestEnv(featureEnv, { store, env: featureEnv });
+  const { env, store, smtp, close } = await startMessagesEnv('esante-portal-', seed, { ESANTE_TEST_CLOCK: '1', ESANTE_ACCOUNT_SCRYPT_LOG2N: '14' }, startRawMailCatcher);
   return {
     env,
     store,
     smtp,
+    close,
     portal: portalClient(env.url, `${SERVICE_BASE_PATH}/portal`),
     async advance(ms) {
       const r = await fetch(`${env.url}${SERVICE_BASE_PATH}/test/clock`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ advanceMs: ms }) });
       if (r.status !== 200) throw new Error(`test clock: ${r.status}`);
-    },
-    async close() {
-      await env.close();
-      await store.close();
-      await smtp.stop();
-      await rm(storeDir, { recursive: true, force: true });
     },
   };
 }

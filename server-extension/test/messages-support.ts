@@ -90,11 +90,14 @@ export async function twoInstanceStores(cluster: TestPostgres): Promise<[Store, 
   return [s1, s2];
 }
 
-export interface MessagesEnv {
+/** What a test SMTP server offers the service: where to send, and a way to stop it. */
+type Catcher = { url: string; stop(): Promise<void> };
+
+export interface MessagesEnv<C extends Catcher = MailCatcher> {
   /** A temp directory of the test's own (the SQLite file and the service's data dir are in it); removed by close(). */
   dir: string;
   store: Store;
-  smtp: MailCatcher;
+  smtp: C;
   env: TestEnv;
   /** Stops the service, closes the store, stops the mail catcher, removes `dir`. */
   close(): Promise<void>;
@@ -102,12 +105,19 @@ export interface MessagesEnv {
 
 /**
  * The real service (sandbox Zimbra in front, no background scheduler) on its own SQLite store,
- * notifying a mail catcher: `seed` writes what the tests need before the service starts; `extraEnv`
- * adds settings (ESANTE_TEST_CLOCK, ESANTE_ACCOUNT_SCRYPT_LOG2N…).
+ * notifying a mail catcher (startMailCatcher unless told): `seed` writes what the tests need before
+ * the service starts; `extraEnv` adds settings (ESANTE_TEST_CLOCK, ESANTE_ACCOUNT_SCRYPT_LOG2N…).
  */
-export async function startMessagesEnv(prefix: string, seed: (store: Store, dir: string) => Promise<void>, extraEnv: Record<string, string> = {}): Promise<MessagesEnv> {
+export function startMessagesEnv(prefix: string, seed: (store: Store, dir: string) => Promise<void>, extraEnv?: Record<string, string>): Promise<MessagesEnv>;
+export function startMessagesEnv<C extends Catcher>(prefix: string, seed: (store: Store, dir: string) => Promise<void>, extraEnv: Record<string, string>, catcher: () => Promise<C>): Promise<MessagesEnv<C>>;
+export async function startMessagesEnv(
+  prefix: string,
+  seed: (store: Store, dir: string) => Promise<void>,
+  extraEnv: Record<string, string> = {},
+  catcher: () => Promise<Catcher> = startMailCatcher,
+): Promise<MessagesEnv<Catcher>> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
-  const smtp = await startMailCatcher();
+  const smtp = await catcher();
   const store = await openStore({ kind: 'sqlite', path: join(dir, 'esante.sqlite') });
   await store.migrate();
   await seed(store, dir);

@@ -13,6 +13,11 @@ const env = { ...process.env };
 env.SANDBOX_PORT ??= '8080';
 env.ESANTE_PORT ??= '7080';
 env.SANDBOX_SMTP_PORT ??= '2525';
+// The recipients' portal on its own origin (security review #17): another port AND another host name
+// than the webmail's 127.0.0.1, since cookies ignore ports; the sandbox serves it there only.
+// SANDBOX_PORT + 1000 (9080), so suites started side by side on other ports do not collide.
+env.SANDBOX_PORTAL_PORT ??= String(Number(env.SANDBOX_PORT) + 1000);
+env.ESANTE_PORTAL_ORIGIN ??= `http://localhost:${env.SANDBOX_PORTAL_PORT}`;
 env.ESANTE_DATA_DIR ??= '.data/dev';
 env.SANDBOX_DATA_DIR ??= `${env.ESANTE_DATA_DIR}/sandbox`;
 env.ESANTE_ZIMBRA_URL ??= `http://127.0.0.1:${env.SANDBOX_PORT}`;
@@ -82,6 +87,7 @@ for (let i = 0; i < 120 && !stopping; i++) {
     if (r.ok) {
       console.log(`\neSanté secure messaging is running: open ${url}`);
       console.log('Log in as marie.schmit@esante.lu (or any user of sandbox/seed/users.json), password Sandbox-2026!');
+      console.log(`Recipients' portal (outside recipients of encrypted messages): ${env.ESANTE_PORTAL_ORIGIN}/service/extension/esante/portal/`);
       console.log(`First login from the eSanté portal (stand-in; creates prenom.nom@esante.lu): open ${url}idp/`);
       break;
     }

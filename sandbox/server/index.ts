@@ -5,7 +5,8 @@
  *
  *   POST /service/soap/<Name>Request          Zimbra SOAP-JSON subset (handlers/*.ts)
  *   POST /service/admin/soap/<Name>Request    admin subset (AuthRequest, CreateAccount, GetAccount, ModifyAccount)
- *   /service/extension/esante/...             reverse proxy to the eSanté service (nginx location in prod)
+ *   /service/extension/esante/...             reverse proxy to the eSanté service (nginx location in prod),
+ *                                             except the recipients' portal when it has its own port (below)
  *   GET/POST /                                login form / webmail shell; `?loginOp=logout`
  *   GET /service/preauth                      preauth (HMAC-SHA1, 5 minutes)
  *   POST /service/upload?fmt=raw,extended     file upload -> aid
@@ -17,6 +18,11 @@
  *   POST /sandbox/zimlets/reload              sandbox-only: re-read the zimlet zips
  *   /sandbox/webex/v1/meetings…, /sandbox/webex/meet/…  sandbox-only: Webex Meetings REST API stand-in (../webex/)
  *   /sandbox/dsp/pdq, /sandbox/dsp/repository, /sandbox/dsp/registry  sandbox-only: DSP stand-ins (PDQV3, XDS.b; ../dsp/)
+ *
+ * With `portalPort`, a second server is the recipients' portal on its own origin (security review
+ * #17, the nginx server block of the README in production): it proxies only
+ * /service/extension/esante/portal/ to the service and answers nothing else; the webmail's origin
+ * then no longer serves the portal (its pages redirect to the portal's origin, the rest is refused).
  */
 import { simpleParser } from 'mailparser';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -26,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { SERVICE_BASE_PATH } from '../../shared/paths.ts';
+import { PORTAL_PATH } from '../../shared/messages/portal-api.ts';
 import { Store, type SeedUser } from './store.ts';
 import { Sessions } from './sessions.ts';
 import { MailSystem } from './mail.ts';
@@ -36,7 +43,7 @@ import { authRequest, getInfoRequest, modifyPropertiesRequest } from './handlers
 import { mailHandlers } from './handlers/mail.ts';
 import { adminHandlers } from './handlers/admin.ts';
 import { proxyTo } from './proxy.ts';
-import { HttpError, sendJson, sendText } from './http-util.ts';
+import { HttpError, redirect, sendJson, sendText } from './http-util.ts';
 import { WebApp } from './web.ts';
 import { handleContentGet, handleHomePart, handleUpload } from './files.ts';
 import { handlePreauth } from './preauth.ts';
@@ -76,6 +83,17 @@ export interface SandboxOptions {
    * read at each request, since the service makes it at its first filing.
    */
   dspTrustedCertFile?: string;
+  /**
+   * Port of the recipients' portal on its own origin (0 = a free one); omitted = the portal stays on
+   * the webmail's origin, as before. Listens on `host` too.
+   */
+  portalPort?: number;
+  /**
+   * Public origin of that portal (the service's ESANTE_PORTAL_ORIGIN). Default
+   * `http://localhost:<portalPort>`: another HOST name than the webmail's 127.0.0.1, since cookies
+   * ignore ports (RFC 6265 §8.5) and 127.0.0.1:a and 127.0.0.1:b are one site for SameSite.
+   */
+  portalOrigin?: string;
 }
 
 export interface RunningSandbox {
@@ -84,6 +102,8 @@ export interface RunningSandbox {
   smtpPort: number;
   /** The domain preauth key (hex) that `/service/preauth` checks. */
   preauthKey: string;
+  /** The portal's own origin (e.g. http://localhost:8081) when `portalPort` was given. */
+  portalUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -162,6 +182,11 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const path = url.pathname;
+    if (portalServer && (path === PORTAL_PATH || path.startsWith(`${PORTAL_PATH}/`))) {
+      // Not on the webmail's origin any more: its pages move to the portal's, the rest is refused.
+      if (req.method === 'GET' || req.method === 'HEAD') return redirect(res, `${portalOrigin}${path}${url.search}`);
+      return sendText(res, 403, 'The recipients\' portal is served on its own origin only.', 'text/plain; charset=utf-8');
+    }
     if (path === SERVICE_BASE_PATH || path.startsWith(`${SERVICE_BASE_PATH}/`)) {
       if (!opts.serviceUrl) return sendText(res, 502, 'No eSanté service configured (ESANTE_SERVICE_URL)', 'text/plain; charset=utf-8');
       return proxyTo(opts.serviceUrl, req, res, log);
@@ -184,26 +209,42 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
     return web.handle(url, req, res);
   };
 
-  const server = createServer((req, res) => {
+  // The portal's own origin: the portal path to the service, nothing else (not the webmail, not SOAP).
+  const routePortal = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    if (url.pathname === '/' && (req.method === 'GET' || req.method === 'HEAD')) return redirect(res, `${PORTAL_PATH}/${url.search}`);
+    if (url.pathname !== PORTAL_PATH && !url.pathname.startsWith(`${PORTAL_PATH}/`)) return sendText(res, 404, 'not found', 'text/plain; charset=utf-8');
+    if (!opts.serviceUrl) return sendText(res, 502, 'No eSanté service configured (ESANTE_SERVICE_URL)', 'text/plain; charset=utf-8');
+    return proxyTo(opts.serviceUrl, req, res, log);
+  };
+
+  const handler = (router: (req: IncomingMessage, res: ServerResponse) => Promise<void>) => (req: IncomingMessage, res: ServerResponse) => {
     if (logEnabled && opts.logRequests) {
       const started = Date.now();
       // Path only: query strings may carry preauth values or ids that do not belong in a log.
       res.on('finish', () => log(`${req.method} ${(req.url ?? '').split('?')[0]} ${res.statusCode} ${Date.now() - started}ms`));
     }
-    route(req, res).catch((e: unknown) => {
+    router(req, res).catch((e: unknown) => {
       const status = e instanceof HttpError ? e.status : 500;
       if (status === 500) log('request failed', { url: req.url?.split('?')[0], error: (e as Error)?.stack ?? String(e) });
       if (!res.headersSent) sendText(res, status, status === 500 ? 'Internal error' : (e as Error).message, 'text/plain; charset=utf-8');
       else res.destroy();
     });
-  });
-  try {
-    await new Promise<void>((ok, ko) => {
-      server.once('error', ko);
-      server.listen(opts.port ?? 8080, opts.host ?? '127.0.0.1', () => ok());
+  };
+  const server = createServer(handler(route));
+  const portalServer = opts.portalPort === undefined ? undefined : createServer(handler(routePortal));
+  let portalOrigin = '';
+  const listen = (s: ReturnType<typeof createServer>, port: number) =>
+    new Promise<void>((ok, ko) => {
+      s.once('error', ko);
+      s.listen(port, opts.host ?? '127.0.0.1', () => ok());
     });
+  try {
+    await listen(server, opts.port ?? 8080);
+    if (portalServer) await listen(portalServer, opts.portalPort!);
   } catch (e) {
-    // A busy port must not leave the SMTP listener and the database open behind a failed start.
+    // A busy port must not leave the SMTP listener, a listening server and the database open behind a failed start.
+    if (server.listening) await new Promise<void>((ok) => server.close(() => ok()));
     await mail.stop();
     store.close();
     throw e;
@@ -211,15 +252,19 @@ export async function startSandbox(opts: SandboxOptions): Promise<RunningSandbox
   const addr = server.address() as AddressInfo;
   const host = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
   baseUrl = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${addr.port}`;
-  log('listening', { url: baseUrl, smtpPort: mail.port, zimlets: zimlets.list().map((z) => z.name) });
+  if (portalServer) portalOrigin = opts.portalOrigin ?? `http://localhost:${(portalServer.address() as AddressInfo).port}`;
+  log('listening', { url: baseUrl, ...(portalServer ? { portal: portalOrigin } : {}), smtpPort: mail.port, zimlets: zimlets.list().map((z) => z.name) });
 
   return {
     url: baseUrl,
     smtpPort: mail.port,
     preauthKey,
+    ...(portalServer ? { portalUrl: portalOrigin } : {}),
     async stop() {
       server.closeAllConnections();
+      portalServer?.closeAllConnections();
       await new Promise<void>((ok) => server.close(() => ok()));
+      if (portalServer) await new Promise<void>((ok) => portalServer.close(() => ok()));
       await mail.stop();
       store.close();
     },

@@ -4,7 +4,9 @@
  * SANDBOX_SMTP_PORT (default 2525), SANDBOX_DATA_DIR (default .data/sandbox),
  * ESANTE_SERVICE_URL (default http://127.0.0.1:7080, target of /service/extension/esante/),
  * SANDBOX_ZIMLETS_DIR (default dist/zimlets), SANDBOX_PREAUTH_KEY (hex; default generated and kept in the data dir),
- * SANDBOX_AUTOSAVE_DRAFT_INTERVAL (default zimbraPrefAutoSaveDraftInterval, e.g. "30s"; e2e sets "5s").
+ * SANDBOX_AUTOSAVE_DRAFT_INTERVAL (default zimbraPrefAutoSaveDraftInterval, e.g. "30s"; e2e sets "5s"),
+ * SANDBOX_PORTAL_PORT (the recipients' portal on its own origin; empty = on the webmail's, as before;
+ * `npm start` uses SANDBOX_PORT + 1000, i.e. 9080) and ESANTE_PORTAL_ORIGIN (its public origin, default http://localhost:<port>).
  */
 import { startSandbox } from './index.ts';
 
@@ -29,12 +31,14 @@ const sandbox = await startSandbox({
   ...(process.env['SANDBOX_PREAUTH_KEY'] ? { preauthKey: process.env['SANDBOX_PREAUTH_KEY'] } : {}),
   // The stand-in portal lists the same directory as the service.
   ...(process.env['ESANTE_DIRECTORY_SEED'] ? { directorySeedFile: process.env['ESANTE_DIRECTORY_SEED'] } : {}),
+  ...(process.env['SANDBOX_PORTAL_PORT'] ? { portalPort: port('SANDBOX_PORTAL_PORT', 8081) } : {}),
+  ...(process.env['ESANTE_PORTAL_ORIGIN'] ? { portalOrigin: process.env['ESANTE_PORTAL_ORIGIN'].replace(/\/+$/, '') } : {}),
   ...(process.env['SANDBOX_AUTOSAVE_DRAFT_INTERVAL'] ? { autoSaveDraftInterval: process.env['SANDBOX_AUTOSAVE_DRAFT_INTERVAL'] } : {}),
   log: true,
   // A clean `npm start` prints no line per request; SANDBOX_LOG_REQUESTS=1 asks for them.
   logRequests: process.env['SANDBOX_LOG_REQUESTS'] === '1',
 });
-process.stdout.write(`sandbox: ${sandbox.url} (SMTP 127.0.0.1:${sandbox.smtpPort})\n`);
+process.stdout.write(`sandbox: ${sandbox.url} (SMTP 127.0.0.1:${sandbox.smtpPort})${sandbox.portalUrl ? `, portal ${sandbox.portalUrl}` : ''}\n`);
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

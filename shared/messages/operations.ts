@@ -33,6 +33,8 @@ export const messageOperations = {
       dataKey: 'string',
       /** Written into the container header (`keyService`). */
       keyService: 'string',
+      /** The recipients' portal (ESANTE_PORTAL_ORIGIN, its own origin): the cover mail's link. */
+      portalUrl: { type: 'string', optional: true },
       readDeadline: 'dateTime',
       sender,
     },

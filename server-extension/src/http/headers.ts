@@ -33,6 +33,13 @@ export interface PagePolicy {
   connectSrc?: string;
   frameSrc?: string;
   formAction?: string;
+  /**
+   * A page of its own origin that nobody else may hold (the portal, security review #17):
+   * `Cross-Origin-Opener-Policy: same-origin` (a window of another origin that opens it gets no
+   * handle on it) and `Cross-Origin-Resource-Policy: same-origin` (another origin cannot load its
+   * answers, even opaquely, as images or scripts).
+   */
+  isolated?: boolean;
 }
 
 export const BASE_DIRECTIVES = {
@@ -53,8 +60,9 @@ export const PAGE_POLICIES: ReadonlyArray<{ prefix: string; policy: PagePolicy; 
     // The portal page: its script and sheet, the message shown in a sandboxed frame built from a
     // blob/data URL (shared/messages/safe-html.ts), images of the message itself (cid: → data:),
     // its API on its own origin.
-    policy: { styleSrc: "'self'", imgSrc: "'self' data: blob:", connectSrc: "'self'", frameSrc: "'self' blob: data:" },
-    why: 'portal page (script, sheet, sandboxed message frame, own API)',
+    // On its own origin (ESANTE_PORTAL_ORIGIN) 'self' is the portal's, never Zimbra's.
+    policy: { styleSrc: "'self'", imgSrc: "'self' data: blob:", connectSrc: "'self'", frameSrc: "'self' blob: data:", isolated: true },
+    why: 'portal page (script, sheet, sandboxed message frame, own API; its own origin, isolated)',
   },
   {
     prefix: HELP_PATH,
@@ -93,16 +101,18 @@ function policyFor(path: string): PagePolicy {
 
 /** Every header of the rule for `path`. */
 export function securityHeaders(path: string): Record<string, string> {
-  const framed = policyFor(path).frameAncestors === "'self'";
+  const policy = policyFor(path);
+  const framed = policy.frameAncestors === "'self'";
   return {
     'Content-Security-Policy': contentSecurityPolicy(path),
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     'X-Frame-Options': framed ? 'SAMEORIGIN' : 'DENY',
+    ...(policy.isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Resource-Policy': 'same-origin' } : {}),
   };
 }
 
-const RULED = new Set(['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options']);
+const RULED = new Set(['content-security-policy', 'x-content-type-options', 'referrer-policy', 'x-frame-options', 'cross-origin-opener-policy', 'cross-origin-resource-policy']);
 
 /**
  * Sets the rule on `res` and keeps it there: headers of the rule that a route passes to writeHead

@@ -16,6 +16,7 @@ export const messagesConfigVars: readonly ConfigVar[] = [
   { name: 'ESANTE_SCHEDULER_LEASE_MS', default: '300000', description: 'How long a claimed notification job is reserved for its instance; a crashed claim is retried after it.' },
   { name: 'ESANTE_SCHEDULER_MAX_ATTEMPTS', default: '10', description: 'Failed SMTP attempts after which a notification job is given up (state failed, logged).' },
   { name: 'ESANTE_TEST_CLOCK', default: '', description: 'TESTS ONLY: 1 exposes POST …/test/clock {advanceMs} and …/test/scheduler/run. Never in production (a warning is logged).' },
+  { name: 'ESANTE_PORTAL_ORIGIN', default: '(origin of ESANTE_PUBLIC_URL)', description: 'Public origin of the recipients\' portal (scheme://host[:port], no path), e.g. https://portail.messagerie.esante.lu: its own host name, so a script of the webmail cannot reach the portal\'s session (security review #17). Cover mails, code mails and log-in links point there; the webmail origin then refuses the portal (redirect). Same as ESANTE_PUBLIC_URL = the old single-origin set-up.' },
   { name: 'ESANTE_PORTAL_SESSION_MINUTES', default: '30', description: 'Lifetime of a portal session (outside recipients).' },
   { name: 'ESANTE_PORTAL_CODE_MINUTES', default: '15', description: 'Lifetime of a portal registration code mailed to prove an address.' },
   { name: 'ESANTE_TRUSTED_PROXIES', default: '127.0.0.1,::1', description: 'Comma-separated IPs of the reverse proxies (Zimbra\'s nginx) whose X-Forwarded-For names the client; the portal rate-limits per client IP. none = the TCP peer is the client.' },
@@ -33,6 +34,8 @@ export interface MessagesConfig {
   leaseMs: number;
   maxAttempts: number;
   testClock: boolean;
+  /** ESANTE_PORTAL_ORIGIN as an origin (no path, no trailing slash); undefined = the origin of ESANTE_PUBLIC_URL. */
+  portalOrigin?: string;
   portalSessionMs: number;
   portalCodeMs: number;
   portalMaxContainerBytes: number;
@@ -48,6 +51,17 @@ export interface MessagesConfig {
 export function normaliseIp(ip: string): string {
   const v = ip.trim().toLowerCase();
   return v.startsWith('::ffff:') && isIP(v.slice(7)) === 4 ? v.slice(7) : v;
+}
+
+/** `value` as an http(s) origin (scheme, host, port), or null when it has a path, query, fragment or credentials. */
+export function originOf(value: string): string | null {
+  try {
+    const u = new URL(value);
+    if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.username || u.password || u.search || u.hash || (u.pathname !== '/' && u.pathname !== '')) return null;
+    return u.origin;
+  } catch {
+    return null;
+  }
 }
 
 export function readMessagesConfig(env: Readonly<Record<string, string | undefined>>): MessagesConfig {
@@ -78,6 +92,12 @@ export function readMessagesConfig(env: Readonly<Record<string, string | undefin
     if (entry.trim() === '') continue;
     if (isIP(entry.trim()) === 0) problems.push(`ESANTE_TRUSTED_PROXIES: ${entry.trim().slice(0, 60)} is not an IP address`);
     else config.trustedProxies.push(normaliseIp(entry));
+  }
+  const portalOrigin = str('ESANTE_PORTAL_ORIGIN', '');
+  if (portalOrigin !== '') {
+    const origin = originOf(portalOrigin);
+    if (origin) config.portalOrigin = origin;
+    else problems.push(`ESANTE_PORTAL_ORIGIN="${portalOrigin.slice(0, 200)}" must be an http(s) origin such as https://portail.example.lu (no path, query or credentials)`);
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

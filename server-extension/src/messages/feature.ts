@@ -16,7 +16,7 @@ import { effectiveDeadline } from './history.ts';
 import { KeyService } from './key-service.ts';
 import { createSmtpMailer, type Mailer } from './mailer.ts';
 import { composeNotification } from './notifications.ts';
-import { createPortalRoute } from './portal.ts';
+import { PORTAL_PATH, createPortalRoute } from './portal.ts';
 import { PORTAL_CSS } from './portal-page.ts';
 import { NotificationScheduler } from './scheduler.ts';
 import { OffsetClock, createTestRoute } from './test-controls.ts';
@@ -60,12 +60,15 @@ export function createMessagesFeature(ctx: FeatureContext, options: MessagesFeat
     if (!keyring) throw new Error('master keys used before the service started');
     return keyring;
   };
+  // The recipients' portal on its own origin (security review #17); by default Zimbra's.
+  const portalOrigin = settings.portalOrigin ?? new URL(ctx.config.publicUrl).origin;
   const keys = new KeyService({
     store: ctx.store,
     keyring: getKeyring,
     clock,
     log: ctx.log,
     publicUrl: ctx.config.publicUrl,
+    portalUrl: `${portalOrigin}${PORTAL_PATH}/`,
     levelBannerThreshold: settings.levelBannerThreshold,
     maxMessageDays: settings.messageMaxDays,
   });
@@ -104,6 +107,7 @@ export function createMessagesFeature(ctx: FeatureContext, options: MessagesFeat
       clock,
       log: ctx.log,
       publicUrl: ctx.config.publicUrl,
+      portalOrigin,
       sessionMs: settings.portalSessionMs,
       codeMs: settings.portalCodeMs,
       maxContainerBytes: settings.portalMaxContainerBytes,

@@ -48,6 +48,8 @@ export interface KeyServiceDeps {
   clock: Clock;
   log: Logger;
   publicUrl: string;
+  /** The recipients' portal page (ESANTE_PORTAL_ORIGIN + its path), named in cover mails; omitted = not told. */
+  portalUrl?: string;
   levelBannerThreshold: number;
   /** Issue 12: latest read deadline / access end an update may set, in days after registration (default 365). */
   maxMessageDays?: number;
@@ -142,6 +144,7 @@ export class KeyService {
         messageId: id,
         dataKey: dataKey.toString('base64'),
         keyService: this.keyServiceUrl,
+        ...(this.#d.portalUrl ? { portalUrl: this.#d.portalUrl } : {}),
         readDeadline: readDeadline.toISOString(),
         sender: this.#sender({ senderEmail: caller.address, senderName, senderLevel: account.identityLevel }),
       };
@@ -177,13 +180,20 @@ export class KeyService {
       await this.#audit(caller.address, 'message.confirm', m.id, 'denied', { reason: 'already_sent' });
       throw new CodedError('message.already_sent');
     }
-    if (result.kind === 'Confirmed') {
+    // A retry with the same digest (AlreadyConfirmed) redoes what follows the record, because the first
+    // try may have stopped after it (store gone, process killed: the caller got 503/502 and retried):
+    // the job's key is unique, so queueing twice is harmless, and the audit record is written if missing.
+    // (Found by the topology test's reconciliation, issue 16.)
+    if (result.kind === 'Confirmed' || result.kind === 'AlreadyConfirmed') {
       if (m.notifyTransmission) {
         await store.notifications.enqueue({ jobKey: `transmission:${m.id}`, kind: 'transmission', messageId: m.id, recipientKey: null, dueAtMs: now, nowMs: now });
       }
       // Deadline jobs need no scheduling here: the scheduler's scan finds every sent message whose
       // deadline has passed (store.notifications.enqueueDueDeadlines), which survives restarts.
-      await this.#audit(caller.address, 'message.confirm', m.id, 'allowed', { size: req.size });
+      const audited =
+        result.kind === 'AlreadyConfirmed' &&
+        (await store.audit.list({ subject: m.id, action: 'message.confirm', limit: 100 })).some((e) => e.outcome === 'allowed');
+      if (!audited) await this.#audit(caller.address, 'message.confirm', m.id, 'allowed', { size: req.size });
     }
     return { messageId: m.id, sentAt: m.sentAt! };
   }

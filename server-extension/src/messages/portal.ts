@@ -16,11 +16,14 @@
  *   POST /api/logout, GET /api/session              → {email} | {email: null} without a cookie; 401 for an ended one
  *   POST /api/release {messageId}                    → {dataKey, containerDigest?, sender…}
  *
- * Sessions: a random 256-bit token in an HttpOnly, SameSite=Strict cookie scoped to the portal path,
- * short-lived; only its SHA-256 is stored. A session ends at logout, at expiry, and when its account
+ * Origin (security review #17): the portal lives on its own origin (ESANTE_PORTAL_ORIGIN, a host name
+ * of its own), so a script running in Zimbra's origin cannot reach its session, nor the reverse; on
+ * Zimbra's host its pages redirect to that origin and its API refuses (403).
+ * Sessions: a random 256-bit token in a host-only, HttpOnly, SameSite=Strict cookie scoped to the
+ * portal's origin and path, short-lived; only its SHA-256 is stored. A session ends at logout, at expiry, and when its account
  * is locked or changes its password (checked on every use). CSRF: every POST must be
  * `application/json` with the `X-Esante-Portal: 1` header (neither can be sent cross-site without a
- * CORS preflight, which we never grant) and, when the browser sends an Origin, it must be the public
+ * CORS preflight, which we never grant) and, when the browser sends an Origin, it must be the portal's
  * origin.
  *
  * Abuse (security review #2–#6, #10): the routes are anonymous, so every one is rate-limited in the
@@ -125,6 +128,12 @@ export interface PortalDeps {
   clock: Clock;
   log: Logger;
   publicUrl: string;
+  /**
+   * The portal's own public origin (ESANTE_PORTAL_ORIGIN, security review #17); default the origin
+   * of `publicUrl` (the old single-origin set-up). When it differs, the portal answers only requests
+   * addressed to that origin: on any other host (Zimbra's) its pages redirect there and its API refuses.
+   */
+  portalOrigin?: string;
   sessionMs: number;
   codeMs: number;
   maxContainerBytes: number;
@@ -187,10 +196,27 @@ function cookieOf(req: IncomingMessage): string | undefined {
   return undefined;
 }
 
-export function createPortalRoute(d: PortalDeps): HttpRoute {
-  const secure = d.publicUrl.startsWith('https:');
-  const publicOrigin = new URL(d.publicUrl).origin;
+/**
+ * The host a request was addressed to: X-Forwarded-Host when the peer is a trusted proxy (the
+ * sandbox's proxy, or nginx with `proxy_set_header X-Forwarded-Host $host`), else Host; lower case.
+ */
+export function requestHost(req: IncomingMessage, trusted: ReadonlySet<string>): string {
+  const peer = req.socket.remoteAddress ? normaliseIp(req.socket.remoteAddress) : undefined;
+  const forwarded = peer && trusted.has(peer) ? header(req, 'x-forwarded-host')?.split(',')[0]?.trim() : undefined;
+  return (forwarded || header(req, 'host') || '').toLowerCase();
+}
 
+export function createPortalRoute(d: PortalDeps): HttpRoute {
+  /** Where the portal lives for browsers: the origin its cookie, its CSRF check and every link name. */
+  const publicOrigin = d.portalOrigin ?? new URL(d.publicUrl).origin;
+  const secure = publicOrigin.startsWith('https:');
+  /** On its own origin (not Zimbra's): requests addressed to any other host are turned away. */
+  const ownOrigin = publicOrigin !== new URL(d.publicUrl).origin;
+  const portalHost = new URL(publicOrigin).host.toLowerCase();
+  const portalUrl = `${publicOrigin}${PORTAL_PATH}/`;
+
+  // Host-only (no Domain): the browser sends it back to the portal's host alone, never to Zimbra's
+  // (cookies ignore ports, RFC 6265 §8.5: the portal needs its own host name, not only its own port).
   const sessionCookie = (token: string, maxAgeS: number): string =>
     `${PORTAL_COOKIE}=${token}; Path=${PORTAL_PATH}; HttpOnly; SameSite=Strict; Max-Age=${maxAgeS}${secure ? '; Secure' : ''}`;
 
@@ -285,7 +311,7 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
     // The same answer either way: the page never tells who already has an account; the mail does.
     try {
       await d.mailer.send({
-        ...portalCodeMail(address, code, lang, `${d.publicUrl}${PORTAL_PATH}/`, d.codeMs / 60_000),
+        ...portalCodeMail(address, code, lang, portalUrl, d.codeMs / 60_000),
         messageId: `<portal-${randomBytes(12).toString('hex')}@${new URL(d.publicUrl).hostname}>`,
       });
     } catch (cause) {
@@ -360,7 +386,7 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
     await d.store().portal.createSession(linkHash(token), address, at, at + LOGIN_BACKOFF.linkMs);
     try {
       await d.mailer.send({
-        ...loginLinkMail(address, `${d.publicUrl}${PORTAL_PATH}/login-link?token=${token}&lang=${lang}`, lang, LOGIN_BACKOFF.linkMs / MINUTE),
+        ...loginLinkMail(address, `${publicOrigin}${PORTAL_PATH}/login-link?token=${token}&lang=${lang}`, lang, LOGIN_BACKOFF.linkMs / MINUTE),
         messageId: `<portal-${randomBytes(12).toString('hex')}@${new URL(d.publicUrl).hostname}>`,
       });
     } catch (cause) {
@@ -471,6 +497,16 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
       const lang = requestLang(req, url.searchParams.get('lang') ?? undefined);
       const ip = clientIp(req, trusted);
       try {
+        if (ownOrigin && requestHost(req, trusted) !== portalHost) {
+          // Security review #17: the portal is not served on Zimbra's origin. Its pages move to the
+          // portal's origin (same path and query); anything else (API, script, a POST) is refused.
+          if ((req.method === 'GET' || req.method === 'HEAD') && (sub === '/' || sub === '/login-link')) {
+            res.writeHead(302, { Location: `${publicOrigin}${url.pathname}${url.search}`, 'Cache-Control': 'no-store' });
+            res.end();
+            return;
+          }
+          throw new HttpError(403, 'portal.forbidden');
+        }
         if (req.method === 'GET' && sub === '/') {
           // Its Content-Security-Policy and the other security headers: the service's one rule (http/headers.ts).
           res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });

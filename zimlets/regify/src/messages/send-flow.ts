@@ -138,7 +138,8 @@ export async function runEncryptedSend(deps: SendFlowDeps, c: ComposedMessage): 
     const cover = coverMailText({
       senderName: reg.sender.displayName || host.username(),
       senderMail: reg.sender.mail,
-      portalUrl: portalUrlFor(deps.origin, SERVICE_BASE_PATH),
+      // The service names the portal's own origin (ESANTE_PORTAL_ORIGIN); an older service did not: this page's.
+      portalUrl: reg.portalUrl ?? portalUrlFor(deps.origin, SERVICE_BASE_PATH),
       fileName: CONTAINER_FILE_NAME,
     });
     await host.sendMessage({ e, subject: c.subject, body: { contentType: 'text/plain', text: cover }, uploadIds: [aid] }, draftId);

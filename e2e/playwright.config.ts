@@ -8,6 +8,12 @@ export const E2E_PORT = Number(process.env.E2E_SANDBOX_PORT ?? 18080);
 export const E2E_SERVICE_PORT = Number(process.env.E2E_SERVICE_PORT ?? 17080);
 export const E2E_SMTP_PORT = Number(process.env.E2E_SMTP_PORT ?? 12525);
 export const E2E_DATA_DIR = process.env.E2E_DATA_DIR ?? '.data/e2e';
+/**
+ * The recipients' portal on its own origin (security review #17), as in production: another port and
+ * another host name than the webmail's (cookies ignore ports), served by the sandbox's second server.
+ */
+export const E2E_PORTAL_PORT = Number(process.env.E2E_PORTAL_PORT ?? E2E_PORT + 1000);
+export const E2E_PORTAL_ORIGIN = `http://localhost:${E2E_PORTAL_PORT}`;
 
 
 export default defineConfig({
@@ -53,6 +59,8 @@ export default defineConfig({
       SANDBOX_SMTP_PORT: String(E2E_SMTP_PORT),
       ESANTE_DATA_DIR: E2E_DATA_DIR,
       SANDBOX_DATA_DIR: `${E2E_DATA_DIR}/sandbox`,
+      SANDBOX_PORTAL_PORT: String(E2E_PORTAL_PORT),
+      ESANTE_PORTAL_ORIGIN: E2E_PORTAL_ORIGIN,
       // Lets e2e tests move the service's clock (read deadlines); never set in production.
       ESANTE_TEST_CLOCK: '1',
       // Zimbra autosaves drafts (zimbraPrefAutoSaveDraftInterval, default 30s): short here so every spec

@@ -14,6 +14,7 @@ import { SERVICE_BASE_PATH } from '../shared/paths.ts';
 import { loginAs, soapAs } from '../sandbox/server/testing.ts';
 import { E2E_PORT } from './playwright.config.ts';
 import { ENCRYPTION_PASSWORD, ensureEncryptionAccount as ensureAccount } from './support/encryption.ts';
+import { PORTAL_ORIGIN, portalUrl } from './support/portal.ts';
 import { SANDBOX_PASSWORD, USERS, login, loginInNewContext } from './support/session.ts';
 
 const BASE = `http://127.0.0.1:${E2E_PORT}`;
@@ -102,7 +103,9 @@ test('encrypted message: compose refusals, send to two users and one outside add
   expect(cover!.raw).not.toContain('sont normaux');
   const parsed = await simpleParser(cover!.raw);
   expect(parsed.text).toContain('Message confidentiel');
-  expect(parsed.text).toContain(`${SERVICE_BASE_PATH}/portal/`);
+  // The link names the portal's own origin (security review #17), not the webmail's.
+  expect(parsed.text).toContain(portalUrl());
+  expect(parsed.text).not.toContain(`${BASE}${SERVICE_BASE_PATH}/portal`);
   const container = parsed.attachments.find((a) => a.filename === 'message.esmsg');
   expect(container?.contentType).toBe(CONTAINER_MEDIA_TYPE);
 
@@ -143,7 +146,8 @@ test('encrypted message: compose refusals, send to two users and one outside add
 
   // --- The outside recipient registers in the portal and opens the file ------------------------
   const portal = await (await browser.newContext()).newPage();
-  await portal.goto(`${SERVICE_BASE_PATH}/portal/`);
+  await portal.goto(portalUrl());
+  expect(new URL(portal.url()).origin).toBe(PORTAL_ORIGIN);
   const register = portal.locator('[data-testid="portal-register"]');
   await register.locator('input[name="email"]').fill(OUTSIDE);
   const mailsBefore = ((await (await request.get(`/sandbox/outbox?to=${encodeURIComponent(OUTSIDE)}`)).json()) as { messages: unknown[] }).messages.length;

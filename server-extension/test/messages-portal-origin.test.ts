@@ -20,7 +20,9 @@ import { chromium, type Browser } from '@playwright/test';
 import { PORTAL_PATH } from '../../shared/messages/portal-api.ts';
 import { SOAP_PATH } from '../../shared/paths.ts';
 import { startSandbox } from '../../sandbox/server/index.ts';
-import { loadConfig } from '../src/config.ts';
+import { readAccountsSettings } from '../src/accounts/settings.ts';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { readMessagesConfig } from '../src/messages/config.ts';
 import { createService, type Service } from '../src/root.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import { startMailCatcher, type MailCatcher } from './messages-support.ts';
@@ -28,6 +30,18 @@ import { SANDBOX_SEED_USERS, SEED_PASSWORD, callAs, freePort, loginAs, memoryLog
 
 const OUTSIDE = 'anne.relative@example.org';
 const PASSWORD = 'Tr3s-Secret_Pw!2026';
+
+test('ESANTE_PORTAL_ORIGIN: an origin, nothing more; the account panel\'s portal link follows it', () => {
+  assert.equal(readMessagesConfig({}).portalOrigin, undefined);
+  assert.equal(readMessagesConfig({ ESANTE_PORTAL_ORIGIN: 'https://Portail.Example.lu/' }).portalOrigin, 'https://portail.example.lu');
+  assert.equal(readMessagesConfig({ ESANTE_PORTAL_ORIGIN: 'http://localhost:9080' }).portalOrigin, 'http://localhost:9080');
+  for (const bad of ['portail.example.lu', 'ftp://portail.example.lu', 'https://portail.example.lu/portal', 'https://u:p@portail.example.lu', 'https://portail.example.lu/?x=1']) {
+    assert.throws(() => readMessagesConfig({ ESANTE_PORTAL_ORIGIN: bad }), (e: unknown) => e instanceof ConfigError && /ESANTE_PORTAL_ORIGIN/.test(e.message), bad);
+  }
+  const publicUrl = 'https://mail.esante.lu';
+  assert.equal(readAccountsSettings({}, { publicUrl }).servers.portalUrl, `${publicUrl}${PORTAL_PATH}/`);
+  assert.equal(readAccountsSettings({ ESANTE_PORTAL_ORIGIN: 'https://portail.esante.lu' }, { publicUrl }).servers.portalUrl, `https://portail.esante.lu${PORTAL_PATH}/`);
+});
 
 describe('portal on its own origin', () => {
   let dir: string;

@@ -23,7 +23,7 @@ export const accountsConfigVars: readonly ConfigVar[] = [
   { name: 'ESANTE_ACCOUNT_SMTP_PORT', default: '465', description: 'SMTP port shown in the Informations tab.' },
   { name: 'ESANTE_ACCOUNT_SMTP_SECURITY', default: 'TLS', description: 'SMTP connection security shown in the Informations tab (TLS, STARTTLS).' },
   { name: 'ESANTE_ACCOUNT_ENCRYPTION_SERVER', default: GUIDE_SERVER, description: 'Encryption server ("Serveur Regify") shown in the Informations tab.' },
-  { name: 'ESANTE_ACCOUNT_PORTAL_URL', default: `(ESANTE_PUBLIC_URL)${SERVICE_BASE_PATH}/portal/`, description: 'Portal linked as "Accéder au portail Regify".' },
+  { name: 'ESANTE_ACCOUNT_PORTAL_URL', default: `(ESANTE_PORTAL_ORIGIN, else ESANTE_PUBLIC_URL)${SERVICE_BASE_PATH}/portal/`, description: 'Portal linked as "Accéder au portail Regify".' },
 ];
 
 export interface ServerSettings {
@@ -63,7 +63,15 @@ export function readAccountsSettings(env: Env, config: Pick<Config, 'publicUrl'>
 
   const level = int('ESANTE_ACCOUNT_DIRECTORY_LEVEL', 3, 0, 7);
   if (!IDENTITY_LEVELS.includes(level as IdentityLevel)) problems.push(`ESANTE_ACCOUNT_DIRECTORY_LEVEL="${level}" must be one of ${IDENTITY_LEVELS.join(', ')}`);
-  const portalUrl = str('ESANTE_ACCOUNT_PORTAL_URL', `${config.publicUrl}${SERVICE_BASE_PATH}/portal/`);
+  // The recipients' portal on its own origin when it has one (ESANTE_PORTAL_ORIGIN, checked by the messages config).
+  let portalOrigin = config.publicUrl;
+  try {
+    const raw = str('ESANTE_PORTAL_ORIGIN', '');
+    if (raw !== '') portalOrigin = new URL(raw).origin;
+  } catch {
+    // A bad value is reported by the messages config; the link keeps Zimbra's origin meanwhile.
+  }
+  const portalUrl = str('ESANTE_ACCOUNT_PORTAL_URL', `${portalOrigin}${SERVICE_BASE_PATH}/portal/`);
   try {
     const u = new URL(portalUrl);
     if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');

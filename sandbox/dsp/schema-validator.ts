@@ -11,9 +11,9 @@
  * `xmllint --schema … -` (with the FIFO's name where that one says "-"). When a process has used its
  * FIFOs, the next one is started; if one fails, its pending documents are validated one-shot.
  * xmllint runs under `sh`, whose stdin is a pipe from this process: if this process dies, sh reads
- * EOF and ends xmllint (no orphan blocked on a FIFO).
+ * EOF, ends xmllint (no orphan blocked on a FIFO) and removes the FIFOs.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,7 +50,7 @@ class Generation {
   /** Documents written, by FIFO index, until their verdict. */
   readonly #pending = new Map<number, Pending>();
   /** Writes one at a time: a writer waits in the thread pool until xmllint opens its FIFO. */
-  #writes: Promise<void> = Promise.resolve();
+  #writes: Promise<void>;
   #writing: number | undefined;
   /** The document the last lines were about (continuation lines of a parser error follow it). */
   #current: Pending | undefined;
@@ -64,15 +64,23 @@ class Generation {
   ) {
     this.dir = mkdtempSync(join(tmpdir(), 'dsp-xsd-'));
     this.#fifos = Array.from({ length: size }, (_, i) => join(this.dir, String(i)));
-    execFileSync('mkfifo', ['-m', '600', ...this.#fifos]);
-    this.#child = spawn('sh', ['-c', 'xmllint --noout --schema "$0" "$@" </dev/null & p=$!; read _; kill $p 2>/dev/null', schema, ...this.#fifos], { stdio: ['pipe', 'ignore', 'pipe'] });
+    // One process started (sh), no synchronous mkfifo: sh makes the FIFOs, says so, then runs xmllint.
+    // sh also removes the directory at the end, even when this process was killed without its exit
+    // hook (sh's own messages go to /dev/null then: a write to the dead pipe would end it first).
+    const script = 'd=$1; shift; mkfifo -m 600 "$@" || exit 1; echo ready; xmllint --noout --schema "$0" "$@" </dev/null & p=$!; exec 2>/dev/null; read _; kill $p; wait $p; rm -rf "$d"';
+    this.#child = spawn('sh', ['-c', script, schema, this.dir, ...this.#fifos], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // No document is written before the FIFOs exist (opening a missing path would create a file).
+    this.#writes = new Promise<void>((resolve) => {
+      this.#child.stdout!.once('data', () => resolve());
+      this.#child.once('exit', () => resolve());
+    });
     this.#child.stderr!.setEncoding('utf8');
     this.#child.stderr!.on('data', (s: string) => this.#onStderr(s));
     this.#child.once('exit', () => this.#die());
     this.#child.once('error', () => this.#die());
     this.#child.stdin!.on('error', () => undefined);
     this.#child.unref();
-    for (const s of [this.#child.stdin, this.#child.stderr] as unknown as { unref?: () => void }[]) s.unref?.();
+    for (const s of [this.#child.stdin, this.#child.stdout, this.#child.stderr] as unknown as { unref?: () => void }[]) s.unref?.();
   }
 
   /** FIFOs left for documents (each takes two: the document and its sentinel). */

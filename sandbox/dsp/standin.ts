@@ -173,8 +173,6 @@ export class DspStandIn {
     this.#now = o.now ?? (() => new Date());
     this.#patients = o.patients ?? SANDBOX_PATIENTS;
     this.#patientRoot = o.patientRoot ?? DSP_OIDS.patient;
-    // The schema is compiled at start, as a registry loads it, not at the first request.
-    this.#xmllint.prepare();
   }
 
   /** Ends the stand-in's schema validator (its xmllint process). */
@@ -200,6 +198,10 @@ export class DspStandIn {
   }
 
   async handle(url: URL, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // The schema is compiled once the first DSP request of any kind has been answered (a patient
+    // search comes before a filing), as a registry loads it before its first submission; a sandbox
+    // never asked never starts it. After each answer, a validator that has used its FIFOs is renewed.
+    res.once('close', () => this.#xmllint.prepare());
     const path = url.pathname.replace(/\/+$/, '');
     const send = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'Content-Type': type });
@@ -273,7 +275,6 @@ export class DspStandIn {
    * stored with their entries. Plain SOAP 1.2 (inline base64 <Document>) is read whole first.
    */
   async #iti41(req: IncomingMessage, contentType: string, res: ServerResponse): Promise<void> {
-    res.once('close', () => this.#xmllint.prepare());
     const mtom = /^multipart\/related/i.test(contentType);
     const plain = /^application\/soap\+xml/i.test(contentType);
     let root: RootCheck | undefined;

@@ -23,7 +23,7 @@ function receive(body: Buffer, contentType: string, sizes: (i: number) => number
 
 function sample(): { body: Buffer; contentType: string; docs: Buffer[] } {
   // Document bytes full of near-delimiters: CRLF, '--', the boundary's prefix, a CRLF CRLF.
-  const tricky = Buffer.concat([randomBytes(3000), Buffer.from('\r\n--MIMEBoundary_\r\n\r\n--\r\n-'), randomBytes(70_000), Buffer.from('\r\n')]);
+  const tricky = Buffer.concat([randomBytes(3000), Buffer.from('\r\n--MIMEBoundary_\r\n\r\n--\r\n-'), randomBytes(9_000), Buffer.from('\r\n')]);
   const small = Buffer.from('%PDF-1.7\n\r\n--\n%%EOF');
   const m = mtomProvideAndRegister({ action: 'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b', to: 'http://dsp/repository' }, '<lcm:SubmitObjectsRequest xmlns:lcm="urn:oasis:names:tc:ebxml-regrep:xsd:lcm:3.0"/>', [
     { id: 'urn:uuid:a', mimeType: 'application/pdf', chunks: [tricky.subarray(0, 5000), tricky.subarray(5000)], size: tricky.length },
@@ -62,7 +62,7 @@ test('any chunking gives the parts, bytes and SHA-1 of the whole-body parser', (
 
 test('broken packages are refused as by the whole-body parser', () => {
   const { body, contentType } = sample();
-  const cut = body.subarray(0, 50_000); // inside the first document
+  const cut = body.subarray(0, 10_000); // inside the first document
   assert.throws(() => parseMultipart(cut, contentType), /unterminated part/);
   for (const n of [1, 13, 4096]) assert.equal(receive(cut, contentType, () => n).error, 'unterminated part');
   assert.equal(receive(body, 'multipart/related; type="application/xop+xml"', () => 4096).error, 'multipart without boundary');

@@ -23,8 +23,11 @@ export interface MailAddress {
 export interface OutgoingMessage {
   e: MailAddress[];
   subject: string;
-  /** The body: one text part (`mp ct` + `content`). */
-  body: { contentType: 'text/plain' | 'text/html'; text: string };
+  /**
+   * The body: one text part (`mp ct` + `content`); with `html` beside a text/plain body, the two go as
+   * multipart/alternative, plain text first (RFC 2046 §5.1.4), as Zimbra's own HTML compose sends them.
+   */
+  body: { contentType: 'text/plain' | 'text/html'; text: string; html?: string };
   /** Upload ids (`attach.aid`) from `upload`. */
   uploadIds?: string[];
 }

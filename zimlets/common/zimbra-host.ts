@@ -226,7 +226,13 @@ function messageNode(m: OutgoingMessage): Record<string, unknown> {
   const node: Record<string, unknown> = {
     e: m.e.map((x) => (x.p ? { t: x.t, a: x.a, p: x.p } : { t: x.t, a: x.a })),
     su: { _content: m.subject },
-    mp: [{ ct: m.body.contentType, content: { _content: m.body.text } }],
+    mp:
+      m.body.html !== undefined && m.body.contentType === 'text/plain'
+        ? // <mp ct="multipart/alternative"><mp ct="text/plain">…</mp><mp ct="text/html">…</mp></mp>: what the
+          // web client sends for an HTML compose (zm-web-client ZmMailMsg._createMessageNode over the
+          // ZmMimePart tree; zm-mailbox ParseMimeMessage reads nested mp).
+          [{ ct: 'multipart/alternative', mp: [{ ct: 'text/plain', content: { _content: m.body.text } }, { ct: 'text/html', content: { _content: m.body.html } }] }]
+        : [{ ct: m.body.contentType, content: { _content: m.body.text } }],
   };
   if (m.uploadIds && m.uploadIds.length > 0) node['attach'] = { aid: m.uploadIds.join(',') };
   return node;

@@ -18,7 +18,7 @@
  */
 import { CONTAINER_EXTENSION, CONTAINER_MEDIA_TYPE, containerDigest, dataKeyFromBase64, sealContainer } from '../../../../shared/container/container.ts';
 import type { MailHost, OutgoingMessage } from '../../../../shared/host/mail-port.ts';
-import { coverMailText, portalUrlFor } from '../../../../shared/messages/cover-mail.ts';
+import { coverMailHtml, coverMailText, portalUrlFor } from '../../../../shared/messages/cover-mail.ts';
 import { SERVICE_BASE_PATH } from '../../../../shared/paths.ts';
 import { ServiceFault } from '../../../../shared/soap/client.ts';
 import type { OperationName, RequestOf, ResponseOf } from '../../../../shared/soap/operations.ts';
@@ -135,14 +135,15 @@ export async function runEncryptedSend(deps: SendFlowDeps, c: ComposedMessage): 
     // 7. The cover mail (the one irreversible step); `did` asks Zimbra to delete the draft.
     step = 'send';
     phase(host.msg('compose_progress_send'));
-    const cover = coverMailText({
+    const coverParams = {
       senderName: reg.sender.displayName || host.username(),
       senderMail: reg.sender.mail,
       // The service names the portal's own origin (ESANTE_PORTAL_ORIGIN); an older service did not: this page's.
       portalUrl: reg.portalUrl ?? portalUrlFor(deps.origin, SERVICE_BASE_PATH),
       fileName: CONTAINER_FILE_NAME,
-    });
-    await host.sendMessage({ e, subject: c.subject, body: { contentType: 'text/plain', text: cover }, uploadIds: [aid] }, draftId);
+    };
+    const body = { contentType: 'text/plain' as const, text: coverMailText(coverParams), html: coverMailHtml(coverParams) };
+    await host.sendMessage({ e, subject: c.subject, body, uploadIds: [aid] }, draftId);
 
     // Sent. Make sure no draft is left (SendMsg ignores a failed `did` delete), then leave the compose
     // before the confirmation, so no autosave can run on it meanwhile.

@@ -25,11 +25,12 @@ async function rootPackage() {
 }
 
 /**
- * Runs rollup and returns the code of its single output chunk; any warning (unresolved import,
- * circular dependency, eval…) fails the build.
+ * Runs rollup and returns the code of its single output chunk and the ids of the modules in it; any
+ * warning (unresolved import, circular dependency, eval…) fails the build.
  * @param {string} what for the messages
  * @param {import('rollup').RollupOptions} options
  * @param {import('rollup').OutputOptions} output
+ * @returns {Promise<{ code: string, modules: string[] }>}
  */
 async function rollupOne(what, options, output) {
   /** @type {string[]} */
@@ -40,10 +41,55 @@ async function rollupOne(what, options, output) {
     if (warnings.length > 0) throw new Error(`${what}: rollup warnings:\n  ${warnings.join('\n  ')}`);
     const [chunk, ...others] = chunks;
     if (!chunk || chunk.type !== 'chunk' || others.length > 0) throw new Error(`${what}: expected exactly one output chunk`);
-    return chunk.code;
+    return { code: chunk.code, modules: Object.keys(chunk.modules) };
   } finally {
     await bundle.close();
   }
+}
+
+/**
+ * Modules whose classes cross between the start-time script and the parts loaded later: the host
+ * (ZimbraZimletHost and its ZimbraSoapError), the mail port's MailPortError, the service client's
+ * ServiceFault. A part must check `err instanceof ZimbraSoapError` against the class the host threw,
+ * not a copy of its own, so when the start-time script has one of these modules, its parts take it
+ * from there (the start-time script hands it over, zimlets/common/chunk-loader.ts shareWithParts)
+ * instead of bundling their own copy. Paths relative to the repository.
+ */
+export const SHARED_WITH_PARTS = Object.freeze(['zimlets/common/zimbra-host.ts', 'shared/host/mail-port.ts', 'shared/soap/client.ts']);
+const CHUNK_LOADER = path.join(ROOT, 'zimlets', 'common', 'chunk-loader.ts');
+const SHARE_PREFIX = '\0esante-share:';
+const SHARED_PREFIX = '\0esante-shared:';
+const rel = (/** @type {string} */ id) => path.relative(ROOT, id).split(path.sep).join('/');
+
+/**
+ * Bundles one zimlet's handler with rollup and returns the IIFE code, and which of SHARED_WITH_PARTS
+ * it hands over to its parts (only a zimlet that has parts hands anything over).
+ * @param {import('./zimlets.mjs').ZimletSpec} zimlet
+ * @param {{ withParts?: boolean }} [opts] default: whether the zimlet has `*.chunk.ts` parts
+ * @returns {Promise<{ code: string, shared: string[] }>}
+ */
+export async function bundleZimletStart(zimlet, { withParts } = {}) {
+  const config = zimletBundleConfig(zimlet);
+  const first = await rollupOne(zimlet.name, config, config.output);
+  const hasParts = withParts ?? (await zimletChunkSources(zimlet)).length > 0;
+  if (!hasParts) return { code: first.code, shared: [] };
+  const shared = first.modules.map(rel).filter((m) => SHARED_WITH_PARTS.includes(m));
+  if (shared.length === 0) return { code: first.code, shared };
+  // Once more, the entry importing one small module per shared module that hands it over.
+  /** @type {import('rollup').Plugin} */
+  const share = {
+    name: 'esante-share-with-parts',
+    resolveId: (id) => (id.startsWith(SHARE_PREFIX) ? id : null),
+    load: (id) =>
+      id.startsWith(SHARE_PREFIX)
+        ? `import * as m from ${JSON.stringify(path.join(ROOT, id.slice(SHARE_PREFIX.length)))};\n` +
+          `import { shareWithParts } from ${JSON.stringify(CHUNK_LOADER)};\n` +
+          `shareWithParts(${JSON.stringify(id.slice(SHARE_PREFIX.length))}, m);\n`
+        : null,
+    transform: (code, id) => (id === config.input ? `${shared.map((m) => `import ${JSON.stringify(SHARE_PREFIX + m)};`).join('\n')}\n${code}` : null),
+  };
+  const second = await rollupOne(zimlet.name, { ...config, plugins: [...(config.plugins ?? []), share] }, config.output);
+  return { code: second.code, shared };
 }
 
 /**
@@ -51,15 +97,14 @@ async function rollupOne(what, options, output) {
  * @param {import('./zimlets.mjs').ZimletSpec} zimlet
  */
 export async function bundleZimlet(zimlet) {
-  const config = zimletBundleConfig(zimlet);
-  return rollupOne(zimlet.name, config, config.output);
+  return (await bundleZimletStart(zimlet)).code;
 }
 
 /**
  * A zimlet's parts loaded when first needed (issue 17): every `src/**\/<part>.chunk.ts`, built into the
  * zip file `<zimlet>_<part>.js`, which the descriptor does NOT include, so Zimbra leaves it out of the
  * start-time Zimlets-nodev_all.js and serves it as a file of the zimlet (`/service/zimlet/<name>/<file>`).
- * The zimlet loads it with a <script> (zimlets/regify/src/account/chunk-loader.ts).
+ * The zimlet loads it with a <script> (zimlets/common/chunk-loader.ts).
  * @param {import('./zimlets.mjs').ZimletSpec} zimlet
  * @returns {Promise<Array<{ name: string, source: string }>>} sorted by name
  */
@@ -77,45 +122,73 @@ const CHUNK_ENTRY = '\0esante-chunk-entry';
 /**
  * Bundles one chunk into a classic script that adds NO global: it hands its module's exports to the
  * <script> element running it (`document.currentScript.esanteChunk`), where the loader reads them on
- * `load`. It carries its own copy of what it imports (lit, shared/…): custom elements are defined
- * through EsanteElement.define, which tolerates a tag the start-time script already defined.
+ * `load`. It carries its own copy of what it imports (lit, shared/…), except the modules of `shared`
+ * (see SHARED_WITH_PARTS), which it reads from `document.currentScript.esanteShared`, where the
+ * loader put those of the start-time script. Custom elements are defined through
+ * EsanteElement.define, which tolerates a tag the start-time script already defined.
  * @param {import('./zimlets.mjs').ZimletSpec} zimlet
  * @param {string} source the `.chunk.ts` file
+ * @param {ReadonlyArray<string>} [shared] from bundleZimletStart
  */
-export async function bundleChunk(zimlet, source) {
+export async function bundleChunk(zimlet, source, shared = []) {
   const config = zimletBundleConfig(zimlet);
   /** @type {import('rollup').Plugin} */
   const entry = {
     name: 'esante-chunk-entry',
-    resolveId: (id) => (id === CHUNK_ENTRY ? id : null),
-    load: (id) =>
-      id === CHUNK_ENTRY ? `import * as chunk from ${JSON.stringify(source)};\ndocument.currentScript.esanteChunk = chunk;\n` : null,
+    async resolveId(id, importer, options) {
+      if (id === CHUNK_ENTRY || id.startsWith(SHARED_PREFIX)) return id;
+      if (shared.length === 0 || !importer) return null;
+      const resolved = await this.resolve(id, importer, { ...options, skipSelf: true });
+      return resolved && !resolved.external && shared.includes(rel(resolved.id)) ? SHARED_PREFIX + rel(resolved.id) : null;
+    },
+    async load(id) {
+      if (id === CHUNK_ENTRY) return `import * as chunk from ${JSON.stringify(source)};\ndocument.currentScript.esanteChunk = chunk;\n`;
+      if (!id.startsWith(SHARED_PREFIX)) return null;
+      const file = id.slice(SHARED_PREFIX.length);
+      const info = await this.load({ id: path.join(ROOT, file) });
+      const names = (info.exports ?? []).filter((n) => n !== 'default');
+      // Read while the part's script runs (document.currentScript is that <script> only then).
+      return (
+        `const m = document.currentScript.esanteShared && document.currentScript.esanteShared[${JSON.stringify(file)}];\n` +
+        `if (!m) throw new Error(${JSON.stringify(`${file}: not handed over by the start-time script`)});\n` +
+        names.map((n) => `export const ${n} = m.${n};`).join('\n')
+      );
+    },
   };
-  return rollupOne(`${zimlet.name} ${path.basename(source)}`, { ...config, input: CHUNK_ENTRY, plugins: [entry, ...(config.plugins ?? [])] }, { format: 'iife' });
+  const { code } = await rollupOne(
+    `${zimlet.name} ${path.basename(source)}`,
+    { ...config, input: CHUNK_ENTRY, plugins: [entry, ...(config.plugins ?? [])] },
+    { format: 'iife' },
+  );
+  return code;
 }
 
 /**
  * The zip files of every chunk of a zimlet.
  * @param {import('./zimlets.mjs').ZimletSpec} zimlet
+ * @param {ReadonlyArray<string>} [shared] what the start-time script hands over (default: computed, bundleZimletStart)
  * @returns {Promise<Array<{ name: string, code: string }>>}
  */
-export async function bundleZimletChunks(zimlet) {
+export async function bundleZimletChunks(zimlet, shared) {
   const sources = await zimletChunkSources(zimlet);
-  return Promise.all(sources.map(async (c) => ({ name: c.name, code: await bundleChunk(zimlet, c.source) })));
+  const from = shared ?? (await bundleZimletStart(zimlet, { withParts: sources.length > 0 })).shared;
+  return Promise.all(sources.map(async (c) => ({ name: c.name, code: await bundleChunk(zimlet, c.source, from) })));
 }
 
 /**
  * Builds, packages and validates every zimlet, and checks their start-time sizes
  * (build/start-size.mjs). Throws with every violation (zip, file, rule) listed.
- * @param {{ outDir?: string, log?: (line: string) => void, limits?: typeof START_LIMITS }} [opts] `limits`: for tests
+ * @param {{ outDir?: string, log?: (line: string) => void, limits?: typeof START_LIMITS, zimlets?: ReadonlyArray<import('./zimlets.mjs').ZimletSpec> }} [opts]
+ *   `limits` and `zimlets` (default: the five of build/zimlets.mjs): for tests
  * @returns {Promise<string[]>} paths of the zips
  */
-export async function buildZimlets({ outDir = path.join(ROOT, 'dist', 'zimlets'), log = () => undefined, limits = START_LIMITS } = {}) {
+export async function buildZimlets({ outDir = path.join(ROOT, 'dist', 'zimlets'), log = () => undefined, limits = START_LIMITS, zimlets = ZIMLETS } = {}) {
   const { version } = await rootPackage();
   await mkdir(outDir, { recursive: true });
   const built = await Promise.all(
-    ZIMLETS.map(async (zimlet) => {
-      const [bundle, chunks] = await Promise.all([bundleZimlet(zimlet), bundleZimletChunks(zimlet)]);
+    zimlets.map(async (zimlet) => {
+      const start = await bundleZimletStart(zimlet);
+      const [bundle, chunks] = [start.code, await bundleZimletChunks(zimlet, start.shared)];
       const files = await zimletFiles(zimlet, { version, bundle, chunks });
       const zipPath = path.join(outDir, `${zimlet.name}.zip`);
       await writeFile(zipPath, await zipFiles(files));

@@ -5,13 +5,13 @@
  */
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildZimlets } from './build.mjs';
 import { zipFiles } from './package-zimlet.mjs';
 import { formatViolation, readZipEntries, scanMessageCalls, validateZimletBuffer, validateZimletEntries } from './validate-zimlet.mjs';
-import { ZIMLETS } from './zimlets.mjs';
+import { ROOT, ZIMLETS } from './zimlets.mjs';
 
 /** @typedef {import('./validate-zimlet.mjs').ZipEntry} ZipEntry */
 /** @typedef {import('./validate-zimlet.mjs').Violation} Violation */
@@ -43,6 +43,14 @@ function altered(name, edit) {
   });
 }
 
+/** Each zimlet's parts loaded when first needed (zip files not in the descriptor's <include>s). */
+/** @type {Partial<Record<string, string[]>>} */
+const LAZY_PARTS = {
+  regify: ['lu_esante_regify_account.js', 'lu_esante_regify_compose.js', 'lu_esante_regify_reader.js'],
+  prosearch: ['lu_esante_prosearch_panel.js'],
+  medical: ['lu_esante_medical_panel.js'],
+};
+
 /** @param {Violation[]} violations @param {string} rule */
 function only(violations, rule) {
   return violations.filter((v) => v.rule === rule);
@@ -70,11 +78,11 @@ describe('the five real zimlets', () => {
         `${z.name}.png`,
         `${z.name}.properties`,
         `${z.name}.xml`,
-        // Regify's account part, loaded when first needed (build/build.mjs *.chunk.ts).
-        ...(z.short === 'regify' ? ['lu_esante_regify_account.js'] : []),
+        // The parts loaded when first needed (build/build.mjs *.chunk.ts, issue 17: a light start).
+        ...(LAZY_PARTS[z.short] ?? []),
         `${z.name}_de.properties`,
         `${z.name}_fr.properties`,
-      ]);
+      ].sort());
       const png = entries.find((e) => e.name.endsWith('.png'))?.data;
       assert.ok(png && png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])));
       assert.equal(png.readUInt32BE(16), 16, 'icon width');
@@ -265,8 +273,48 @@ describe('light start (issue 17)', () => {
     );
     assert.deepEqual(await readdir(out), [], 'no zip left behind');
     for (const z of ZIMLETS) assert.ok(lines.some((l) => l.startsWith(`start-time ${z.name}: `)), z.name);
-    assert.match(lines.join('\n'), /^start-time lu_esante_regify: .*loaded when needed: lu_esante_regify_account\.js \d+\.\d KB gzip$/m);
+    assert.match(lines.join('\n'), /^start-time lu_esante_regify: .*; loaded when needed: lu_esante_regify_account\.js \d+\.\d KB gzip, lu_esante_regify_compose\.js \d+\.\d KB gzip, lu_esante_regify_reader\.js \d+\.\d KB gzip$/m);
     assert.match(lines.join('\n'), /^target start-time all 5 zimlets: \d+\.\d KB gzip \(goal ≤ 150\.0 KB\) (PASS|FAIL)$/m);
+  });
+
+  test('the limits the build enforces are the goals themselves: 40 KB per zimlet, 150 KB for the five', async () => {
+    const { START_GOALS, START_LIMITS } = await import('./start-size.mjs');
+    assert.deepEqual(START_GOALS, { perZimlet: 40_000, total: 150_000 });
+    for (const z of ZIMLETS) assert.equal(START_LIMITS.perZimlet(z.name), 40_000, z.name);
+    assert.equal(START_LIMITS.total, 150_000);
+  });
+
+  test('with the enforced limits, a zimlet whose start-time script is over 40 KB gzipped fails the build, leaving no zip', async (t) => {
+    // prosearch as it was before its panel became a part loaded when needed, plus DOMPurify: its
+    // descriptor, config, styles and texts, and a handler that imports everything at start.
+    const work = await mkdtemp(path.join(tmpdir(), 'esante-heavy-zimlet-'));
+    t.after(() => rm(work, { recursive: true, force: true }));
+    const real = ZIMLETS.find((z) => z.short === 'prosearch');
+    assert.ok(real);
+    const dir = path.join(work, 'prosearch');
+    await cp(real.dir, dir, { recursive: true, filter: (f) => !f.startsWith(path.join(real.dir, 'src')) });
+    await mkdir(path.join(dir, 'src'));
+    const from = (/** @type {string} */ p) => JSON.stringify(path.join(ROOT, p));
+    await writeFile(
+      path.join(dir, 'src', 'handler.ts'),
+      [
+        `import { panelZimletHandler } from ${from('zimlets/common/panel-zimlet.ts')};`,
+        `import { createPanel } from ${from('zimlets/prosearch/src/panel.ts')};`,
+        `import { sanitizeMessageHtml } from ${from('shared/messages/safe-html.ts')};`,
+        `const lu_esante_prosearch_HandlerObject = panelZimletHandler(createPanel, ['search', 'about']);`,
+        `(lu_esante_prosearch_HandlerObject.prototype as unknown as Record<string, unknown>).sanitize = sanitizeMessageHtml;`,
+        `export default lu_esante_prosearch_HandlerObject;`,
+      ].join('\n'),
+    );
+    const out = path.join(work, 'out');
+    /** @type {string[]} */
+    const lines = [];
+    await assert.rejects(
+      buildZimlets({ outDir: out, log: (l) => lines.push(l), zimlets: [{ ...real, dir }] }),
+      /lu_esante_prosearch: its start-time script is \d+\.\d KB gzipped, over the limit of 40\.0 KB/m,
+    );
+    assert.match(lines.join('\n'), /^target start-time lu_esante_prosearch: \d+\.\d KB gzip \(goal ≤ 40\.0 KB\) FAIL$/m);
+    assert.deepEqual(await readdir(out), [], 'no zip left behind');
   });
 
   test('checkStartSizes names each zimlet over its limit and the total over its own', async () => {

@@ -185,8 +185,13 @@ test('every panel item and every descriptor menu item opens its zimlet’s dialo
     }
   }
   assert.deepEqual(pageErrors, []);
-  // Regify's panel came from its part loaded when needed, fetched once for all the openings.
-  assert.deepEqual(chunkRequests, ['/service/zimlet/lu_esante_regify/lu_esante_regify_account.js']);
+  // Regify's, prosearch's and medical's panels came from their parts loaded when needed (issue 17),
+  // each fetched once for all the openings.
+  assert.deepEqual(chunkRequests, [
+    '/service/zimlet/lu_esante_regify/lu_esante_regify_account.js',
+    '/service/zimlet/lu_esante_prosearch/lu_esante_prosearch_panel.js',
+    '/service/zimlet/lu_esante_medical/lu_esante_medical_panel.js',
+  ]);
 });
 
 // Every panel shows the service information ("À propos"). WebEx also loads its conference list first; this stub answers only GetServiceInfo, so that list shows its own error in its section, apart from this one.

@@ -8,10 +8,16 @@
  * Messages are duck-typed (ZmMailMsg: id, subject, date, attachments[], getBodyPart); bytes of a part
  * come through the host's mail port. The bundle's only global is `lu_esante_medical_HandlerObject`.
  */
+import type { MailHost } from '../../../shared/host/mail-port.ts';
+import { chunkLoaded, loadChunk } from '../../common/chunk-loader.ts';
+import { lazyPanel, PART_TEXTS } from '../../common/lazy-panel.ts';
 import { panelZimletHandler, type PanelZimlet } from '../../common/panel-zimlet.ts';
-import { buildMailContext, type MailMessage } from './documents/mail-context.ts';
+import type { MailMessage } from './documents/mail-context.ts';
 import type { ParseXml } from './documents/xdm.ts';
-import { createPanel } from './panel.ts';
+
+/** The part loaded when first needed (./panel.chunk.ts, issue 17): the panel and the documents' reading. */
+const PANEL_FILE = 'lu_esante_medical_panel.js';
+type PanelChunk = typeof import('./panel.chunk.ts');
 
 const ADD_OP_ID = 'ESANTE_DSP_ADD';
 
@@ -49,11 +55,16 @@ function describe(msg: MsgLike): MailMessage {
   return m;
 }
 
-const lu_esante_medical_HandlerObject = panelZimletHandler<MedicalZimlet>(createPanel, ['about']);
+const lu_esante_medical_HandlerObject = panelZimletHandler<MedicalZimlet>(lazyPanel<MailHost>('lu_esante_medical', PANEL_FILE), ['about']);
 
 lu_esante_medical_HandlerObject.prototype.fileMessage = async function (this: MedicalZimlet, msg: MsgLike): Promise<void> {
   const host = this.esanteHost;
-  const ctx = await buildMailContext(describe(msg), {
+  if (!chunkLoaded(PANEL_FILE)) host.notify(PART_TEXTS.loading[host.lang]);
+  const chunk = await loadChunk<PanelChunk>('lu_esante_medical', PANEL_FILE).catch((e: unknown) => {
+    host.notify(PART_TEXTS.failed[host.lang], 'error');
+    throw e;
+  });
+  const ctx = await chunk.buildMailContext(describe(msg), {
     // The part's bytes through the mail port (Zimbra's UserServlet, zimlets/common/zimbra-host.ts).
     readPart: (id, part) => host.attachmentBytes(id, part),
     parseXml: ((text: string) => new DOMParser().parseFromString(text, 'application/xml')) as unknown as ParseXml,

@@ -12,7 +12,7 @@ import { faultText } from '../../../../shared/ui/fault-text.ts';
 import type { PanelContent } from '../../../common/panel-dialog.ts';
 import { serviceInfoLoader } from '../../../common/service.ts';
 import { accountApi, type AccountApi } from './api.ts';
-import { chunkLoaded, loadChunk } from './chunk-loader.ts';
+import { chunkLoaded, loadChunk } from '../../../common/chunk-loader.ts';
 import type { WizardParams } from './dialog.ts';
 
 /** Dispatched on window once the start check has decided whether the wizard opens (`detail.wizard`). */

@@ -3,17 +3,28 @@
  * "Envoyer avec Regify" and the opening of received containers with their banners.
  * The handler calls these two hooks; the Zimbra objects they receive are checked by duck typing
  * (./zimbra-objects.ts) so an unexpected shape makes the feature step aside, never break Zimbra.
+ *
+ * Light start (issue 17): only these hooks are in the start-time script. The sending (./compose.ts,
+ * the sealing) is ./compose.chunk.ts, loaded as soon as a compose view opens so it is there by the
+ * click; the opening (./reader.ts: container, MIME, DOMPurify, the secure-message view) is
+ * ./reader.chunk.ts, loaded when an encrypted message is first shown, with "Déchiffrement du
+ * message…" in its place meanwhile (the text the view itself shows while it opens the message).
  */
-import { CONTAINER_EXTENSION, CONTAINER_MEDIA_TYPE } from '../../../../shared/container/container.ts';
-import { publishDecryptedMessage } from '../../../../shared/host/decrypted-documents.ts';
+import { CONTAINER_EXTENSION, CONTAINER_MEDIA_TYPE } from '../../../../shared/container/format.ts';
 import type { MailHost } from '../../../../shared/host/mail-port.ts';
-import { callService } from '../../../../shared/soap/client.ts';
-import { bytesToBase64 } from '../../../common/base64.ts';
-import { failureText, sendWithRegify } from './compose.ts';
+import { loadChunk, loadedChunk } from '../../../common/chunk-loader.ts';
+import { PART_TEXTS } from '../../../common/lazy-panel.ts';
 import { defaultSendOf, markDefaultSend, newCompose, registerEncryptedSend, sendButtonParams } from './default-send.ts';
-import { DownloadError, openSecureMessage } from './open-secure.ts';
-import './secure-message.component.ts';
 import { isComposeController, isMailMsg, isMsgView, isToolbar, type AttachmentPartLike, type ZmMailMsgLike } from './zimbra-objects.ts';
+
+type ComposeChunk = typeof import('./compose.chunk.ts');
+type ReaderChunk = typeof import('./reader.chunk.ts');
+/** The files build/build.mjs makes of ./compose.chunk.ts and ./reader.chunk.ts. */
+export const COMPOSE_CHUNK_FILE = 'lu_esante_regify_compose.js';
+export const READER_CHUNK_FILE = 'lu_esante_regify_reader.js';
+const ZIMLET = 'lu_esante_regify';
+/** Marks the status line shown in a message view while the reader part loads. */
+const READER_WAIT_ATTR = 'data-esante-regify-reader-wait';
 
 export interface MessageHooksDeps {
   host: MailHost;
@@ -39,11 +50,11 @@ export function onComposeToolbar(deps: MessageHooksDeps, _app: unknown, toolbar:
   const mode = defaultSendOf(host.config('defaultSend'));
   const button = toolbar.createOp(SEND_OP_ID, sendButtonParams(mode, host.msg('compose_send_button'), host.msg('compose_send_tooltip'), PADLOCK_IMAGE));
   markDefaultSend(mode, toolbar, button);
+  // The sending part loads now, while the user writes (a failure here is retried by the click).
+  loadChunk<ComposeChunk>(ZIMLET, COMPOSE_CHUNK_FILE).catch(() => undefined);
   let busy = false;
-  const run = () => {
-    if (busy) return;
-    busy = true;
-    void sendWithRegify(
+  const send = (chunk: ComposeChunk) =>
+    chunk.sendWithRegify(
       {
         host,
         addressTypes: { to: AjxEmailAddress.TO, cc: AjxEmailAddress.CC, bcc: AjxEmailAddress.BCC },
@@ -51,7 +62,15 @@ export function onComposeToolbar(deps: MessageHooksDeps, _app: unknown, toolbar:
         origin: window.location.origin,
       },
       controller,
-    ).finally(() => {
+    );
+  const run = () => {
+    if (busy) return;
+    busy = true;
+    const ready = loadedChunk<ComposeChunk>(COMPOSE_CHUNK_FILE);
+    if (!ready) host.notify(PART_TEXTS.loading[host.lang]);
+    // Nothing was done when the part cannot load: the message stays in the compose view, a next click tries again.
+    const sending = ready ? send(ready) : loadChunk<ComposeChunk>(ZIMLET, COMPOSE_CHUNK_FILE).then(send, () => host.notify(PART_TEXTS.failed[host.lang], 'error'));
+    void sending.finally(() => {
       busy = false;
     });
   };
@@ -77,41 +96,29 @@ export function onMessageView(deps: MessageHooksDeps, msg: unknown, _oldMsg: unk
   const host = deps.host;
   const viewEl = msgView.getHtmlElement();
   viewEl.querySelector('esante-regify-secure-message')?.remove();
+  viewEl.querySelector(`[${READER_WAIT_ATTR}]`)?.remove();
   const bodyEl = msgView._msgBodyDivId ? document.getElementById(msgView._msgBodyDivId) : null;
-
-  const el = document.createElement('esante-regify-secure-message');
-  el.host = host;
-  el.viewer = host.username();
-  const opts = () => ({ csrfToken: host.csrfToken(), lang: host.lang });
-  el.open = async (signal) => {
-    const opened = await openSecureMessage({
-      // The container part of the message, through the mail port (Zimbra's UserServlet).
-      download: () => host.attachmentBytes(String(msg.id), part.part!, signal),
-      releaseKey: (messageId) => callService('ReleaseMessageKey', { messageId }, { ...opts(), signal }),
-      confirmSent: async (messageId, containerDigest, size) => {
-        await callService('ConfirmSecureMessageSent', { messageId, containerDigest, size }, { ...opts(), signal });
-      },
-    });
-    // The decrypted attachments exist only in this page: hand them to the medical zimlet ("Ajouter au
-    // DSP") through the in-memory contract of shared/host/decrypted-documents.ts.
-    const d = opened.display;
-    publishDecryptedMessage({
-      messageId: String(msg.id),
-      subject: d.subject,
-      date: d.date,
-      text: d.text ?? '',
-      attachments: d.attachments.filter((a) => !a.inline).map((a) => ({ fileName: a.filename, mimeType: a.contentType, bytes: a.data })),
-    });
-    return opened;
+  const place = (el: HTMLElement) => {
+    if (bodyEl && bodyEl.parentNode) bodyEl.parentNode.insertBefore(el, bodyEl);
+    else viewEl.appendChild(el);
   };
-  el.describeError = (err) => (err instanceof DownloadError ? host.msg('read_error_download') : failureText(host, err));
-  el.verify = async (mime) => (await callService('VerifySignature', { mime: bytesToBase64(mime) }, opts())).report;
-  el.loadStatus = (messageId) => callService('GetSecureMessageStatus', { messageId }, opts());
-  // The cover text (fr/en/de instructions for people without the secure messaging) is replaced by
-  // the message itself once it is decrypted; it stays visible when opening fails.
-  el.onShown = () => {
-    if (bodyEl) bodyEl.hidden = true;
-  };
-  if (bodyEl && bodyEl.parentNode) bodyEl.parentNode.insertBefore(el, bodyEl);
-  else viewEl.appendChild(el);
+  const ready = loadedChunk<ReaderChunk>(READER_CHUNK_FILE);
+  if (ready) return place(ready.secureMessageElement(host, msg, part, bodyEl));
+  // The reader part is not there yet: its place says what is under way until it is.
+  const wait = document.createElement('p');
+  wait.setAttribute(READER_WAIT_ATTR, '');
+  wait.setAttribute('role', 'status');
+  wait.textContent = host.msg('read_loading');
+  place(wait);
+  loadChunk<ReaderChunk>(ZIMLET, READER_CHUNK_FILE).then(
+    (chunk) => {
+      // Another message may have taken this view meanwhile (its own onMessageView removed `wait`).
+      if (wait.isConnected) wait.replaceWith(chunk.secureMessageElement(host, msg, part, bodyEl));
+    },
+    () => {
+      // The cover text stays; opening the message again tries again.
+      wait.setAttribute('role', 'alert');
+      wait.textContent = PART_TEXTS.failed[host.lang];
+    },
+  );
 }

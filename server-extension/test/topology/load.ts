@@ -278,8 +278,8 @@ export interface LoadOptions {
   durationMs: number;
   stop?: AbortSignal;
   retry?: boolean;
-  /** Told of every outcome (the fault tests watch the errors while the fault lasts). */
-  onOutcome?: (op: Operation, o: Outcome, at: number) => void;
+  /** Told of every outcome (the fault tests watch the errors while the fault lasts): `at` its end, `startedAt` its start (Date.now()). */
+  onOutcome?: (op: Operation, o: Outcome, at: number, startedAt: number) => void;
 }
 
 export async function runLoad(p: Prepared, opts: LoadOptions): Promise<LoadResult> {
@@ -293,13 +293,15 @@ export async function runLoad(p: Prepared, opts: LoadOptions): Promise<LoadResul
     while (performance.now() < until && !opts.stop?.aborted) {
       const op = pick();
       const t0 = performance.now();
+      let startedAt = Date.now();
       let o = await once(p, op, u, !!opts.retry);
-      opts.onOutcome?.(op, o, Date.now());
+      opts.onOutcome?.(op, o, Date.now(), startedAt);
       for (let attempt = 1; opts.retry && retryable(o) && attempt < 100; attempt++) {
         failures.set(o.code!, (failures.get(o.code!) ?? 0) + 1);
         await pause();
+        startedAt = Date.now();
         o = await once(p, op, u, true);
-        opts.onOutcome?.(op, o, Date.now());
+        opts.onOutcome?.(op, o, Date.now(), startedAt);
       }
       const s = stats[op];
       s.count++;

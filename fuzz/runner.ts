@@ -22,13 +22,21 @@ export async function runTarget(target: Target<never>, opts: { runs: number; see
   const arbitrary = (await target.setup()) as fc.Arbitrary<unknown>;
   let slowestMs = 0;
   const outcomes: Record<string, number> = {};
-  const property = fc.asyncProperty(arbitrary, async (input) => {
+  const timed = async (input: unknown): Promise<{ outcome: string; ms: number }> => {
     const t0 = performance.now();
     const outcome = (await target.check(input as never)) ?? 'ok';
-    outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-    const ms = performance.now() - t0;
+    return { outcome, ms: performance.now() - t0 };
+  };
+  const property = fc.asyncProperty(arbitrary, async (input) => {
+    const first = await timed(input);
+    outcomes[first.outcome] = (outcomes[first.outcome] ?? 0) + 1;
+    let ms = first.ms;
+    // Over the bound: the same input runs twice more and its fastest time counts. An input that is
+    // slow by nature (a superlinear path) is slow every time; a stall of the machine (GC, another
+    // process on the same cores during \`npm test\`) does not repeat three times in a row.
+    for (let retry = 0; retry < 2 && ms > MAX_MS_PER_INPUT; retry++) ms = Math.min(ms, (await timed(input)).ms);
     slowestMs = Math.max(slowestMs, ms);
-    if (ms > MAX_MS_PER_INPUT) throw new Error(`took ${ms.toFixed(0)} ms (bound ${MAX_MS_PER_INPUT} ms)`);
+    if (ms > MAX_MS_PER_INPUT) throw new Error(`took ${ms.toFixed(0)} ms, fastest of 3 runs (bound ${MAX_MS_PER_INPUT} ms)`);
   });
   const details = await fc.check(property, { numRuns: opts.runs, seed: opts.seed, endOnFailure: false });
   if (!details.failed) {

@@ -15,6 +15,9 @@
  * start-up work, e.g. the signing test PKI, is over) and after a warm-up filing; the memory sampler
  * runs on filings of their own, so its calls are not in the timed ones.
  * The reference is a fair one-transfer floor: the stand-in reads every byte, then refuses the type.
+ * The zimlet's flow makes two transfers one after the other (the upload must end — its SHA-1 known,
+ * (patient, hash) claimed — before the ITI-41 request can start), so 2× is this flow's floor before
+ * any check; only a flow that streams the upload on to the DSP could go below it.
  */
 import { fork, spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';

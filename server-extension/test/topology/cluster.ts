@@ -26,7 +26,7 @@ import { HEALTH_PATH } from '../../../shared/paths.ts';
 import { generateDirectory, writeDirectoryFiles } from '../../src/directory/generate.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { startSlapd } from '../support/slapd.ts';
-import { freePort, SANDBOX_SEED_USERS } from '../support/service.ts';
+import { SANDBOX_SEED_USERS } from '../support/service.ts';
 import { startNginx, type RunningNginx } from './nginx.ts';
 import { startMta, type TopologyMta } from './smtp.ts';
 
@@ -232,8 +232,10 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     cleanups.push(() => pool.end());
     const control = await pgServerControl(cluster.url.replace(/\/[^/]+$/, '/postgres'));
 
-    const nginxPort = await freePort();
-    const publicUrl = `http://127.0.0.1:${nginxPort}`;
+    // nginx first (the instances must know its URL), with no live upstream until they are ready.
+    const nginx = await startNginx();
+    cleanups.push(() => nginx.stop());
+    const publicUrl = nginx.url;
     const sandbox = await startSandbox({ port: 0, dataDir: join(dir, 'sandbox'), smtpPort: 0, zimletsDir: join(dir, 'zimlets'), serviceUrl: publicUrl });
     cleanups.push(() => sandbox.stop());
 
@@ -273,8 +275,10 @@ export async function startTopology(options: TopologyOptions = {}): Promise<Topo
     });
     instances.push(...(await Promise.all(Array.from({ length: count - 1 }, (_, k) => startInstance(`instance-${k + 2}`, env(k + 2))))));
 
-    const nginx = await startNginx({ port: nginxPort, upstreams: instances.map((i) => new URL(i.url).host) });
-    cleanups.push(() => nginx.stop());
+    await nginx.setUpstreams(
+      instances.map((i) => new URL(i.url).host),
+      async () => (await health(nginx.url)).status === 200,
+    );
 
     return {
       url: nginx.url,

@@ -6,10 +6,14 @@
  * the same `upstream` lists the service hosts: docs/operations.md).
  *
  * nginx runs in the foreground (`daemon off`) as our child, with its prefix, pid, logs and temp
- * folders in a temp dir, on a free port of 127.0.0.1. `stop()` sends SIGQUIT (graceful) and waits for the exit.
+ * folders in a temp dir, on a free port of 127.0.0.1 (another port is tried if that one was taken
+ * meanwhile). It starts BEFORE the instances (they must know its URL, their ESANTE_PUBLIC_URL) with
+ * no live upstream; `setUpstreams()` then writes the instances in and reloads (SIGHUP: the listening
+ * socket stays). `stop()` sends SIGQUIT (graceful) and waits for the exit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,9 +38,8 @@ export function withUpstream(block: string, target: string): string {
 }
 
 export interface NginxOptions {
-  port: number;
-  /** host:port of each service instance. */
-  upstreams: readonly string[];
+  /** host:port of each service instance (none yet: nginx answers 502 until setUpstreams). */
+  upstreams?: readonly string[];
   /** The location block (default: the README's). */
   location?: string;
 }
@@ -44,14 +47,19 @@ export interface NginxOptions {
 export interface RunningNginx {
   readonly url: string;
   readonly configFile: string;
+  /** The configuration in force. */
   readonly config: string;
+  /** Writes these upstream servers and reloads; resolves once `ready()` holds through the new workers. */
+  setUpstreams(upstreams: readonly string[], ready: () => Promise<boolean>): Promise<void>;
   /** Graceful stop (SIGQUIT), waits for the exit, removes the temp dir. */
   stop(): Promise<void>;
   errorLog(): string;
 }
 
-function nginxConf(dir: string, opts: NginxOptions): string {
-  const location = withUpstream(opts.location ?? readmeLocationBlock(), 'http://esante_service');
+function nginxConf(dir: string, port: number, upstreams: readonly string[], locationBlock: string | undefined): string {
+  const location = withUpstream(locationBlock ?? readmeLocationBlock(), 'http://esante_service');
+  // No instance yet: one server marked down (nginx answers 502 "no live upstreams").
+  const servers = upstreams.length ? upstreams.map((u) => `    server ${u} max_fails=1 fail_timeout=10s;`) : ['    server 127.0.0.1:9 down;'];
   const t = (name: string) => join(dir, 'temp', name);
   return `# Written by server-extension/test/topology/nginx.ts; the location block is README.md's.
 worker_processes auto;
@@ -66,10 +74,10 @@ http {
   uwsgi_temp_path ${t('uwsgi')};
   scgi_temp_path ${t('scgi')};
   upstream esante_service {
-${opts.upstreams.map((u) => `    server ${u} max_fails=1 fail_timeout=10s;`).join('\n')}
+${servers.join('\n')}
   }
   server {
-    listen 127.0.0.1:${opts.port};
+    listen 127.0.0.1:${port};
     server_name localhost;
     root ${join(dir, 'html')};
 ${location.split('\n').map((l) => `    ${l}`).join('\n')}
@@ -78,8 +86,30 @@ ${location.split('\n').map((l) => `    ${l}`).join('\n')}
 `;
 }
 
-export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
+/** A TCP port nobody listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+export async function startNginx(opts: NginxOptions = {}): Promise<RunningNginx> {
   if (!existsSync(NGINX_BIN)) throw new Error(`${NGINX_BIN} not found: run scripts/ensure-system.sh (Debian package nginx)`);
+  // The free port may be taken between the probe and nginx's bind (a busy machine): try a few.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(await freePort(), opts);
+    } catch (e) {
+      if (attempt >= 5 || !/Address already in use/.test((e as Error).message)) throw e;
+    }
+  }
+}
+
+async function startOn(port: number, opts: NginxOptions): Promise<RunningNginx> {
   const dir = mkdtempSync(join(tmpdir(), 'esante-nginx-'));
   // Workers run as nobody when we are root: they must reach the temp folders.
   chmodSync(dir, 0o755);
@@ -88,14 +118,14 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
     chmodSync(join(dir, d), 0o777);
   }
   const configFile = join(dir, 'nginx.conf');
-  const config = nginxConf(dir, opts);
+  let config = nginxConf(dir, port, opts.upstreams ?? [], opts.location);
   writeFileSync(configFile, config);
   const errorLog = () => (existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8') : '');
-  const child: ChildProcess = spawn(NGINX_BIN, ['-p', dir, '-c', configFile, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child: ChildProcess = spawn(NGINX_BIN, ['-p', dir, '-e', join(dir, 'error.log'), '-c', configFile, '-g', 'daemon off;'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = `http://127.0.0.1:${opts.port}`;
+  const url = `http://127.0.0.1:${port}`;
   const cleanup = () => rmSync(dir, { recursive: true, force: true });
   const killSync = () => {
     if (child.exitCode === null) child.kill('SIGTERM');
@@ -123,8 +153,19 @@ export async function startNginx(opts: NginxOptions): Promise<RunningNginx> {
   return {
     url,
     configFile,
-    config,
+    get config() {
+      return config;
+    },
     errorLog,
+    async setUpstreams(upstreams, ready) {
+      config = nginxConf(dir, port, upstreams, opts.location);
+      writeFileSync(configFile, config);
+      child.kill('SIGHUP');
+      for (const deadline = Date.now() + 10_000; !(await ready().catch(() => false)); ) {
+        if (Date.now() > deadline) throw new Error(`nginx did not take the new upstreams within 10 s: ${errorLog().slice(-1000)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     async stop() {
       process.removeListener('exit', killSync);
       if (child.exitCode === null) child.kill('SIGQUIT');

@@ -56,12 +56,13 @@ before(async () => {
   audit = new AuditRepositoryStandIn();
   const auditPort = await audit.listen();
   let certFile = '';
-  dsp = await startDspStandIn({ trustedCerts: () => pemCertificates(readFileSync(certFile, 'utf8')), stallMs: 1500, now: () => new Date(Date.now() + shift) });
+  dsp = await startDspStandIn({ trustedCerts: () => pemCertificates(readFileSync(certFile, 'utf8')), stallMs: 4000, now: () => new Date(Date.now() + shift) });
   env = await startTestEnv({}, { env: {
     ESANTE_DSP_REPOSITORY_URL: `${dsp.url}/repository`,
     ESANTE_DSP_REGISTRY_URL: `${dsp.url}/registry`,
     ESANTE_DSP_PDQ_URL: `${dsp.url}/pdq`,
-    ESANTE_DSP_TIMEOUT_MS: '800',
+    // Generous for a loaded CI machine (one small PDF's filing took over 800 ms at load 11); the stand-in's stall stays twice past it.
+    ESANTE_DSP_TIMEOUT_MS: '2000',
     ESANTE_DSP_AUDIT_URL: `udp://127.0.0.1:${auditPort}`,
   } });
   certFile = join(env.config.dataDir, 'dsp', 'xua-cert.pem');

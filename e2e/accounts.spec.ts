@@ -174,6 +174,9 @@ test('Options: saved values survive a reload, Annuler restores them; Information
   await page.reload();
   await expect(page.locator('body[data-zimlets="loaded"]')).toBeAttached();
   await openZimletPanel(page, 'lu_esante_regify');
+  // No notice stays behind in the window (issue 13: "compte créé" / "enregistré" stayed on screen): the
+  // confirmation was Zimbra's passing status line.
+  await expect(p.locator('p.status')).toHaveText('');
   await p.locator('#tab-options').click();
   await expect(p.locator('#options-deadline')).toHaveValue('12');
   await expect(p.locator('#options-notify-transmission')).toBeChecked();

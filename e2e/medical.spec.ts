@@ -16,6 +16,7 @@
  */
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type APIRequestContext, type Locator, type Page } from '@playwright/test';
 import { SANDBOX_PATIENTS, UNKNOWN_VALID_MATRICULE, type SandboxPatient } from '../sandbox/dsp/patients.ts';
 import { sampleXdmZip } from '../zimlets/medical/src/documents/xdm.sample.ts';
@@ -102,6 +103,11 @@ test('files the text of a mail naming the patient, then sees it already filed; w
       await expect(r).toContainText('Déjà déposé');
     }
     await expect(panel.locator('#m-dsp-docs')).toContainText(subject);
+    if (round === 'first') {
+      // The assistant with a message, its patient and a filed document: WCAG 2.1 A + AA by axe (issue 13).
+      const result = await new AxeBuilder({ page }).include('dialog[open]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+      expect(result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+    }
     await page.keyboard.press('Escape');
   }
 

@@ -58,7 +58,14 @@ test('keyboard only on the portal: register with the mailed code, then open the 
   expect(container).toBeTruthy();
 
   const portal = await (await browser.newContext()).newPage();
+  // Issue 13: the page logged a 401 on load (no session yet is not an error).
+  const failed: string[] = [];
+  portal.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${new URL(r.url()).pathname}`);
+  });
   await portal.goto(portalUrl());
+  await expect(portal.locator(`[data-testid="portal-register"] input[name="email"]`)).toBeVisible();
+  expect(failed).toEqual([]);
   await axe(portal, 'portal: log-in and registration');
   const register = '[data-testid="portal-register"]';
   await tabTo(portal, `${register} input[name="email"]`);
@@ -97,5 +104,11 @@ test('keyboard only on the portal: register with the mailed code, then open the 
   await expect(portal.locator('[data-testid="portal-banner-encrypted"]')).toBeVisible({ timeout: 20_000 });
   await expect(portal.locator('[data-testid="portal-message"]')).toContainText('le compte rendu lu au clavier');
   await axe(portal, 'portal: the opened message');
+  // Issue 13: the date in the reader's language, not the raw header ("Sun, 06 Dec 2026 21:07:52 +0000").
+  const page_ = await portal.locator('main').innerText();
+  expect(page_).not.toMatch(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} [A-Z][a-z]{2} \d{4}/);
+  const lang = (await portal.locator('html').getAttribute('lang')) as 'fr' | 'de' | 'en';
+  const months = Array.from({ length: 12 }, (_, m) => new Intl.DateTimeFormat(lang, { month: 'long' }).format(new Date(2026, m, 15)));
+  expect(months.some((m) => page_.includes(m)), `a month of the page's language (${lang}) in: ${page_.slice(0, 400)}`).toBe(true);
   await portal.context().close();
 });

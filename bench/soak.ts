@@ -27,10 +27,21 @@ const topo = await startTopology({ instances: 2 });
 const lines: string[] = [];
 try {
   const prepared = await prepare({ baseUrl: topo.url, sandboxUrl: topo.sandboxUrl, pgUrl: topo.pg.dbUrl, messagesPerUser: 10, portalAccounts: 50 });
-  const samples = topo.instances.map(() => [] as Array<{ t: number; rss: number; fds: number }>);
+  const samples = topo.instances.map(() => [] as Array<{ t: number; rss: number; fds: number; heap: number }>);
   const t0 = Date.now();
+  // Also the V8 heap in use (prom-client's nodejs_heap_size_used_bytes on /metrics): tells a leak (heap
+  // grows) from RSS that V8 or the allocator has not given back yet (heap flat). Printed, not a target.
+  const heapUsed = async (url: string) => Number(/^nodejs_heap_size_used_bytes (\S+)$/m.exec(await (await fetch(url)).text())?.[1] ?? NaN);
   const timer = setInterval(() => {
-    topo.instances.forEach((inst, i) => samples[i]!.push({ t: (Date.now() - t0) / 1000, rss: rssBytes(inst.pid), fds: fds(inst.pid) }));
+    topo.instances.forEach((inst, i) => {
+      const t = (Date.now() - t0) / 1000;
+      const rss = rssBytes(inst.pid);
+      const fd = fds(inst.pid);
+      void heapUsed(inst.metricsUrl).then(
+        (heap) => samples[i]!.push({ t, rss, fds: fd, heap }),
+        () => samples[i]!.push({ t, rss, fds: fd, heap: NaN }),
+      );
+    });
   }, SAMPLE_MS);
   const result = await runLoad(prepared, { users: USERS, durationMs: SECONDS * 1000 });
   clearInterval(timer);
@@ -44,7 +55,8 @@ try {
     const ratio = mean(last.map((x) => x.rss)) / mean(second.map((x) => x.rss));
     const fdSecond = Math.max(...second.map((x) => x.fds));
     const fdLast = Math.max(...last.map((x) => x.fds));
-    console.log(`  ${inst.name}: RSS second minute ${(mean(second.map((x) => x.rss)) / 2 ** 20).toFixed(0)} MiB, last minute ${(mean(last.map((x) => x.rss)) / 2 ** 20).toFixed(0)} MiB; fds ${fdSecond} → ${fdLast}`);
+    const mib = (xs: number[]) => (mean(xs) / 2 ** 20).toFixed(0);
+    console.log(`  ${inst.name}: RSS second minute ${mib(second.map((x) => x.rss))} MiB, last minute ${mib(last.map((x) => x.rss))} MiB; V8 heap used ${mib(second.map((x) => x.heap))} → ${mib(last.map((x) => x.heap))} MiB; fds ${fdSecond} → ${fdLast}`);
     lines.push(`target RSS last/second minute ${inst.name}: ${ratio.toFixed(3)} (goal ≤ ${RSS_GOAL}) ${ratio <= RSS_GOAL ? 'PASS' : 'FAIL'}`);
     lines.push(`target open fds ${inst.name}: last minute max ${fdLast} vs second minute max ${fdSecond} (goal ≤ +${FD_SLACK}) ${fdLast <= fdSecond + FD_SLACK ? 'PASS' : 'FAIL'}`);
   });

@@ -5,39 +5,16 @@
  * usual; choosing the file is the browser's own file dialog (Playwright sets the file, as the user would
  * in that dialog), everything else is Tab, typing and Enter.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { simpleParser } from 'mailparser';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { CONTAINER_MEDIA_TYPE } from '../shared/container/container.ts';
 import { ENCRYPTION_PASSWORD, ensureEncryptionAccount } from './support/encryption.ts';
 import { portalUrl } from './support/portal.ts';
+import { focusVisible, tabTo } from './support/keyboard.ts';
+import { expectNoSeriousViolations } from './support/axe.ts';
 import { login } from './support/session.ts';
 
 const marie = { mail: 'marie.schmit@esante.lu', name: 'Dr Marie Schmit' };
-
-/** Tabs until the focus is on `selector`; fails after `max` presses. */
-async function tabTo(page: Page, selector: string, max = 40): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    if (await page.locator(selector).evaluate((el) => el.matches(':focus')).catch(() => false)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`${selector} never got the focus with Tab`);
-}
-
-async function focusVisible(page: Page): Promise<boolean> {
-  return page.evaluate(() => {
-    const el = document.activeElement;
-    if (!el) return false;
-    const s = getComputedStyle(el);
-    return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
-  });
-}
-
-async function axe(page: Page, screen: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), screen).toEqual([]);
-}
 
 test('keyboard only on the portal: register with the mailed code, then open the attached message', async ({ page, browser, request }) => {
   test.setTimeout(150_000);
@@ -66,7 +43,7 @@ test('keyboard only on the portal: register with the mailed code, then open the 
   await portal.goto(portalUrl());
   await expect(portal.locator(`[data-testid="portal-register"] input[name="email"]`)).toBeVisible();
   expect(failed).toEqual([]);
-  await axe(portal, 'portal: log-in and registration');
+  await expectNoSeriousViolations(portal, 'portal: log-in and registration');
   const register = '[data-testid="portal-register"]';
   await tabTo(portal, `${register} input[name="email"]`);
   expect(await focusVisible(portal)).toBe(true);
@@ -93,7 +70,7 @@ test('keyboard only on the portal: register with the mailed code, then open the 
   await portal.keyboard.type(ENCRYPTION_PASSWORD);
   await portal.keyboard.press('Enter');
   await expect(portal.locator('[data-testid="portal-user"]')).toContainText(outside);
-  await axe(portal, 'portal: open a message');
+  await expectNoSeriousViolations(portal, 'portal: open a message');
 
   // The file: Tab to the chooser (the browser's dialog picks the file), Tab to the button, Enter.
   await tabTo(portal, '[data-testid="portal-file"]');
@@ -103,7 +80,7 @@ test('keyboard only on the portal: register with the mailed code, then open the 
   await portal.keyboard.press('Enter');
   await expect(portal.locator('[data-testid="portal-banner-encrypted"]')).toBeVisible({ timeout: 20_000 });
   await expect(portal.locator('[data-testid="portal-message"]')).toContainText('le compte rendu lu au clavier');
-  await axe(portal, 'portal: the opened message');
+  await expectNoSeriousViolations(portal, 'portal: the opened message');
   // Issue 13: the date in the reader's language, not the raw header ("Sun, 06 Dec 2026 21:07:52 +0000").
   const page_ = await portal.locator('main').innerText();
   expect(page_).not.toMatch(/\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} [A-Z][a-z]{2} \d{4}/);

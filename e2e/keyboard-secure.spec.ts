@@ -6,48 +6,14 @@
  *   opens then closes the signature report; the focus comes back to the button that opened it.
  * Only our own elements are judged (the sandbox's stand-in for Zimbra's chrome is not what a site installs).
  */
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { ensureEncryptionAccount } from './support/encryption.ts';
+import { focusVisible, tabTo } from './support/keyboard.ts';
+import { expectNoSeriousViolations } from './support/axe.ts';
 import { login, loginInNewContext } from './support/session.ts';
 
 const marie = { mail: 'marie.schmit@esante.lu', name: 'Dr Marie Schmit' };
 const jeanClaude = { mail: 'jean-claude.weber@esante.lu', name: 'Dr Jean-Claude Weber' };
-
-/** The deepest focused element (through shadow roots). */
-function focused(page: Page): Promise<string> {
-  return page.evaluate(() => {
-    let el: Element | null = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    return el ? `${el.tagName.toLowerCase()}#${el.id}` : '';
-  });
-}
-
-/** Tabs until the focus is on `selector` (light DOM or inside our shadow roots); fails after `max` presses. */
-async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    if (await page.locator(selector).evaluate((el) => el.matches(':focus') || (el.shadowRoot?.activeElement != null && el.matches(':focus-within'))).catch(() => false)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`${selector} never got the focus with Tab (last: ${await focused(page)})`);
-}
-
-/** The focused element's outline is visible (WCAG 2.4.7). */
-async function focusVisible(page: Page): Promise<boolean> {
-  return page.evaluate(() => {
-    let el: Element | null = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    if (!el) return false;
-    const s = getComputedStyle(el);
-    return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
-  });
-}
-
-async function axe(page: Page, include: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).include(include).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), include).toEqual([]);
-}
 
 test('keyboard only: "Signer" + "Envoyer avec Regify", then the recipient opens it, reads the banners and the signature report', async ({ page, browser }) => {
   test.setTimeout(120_000);
@@ -76,7 +42,7 @@ test('keyboard only: "Signer" + "Envoyer avec Regify", then the recipient opens 
   await expect(page.locator('#zb__COMPOSE__LU_ESANTE_SIGN')).toHaveAttribute('aria-pressed', 'true');
   // The menu gives the focus back to "Signer".
   await expect(page.locator('#zb__COMPOSE__LU_ESANTE_SIGN')).toBeFocused();
-  await axe(page, '#zm-compose');
+  await expectNoSeriousViolations(page, '#zm-compose', '#zm-compose');
 
   // Shift+Tab / Tab to "Envoyer avec Regify" (the highlighted default), Enter.
   await tabTo(page, '#zb__COMPOSE__ESANTE_REGIFY_SEND');
@@ -102,7 +68,7 @@ test('keyboard only: "Signer" + "Envoyer avec Regify", then the recipient opens 
   await expect(view.locator('#content')).toContainText('les résultats au clavier');
   const banner = view.locator('esante-signature-banner');
   await expect(banner.locator('[data-state=valid]')).toBeVisible({ timeout: 15_000 });
-  await axe(reader, 'esante-regify-secure-message');
+  await expectNoSeriousViolations(reader, 'esante-regify-secure-message', 'esante-regify-secure-message');
 
   // The report opens with Enter and closes with Escape; the focus returns to its button.
   const open = banner.getByRole('button', { name: 'Cliquez ici pour voir le rapport' });
@@ -114,7 +80,7 @@ test('keyboard only: "Signer" + "Envoyer avec Regify", then the recipient opens 
   const report = banner.locator('dialog[open]');
   await expect(report).toBeVisible();
   await expect(report.locator('#report-title')).toHaveText('Rapport de vérification de la signature');
-  await axe(reader, 'esante-regify-secure-message');
+  await expectNoSeriousViolations(reader, 'esante-regify-secure-message', 'esante-regify-secure-message');
   await reader.keyboard.press('Escape');
   await expect(report).toBeHidden();
   await expect(open).toBeFocused();

@@ -3,30 +3,11 @@
  * Search → identity card → add as Cc, with focus visible and returned where it was when the dialog closes,
  * and the status announced in a live region.
  */
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { focusVisible, tabTo } from './support/keyboard.ts';
 import { login } from './support/session.ts';
 
 const marie = 'marie.schmit@esante.lu';
-
-/** Tabs until `selector` (inside shadow roots too) has the focus; fails after `max` presses. */
-async function tabTo(page: Page, selector: string, max = 40): Promise<void> {
-  for (let i = 0; i < max; i++) {
-    if (await page.locator(selector).evaluate((el) => el.matches(':focus') || el.shadowRoot?.activeElement !== undefined && el.matches(':focus-within')).catch(() => false)) return;
-    await page.keyboard.press('Tab');
-  }
-  throw new Error(`${selector} never got the focus with Tab`);
-}
-
-/** The focused element's outline is visible (WCAG 2.4.7): a non-zero outline or box-shadow. */
-async function focusVisible(page: Page): Promise<boolean> {
-  return page.evaluate(() => {
-    let el: Element | null = document.activeElement;
-    while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
-    if (!el) return false;
-    const s = getComputedStyle(el);
-    return (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';
-  });
-}
 
 test('search → identity card → "Ajouter en tant que Cc", keyboard only; focus returns to the zimlet when the dialog closes', async ({ page }) => {
   await login(page, marie);

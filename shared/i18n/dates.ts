@@ -42,3 +42,25 @@ export function formatDateTime(value: string | Date | undefined | null, lang: La
   if (Number.isNaN(d.getTime())) return String(value);
   return new Intl.DateTimeFormat(DATE_LOCALES[lang], { ...OPTIONS[style], timeZone }).format(d);
 }
+
+/** The wall-clock fields of an instant in a time zone (Intl, so summer time follows the zone's rules). */
+export function zonedParts(ms: number, timeZone = TIME_ZONE): { y: number; m: number; d: number; hh: number; mm: number; ss: number } {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(ms));
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
+  return { y: n('year'), m: n('month'), d: n('day'), hh: n('hour'), mm: n('minute'), ss: n('second') };
+}
+
+/** How far `timeZone`'s wall clock is ahead of UTC at `ms`, in ms (Luxembourg: 1 h in winter, 2 h in summer). */
+export function zoneOffsetMs(ms: number, timeZone = TIME_ZONE): number {
+  const p = zonedParts(ms, timeZone);
+  return Date.UTC(p.y, p.m - 1, p.d, p.hh, p.mm, p.ss) - Math.floor(ms / 1000) * 1000;
+}

@@ -5,6 +5,9 @@
  * "Create a Meeting"), and what may be joined (a meeting number or a link on our Webex site).
  * Pure functions: no I/O, the clock is a parameter.
  */
+import { TIME_ZONE, zoneOffsetMs } from '../i18n/dates.ts';
+
+export { TIME_ZONE };
 
 /** Webex's limit on `title` (developer.webex.com, Meetings API "Create a Meeting"). */
 export const MAX_TITLE = 128;
@@ -14,7 +17,6 @@ export const MAX_DURATION_MINUTES = 24 * 60;
 export const MAX_INVITEES = 100;
 /** A start this far in the past is still accepted (the minute the user typed has begun). */
 export const PAST_GRACE_MS = 5 * 60_000;
-export const TIME_ZONE = 'Europe/Luxembourg';
 
 export type ScheduleErrorCode =
   | 'webex.title_required'
@@ -54,18 +56,7 @@ export function isEmail(s: string): boolean {
 
 /** Offset of Europe/Luxembourg from UTC at an instant, in minutes (60 in winter, 120 in summer). */
 export function luxembourgOffsetMinutes(at: Date): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone: TIME_ZONE,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(at);
-  const n = (t: string): number => Number(parts.find((p) => p.type === t)?.value);
-  const asUtc = Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'));
-  return Math.round((asUtc - Math.floor(at.getTime() / 60_000) * 60_000) / 60_000);
+  return Math.round(zoneOffsetMs(at.getTime(), TIME_ZONE) / 60_000);
 }
 
 /** An instant written in Luxembourg time with its offset: `2026-12-01T10:00:00+01:00`. */

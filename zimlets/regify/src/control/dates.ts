@@ -4,31 +4,9 @@
  * end means "until the end of that day" in Luxembourg, the time zone every screen of the suite shows
  * dates in (shared/i18n/dates.ts TIME_ZONE) — not the browser's, which may be anywhere.
  */
-import { TIME_ZONE } from '../../../../shared/i18n/dates.ts';
+import { TIME_ZONE, zonedParts, zoneOffsetMs as offsetMs } from '../../../../shared/i18n/dates.ts';
 
 const DAY_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** The calendar fields of an instant in a time zone. */
-function zonedParts(ms: number, timeZone: string): { y: number; m: number; d: number; hh: number; mm: number; ss: number } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(ms));
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value ?? 0);
-  return { y: n('year'), m: n('month'), d: n('day'), hh: n('hour'), mm: n('minute'), ss: n('second') };
-}
-
-/** How far `timeZone`'s wall clock is ahead of UTC at `ms`. */
-function offsetMs(ms: number, timeZone: string): number {
-  const p = zonedParts(ms, timeZone);
-  return Date.UTC(p.y, p.m - 1, p.d, p.hh, p.mm, p.ss) - Math.floor(ms / 1000) * 1000;
-}
 
 /** True for a real calendar day written YYYY-MM-DD (no 2026-02-30). */
 export function isDayValue(value: string): boolean {

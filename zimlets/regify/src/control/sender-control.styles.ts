@@ -56,16 +56,7 @@ export const senderControlStyles = css`
     gap: var(--esante-space-2);
     margin: var(--esante-space-2) 0;
   }
-  .muted {
-    color: var(--esante-color-muted);
-  }
-  .error {
-    color: var(--esante-color-error);
-    background: var(--esante-color-error-bg);
-    border: 1px solid var(--esante-color-error);
-    border-radius: var(--esante-radius);
-    padding: var(--esante-space-2);
-  }
+  /* .ok, .muted, .error: shared/ui/tokens.ts statusStyles (the component adds them). */
   button.danger {
     color: var(--esante-color-accent-text);
     background: var(--esante-color-error);

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before } from 'node:test';
-import { simpleParser } from 'mailparser';
+import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { openStore, type Store } from '../src/store/index.ts';
 import { startPostgres, type TestPostgres } from './support/postgres.ts';
@@ -29,23 +29,32 @@ export interface MailCatcher {
   stop(): Promise<void>;
 }
 
-export async function startMailCatcher(): Promise<MailCatcher> {
-  const mails: ReceivedMail[] = [];
-  const server = new SMTPServer({
+/**
+ * A local SMTP server (smtp-server, no auth, no TLS) that parses every mail (mailparser) and hands it
+ * over once per envelope recipient (lower-cased), before accepting it; `onAccepted` runs once it is accepted.
+ */
+export function parsingSmtpServer(onMail: (to: string, mail: ParsedMail) => void, onAccepted?: () => void): SMTPServer {
+  return new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
       simpleParser(stream).then(
         (parsed) => {
-          for (const rcpt of session.envelope.rcptTo) {
-            mails.push({ to: rcpt.address.toLowerCase(), subject: parsed.subject ?? '', text: parsed.text ?? '', messageId: parsed.messageId ?? '' });
-          }
+          for (const rcpt of session.envelope.rcptTo) onMail(rcpt.address.toLowerCase(), parsed);
           callback();
+          onAccepted?.();
         },
         (err: Error) => callback(err),
       );
     },
+  });
+}
+
+export async function startMailCatcher(): Promise<MailCatcher> {
+  const mails: ReceivedMail[] = [];
+  const server = parsingSmtpServer((to, parsed) => {
+    mails.push({ to, subject: parsed.subject ?? '', text: parsed.text ?? '', messageId: parsed.messageId ?? '' });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as AddressInfo).port;

@@ -6,8 +6,7 @@
  * it, sandbox/server/dedupe.ts).
  */
 import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import { parsingSmtpServer } from '../messages-support.ts';
 
 export interface Delivery {
   to: string;
@@ -31,23 +30,12 @@ export async function startMta(): Promise<TopologyMta> {
   const deliveries: Delivery[] = [];
   const waiters = new Set<() => void>();
   const make = () => {
-    const server = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ['AUTH', 'STARTTLS'],
-      logger: false,
-      onData(stream, session, callback) {
-        simpleParser(stream).then(
-          (parsed) => {
-            for (const rcpt of session.envelope.rcptTo) {
-              deliveries.push({ to: rcpt.address.toLowerCase(), subject: parsed.subject ?? '', messageId: parsed.messageId ?? '', at: Date.now() });
-            }
-            callback();
-            for (const w of [...waiters]) w();
-          },
-          (err: Error) => callback(err),
-        );
+    const server = parsingSmtpServer(
+      (to, parsed) => void deliveries.push({ to, subject: parsed.subject ?? '', messageId: parsed.messageId ?? '', at: Date.now() }),
+      () => {
+        for (const w of [...waiters]) w();
       },
-    });
+    );
     // A client's connection reset (the service's pool when the MTA goes down) is an 'error' event of the server: not a crash.
     server.on('error', () => undefined);
     return server;

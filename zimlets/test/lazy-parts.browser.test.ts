@@ -14,46 +14,12 @@ import { bundleZimlet, bundleZimletChunks } from '../../build/build.mjs';
 import { parseProperties } from '../../build/properties.mjs';
 import { ZIMLETS } from '../../build/zimlets.mjs';
 import { PART_TEXTS } from '../common/lazy-panel.ts';
+import { fakeZimbra } from './fake-zimbra.ts';
 
 const ORIGIN = 'http://zimbra.test';
 const PART = '/service/zimlet/lu_esante_prosearch/lu_esante_prosearch_panel.js';
 
-const FAKE_ZIMBRA = `
-  window.csrfToken = 'csrf';
-  window.ZmSetting = { LOCALE_NAME: 'LOCALE_NAME' };
-  window.AjxEmailAddress = { TO: 'TO', CC: 'CC', BCC: 'BCC' };
-  window.AjxListener = function (obj, fn) { this.obj = obj; this.fn = fn; };
-  AjxListener.prototype.handleEvent = function (ev) { return this.fn.call(this.obj, ev); };
-  window.DwtComposite = function () { this.el = document.createElement('div'); };
-  DwtComposite.prototype.getHtmlElement = function () { return this.el; };
-  window.DwtDialog = { OK_BUTTON: 2 };
-  window.ZmDialog = function (p) {
-    this.el = document.createElement('div');
-    this.el.setAttribute('role', 'dialog');
-    this.el.setAttribute('aria-label', p.title);
-    this.el.hidden = true;
-    this.el.appendChild(p.view.getHtmlElement());
-    document.body.appendChild(this.el);
-  };
-  ZmDialog.prototype.popup = function () { this.el.hidden = false; };
-  ZmDialog.prototype.popdown = function () { this.el.hidden = true; };
-  ZmDialog.prototype.isPoppedUp = function () { return !this.el.hidden; };
-  ZmDialog.prototype.setButtonListener = function () {};
-  window.appCtxt = {
-    get: function (s) { return s === 'LOCALE_NAME' ? 'fr_LU' : undefined; },
-    getZimletMgr: function () { return { getZimletByName: function (n) { return { getUrl: function () { return '/service/zimlet/' + n + '/'; } }; } }; },
-  };
-  window.ZmZimletBase = function () {};
-  ZmZimletBase.prototype.getMessage = function (key) {
-    var p = window[this.name];
-    return p && Object.prototype.hasOwnProperty.call(p, key) ? p[key] : '???' + key + '???';
-  };
-  ZmZimletBase.prototype.getUsername = function () { return 'marie.muller@esante.lu'; };
-  ZmZimletBase.prototype.getConfig = function () { return undefined; };
-  ZmZimletBase.prototype.getShell = function () { return {}; };
-  ZmZimletBase.prototype.displayStatusMessage = function () {};
-  ZmZimletBase.prototype.displayErrorMessage = function () {};
-`;
+const FAKE_ZIMBRA = fakeZimbra('csrf');
 
 let browser: Browser;
 let page: Page;

@@ -12,6 +12,7 @@ import { PORTAL_PATH } from '../shared/messages/portal-api.ts';
 import { ENCRYPTION_PASSWORD } from './support/encryption.ts';
 import { PORTAL_ORIGIN, portalUrl } from './support/portal.ts';
 import { login } from './support/session.ts';
+import { probePortalFrom } from './support/portal-probe.ts';
 
 const OUTSIDE = `dr.origin.${Date.now()}@praxis-beispiel.de`;
 
@@ -50,28 +51,7 @@ test('the portal lives on its own origin: the webmail origin cannot read its ses
   const webmail = await context.newPage();
   await login(webmail, 'marie.schmit@esante.lu');
   expect((await context.cookies(test.info().project.use.baseURL!)).map((c) => c.name)).not.toContain('ESANTE_PORTAL');
-  const seen = await webmail.evaluate(
-    async ({ portalApi, localApi }) => {
-      const attempt = async (url: string, init: RequestInit) => {
-        try {
-          const r = await fetch(url, { credentials: 'include', ...init });
-          return `${r.type} ${r.status} ${await r.text()}`;
-        } catch (e) {
-          return `refused ${(e as Error).name}`;
-        }
-      };
-      const post = { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Esante-Portal': '1' }, body: '{"messageId":"x"}' };
-      return {
-        cookie: document.cookie,
-        crossSession: await attempt(`${portalApi}/session`, {}),
-        crossRelease: await attempt(`${portalApi}/release`, post),
-        crossNoCors: await attempt(`${portalApi}/session`, { mode: 'no-cors' }),
-        localSession: await attempt(`${localApi}/session`, {}),
-        localRelease: await attempt(`${localApi}/release`, post),
-      };
-    },
-    { portalApi: `${PORTAL_ORIGIN}${PORTAL_PATH}/api`, localApi: `${PORTAL_PATH}/api` },
-  );
+  const seen = await probePortalFrom(webmail, `${PORTAL_ORIGIN}${PORTAL_PATH}/api`, `${PORTAL_PATH}/api`);
   expect(seen.cookie).not.toContain('ESANTE_PORTAL');
   expect(seen.crossSession).toBe('refused TypeError');
   expect(seen.crossRelease).toBe('refused TypeError');

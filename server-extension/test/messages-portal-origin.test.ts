@@ -27,6 +27,7 @@ import { createService, type Service } from '../src/root.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import { startMailCatcher, type MailCatcher } from './messages-support.ts';
 import { SANDBOX_SEED_USERS, SEED_PASSWORD, callAs, freePort, loginAs, memoryLogger, portalBuilt } from './support/service.ts';
+import { probePortalFrom } from '../../e2e/support/portal-probe.ts';
 
 const OUTSIDE = 'anne.relative@example.org';
 const PASSWORD = 'Tr3s-Secret_Pw!2026';
@@ -208,27 +209,7 @@ describe('portal on its own origin', () => {
       await zimbra.waitForURL(`${webmail}/`);
       assert.ok((await context.cookies(webmail)).some((c) => c.name === 'ZM_AUTH_TOKEN'));
       assert.equal((await context.cookies(webmail)).some((c) => c.name === 'ESANTE_PORTAL'), false, 'the portal cookie never goes to the webmail host');
-      const seen = await zimbra.evaluate(
-        async ({ portalApi, localApi }) => {
-          const attempt = async (url: string, init: RequestInit) => {
-            try {
-              const r = await fetch(url, { credentials: 'include', ...init });
-              return `${r.type} ${r.status} ${await r.text()}`;
-            } catch (e) {
-              return `refused ${(e as Error).name}`;
-            }
-          };
-          return {
-            cookie: document.cookie,
-            crossSession: await attempt(`${portalApi}/session`, {}),
-            crossRelease: await attempt(`${portalApi}/release`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Esante-Portal': '1' }, body: '{"messageId":"x"}' }),
-            crossNoCors: await attempt(`${portalApi}/session`, { mode: 'no-cors' }),
-            localSession: await attempt(`${localApi}/session`, {}),
-            localRelease: await attempt(`${localApi}/release`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Esante-Portal': '1' }, body: '{"messageId":"x"}' }),
-          };
-        },
-        { portalApi: `${portal}${PORTAL_PATH}/api`, localApi: `${PORTAL_PATH}/api` },
-      );
+      const seen = await probePortalFrom(zimbra, `${portal}${PORTAL_PATH}/api`, `${PORTAL_PATH}/api`);
       assert.doesNotMatch(seen.cookie, /ESANTE_PORTAL/);
       // No CORS grant: a credentialed cross-origin read fails; Cross-Origin-Resource-Policy refuses even an opaque answer.
       assert.equal(seen.crossSession, 'refused TypeError');

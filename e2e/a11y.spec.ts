@@ -2,7 +2,7 @@
  * Issue 13, acceptance 1-2 (part): every panel and dialog of the five zimlets, in fr, de and en,
  * checked by axe-core (WCAG 2.1 A + AA rules; 0 serious or critical violations), screenshotted to
  * test-results/screens/<lang>/<screen>.png for side-by-side review, and searched for untranslated
- * texts: a "???key???" placeholder, a raw message id (snake_case), or a French sentence of the zimlet's
+ * texts: a "???key???" marker (Zimbra's missing-key text), a raw message id (snake_case), or a French sentence of the zimlet's
  * own properties on a German or English screen.
  * Only our own elements are judged (`include('dialog[open]')`): the sandbox's stand-in for Zimbra's UI
  * is not what a site installs.

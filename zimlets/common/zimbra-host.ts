@@ -186,10 +186,7 @@ export class ZimbraZimletHost implements MailHost {
     // draft behind deletes it again afterwards (deleteMessage), and a failed send leaves it in place.
     const node = messageNode(m);
     if (draftIdToDelete) node['did'] = draftIdToDelete;
-    const res = await this.zimbra<{ m?: Array<{ id?: string | number }> | { id?: string | number } }>('SendMsgRequest', { m: node });
-    // <SendMsgResponse><m id/>: the Sent copy, or an empty <m/> when none was kept (soap.txt:2525-2530).
-    const sent = Array.isArray(res?.m) ? res.m[0] : res?.m;
-    return sent?.id !== undefined && sent.id !== '' ? String(sent.id) : undefined;
+    return sentCopyId(await this.zimbra<SendMsgAnswer>('SendMsgRequest', { m: node }));
   }
 
   async sendMime(uploadId: string, draftIdToDelete?: string): Promise<string | undefined> {
@@ -199,9 +196,7 @@ export class ZimbraZimletHost implements MailHost {
     // valid. `did` as in sendMessage.
     const node: Record<string, unknown> = { aid: uploadId };
     if (draftIdToDelete) node['did'] = draftIdToDelete;
-    const res = await this.zimbra<{ m?: Array<{ id?: string | number }> | { id?: string | number } }>('SendMsgRequest', { m: node });
-    const sent = Array.isArray(res?.m) ? res.m[0] : res?.m;
-    return sent?.id !== undefined && sent.id !== '' ? String(sent.id) : undefined;
+    return sentCopyId(await this.zimbra<SendMsgAnswer>('SendMsgRequest', { m: node }));
   }
 
   async postToService(path: string, bytes: Uint8Array, contentType: string, signal?: AbortSignal): Promise<ServiceAnswer> {
@@ -219,6 +214,14 @@ export class ZimbraZimletHost implements MailHost {
     const body: unknown = await res.json().catch(() => undefined);
     return { status: res.status, ok: res.ok, body };
   }
+}
+
+type SendMsgAnswer = { m?: Array<{ id?: string | number }> | { id?: string | number } };
+
+/** <SendMsgResponse><m id/>: the Sent copy, or an empty <m/> when none was kept (soap.txt:2525-2530). */
+function sentCopyId(res: SendMsgAnswer | undefined): string | undefined {
+  const sent = Array.isArray(res?.m) ? res.m[0] : res?.m;
+  return sent?.id !== undefined && sent.id !== '' ? String(sent.id) : undefined;
 }
 
 /** The JSON `m` of SendMsgRequest / SaveDraftRequest (soap.txt:2483-2500; ZmMailMsg._createMessageNode). */

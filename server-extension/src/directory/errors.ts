@@ -1,7 +1,7 @@
 /**
  * The directory's typed failure, a member of the service's one hierarchy (../errors.ts). `code` is a
  * stable error code of shared/errors.ts (public API, carried in the SOAP Fault); `args` fill its
- * `{0}`… placeholders; status and side follow the code (CodedError).
+ * `{0}`… parameters; status and side follow the code (CodedError).
  * Messages never carry credentials or the searched values.
  */
 import type { ErrorCode } from '../../../shared/errors.ts';

@@ -178,7 +178,7 @@ export function createDspFeature(ctx: FeatureContext, overrides: DspFeatureOverr
       if (req.matricule?.trim()) {
         const m = checkMatricule(req.matricule);
         if (!m.ok) throw new CodedError('dsp.matricule_invalid');
-        // The old 11-digit number is its own identifier domain (placeholder OID .1.1.11).
+        // The old 11-digit number is an identifier domain of its own: the configured patient root + ".11" (this project's convention; ESANTE_DSP_PATIENT_ID_ROOT sets the root).
         q = { id: { root: m.kind === '13' ? config.patientRoot : `${config.patientRoot}.11`, extension: m.value } };
       } else if (req.familyName?.trim() && req.birthDate && /^\d{4}-\d{2}-\d{2}$/.test(req.birthDate)) {
         q = { familyName: req.familyName.trim(), birthTime: req.birthDate.replace(/-/g, ''), ...(req.givenName?.trim() ? { givenName: req.givenName.trim() } : {}) };

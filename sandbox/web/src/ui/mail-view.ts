@@ -338,19 +338,19 @@ export function renderConversation(svc: WebmailServices, container: HTMLElement,
       expanded.push([m, handle]);
     } else {
       const from = m.getAddress('FROM')?.toString() ?? '';
-      const stub = h(
+      const collapsed = h(
         'button',
         { type: 'button', id: `zm-msg-view${suffix}`, class: 'ZmMailMsgView ZmMsgCollapsed', 'data-msg-id': m.id, 'data-expanded': 'false', 'aria-expanded': 'false', 'aria-label': t('conv_collapsed', from) },
         h('span', { class: 'ZmMsgCollapsedFrom' }, from),
         h('span', { class: 'ZmMsgCollapsedFragment' }, ` – ${m.fragment}`),
         h('span', { class: 'ZmMsgCollapsedDate' }, ` ${shortDate(m.date, svc.lang)}`),
       );
-      stub.addEventListener('click', () => {
+      collapsed.addEventListener('click', () => {
         // ZmMailMsgCapsuleView expand -> the message view renders -> onMsgView (ZmConvView2.js:2010-2020).
-        stub.replaceWith(renderMessage(svc, m, suffix));
+        collapsed.replaceWith(renderMessage(svc, m, suffix));
         svc.notifyZimlets('onMsgView', [m, null, handle]);
       });
-      conv.append(stub);
+      conv.append(collapsed);
     }
   }
   // One notification per expanded message, in display order (ZmMailMsgView.js:516 for each).

@@ -48,3 +48,15 @@ export function setSignRequested(controller: unknown, on: boolean): void {
 export function isSignRequested(controller: unknown): boolean {
   return holder(controller)?.[SESSION]?.signRequested === true;
 }
+
+/**
+ * Set on the controller (this plain property name, shared by the separately built zimlets) while the
+ * regify zimlet asks "Envoyer sans chiffrement ?": Zimbra runs EVERY zimlet's onSendButtonClicked
+ * (ZmZimletMgr.js:414-429), so the security zimlet (after it by name) does not start its signed send
+ * meanwhile; the answer "plain" runs `_sendListener` again, and then the signed send goes.
+ */
+export const PLAIN_SEND_HELD = '__esantePlainSendHeld';
+
+export function isPlainSendHeld(controller: unknown): boolean {
+  return !!controller && typeof controller === 'object' && (controller as Record<string, unknown>)[PLAIN_SEND_HELD] === true;
+}

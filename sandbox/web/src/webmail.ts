@@ -164,7 +164,7 @@ export class Webmail implements WebmailServices {
       zimletClicked: (ctx, double) => this.zimletClicked(ctx, double),
       zimletMenuItem: (ctx, itemId, ev) => this.zimletMenuItem(ctx, itemId, ev),
     });
-    this.mail = new MailView(this, () => this.openCompose({}), () => void this.refreshFolders(), (id, detach) => void this.openMsg(id, detach));
+    this.mail = new MailView(this, () => this.openCompose({}), () => void this.refreshFolders(), (id, detach) => void this.openMsg(id, detach), (action, msg) => this.openCompose({ action, msg }));
     this.contacts = new ContactsView(this, (addr) => this.openCompose({ toOverride: addr }));
     this.content = h('main', { id: 'zm-content', class: 'ZmAppContent' });
     // Each list view's toolbar is built once and offered to zimlets once, when zimlets are loaded

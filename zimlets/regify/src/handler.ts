@@ -8,6 +8,7 @@ import { panelZimletHandler, type PanelZimlet } from '../../common/panel-zimlet.
 import { ensureAccount, onWebmailStart } from './account/index.ts';
 import { onComposeToolbar, onMessageView, type MessageHooksDeps } from './messages/index.ts';
 import { onPlainSend, PLAIN_SEND_QUESTION_PROP, type DefaultSendDeps } from './messages/default-send.ts';
+import { onResetToolbar } from './messages/quoted-compose.ts';
 import type { ZmComposeControllerLike } from './messages/zimbra-objects.ts';
 import { createPanel } from './panel.ts';
 
@@ -18,6 +19,7 @@ interface RegifyZimlet extends PanelZimlet {
   setUserProperty(name: string, value: string, save?: boolean): void;
   initializeToolbar(app: unknown, toolbar: unknown, controller: unknown, viewId: string): void;
   onMsgView(msg: unknown, oldMsg: unknown, msgView: unknown): void;
+  resetToolbarOperations(toolbar: unknown): void;
 }
 
 // The descriptor's <menuItem id>s (lu_esante_regify.xml).
@@ -58,6 +60,12 @@ lu_esante_regify_HandlerObject.prototype.onMsgView = function (this: RegifyZimle
 lu_esante_regify_HandlerObject.prototype.onSendButtonClicked = function (this: RegifyZimlet, controller: unknown): boolean {
   if (!this.esanteDefaultSend || !controller || typeof (controller as ZmComposeControllerLike)._composeView?.getMsg !== 'function') return false;
   return onPlainSend(this.esanteDefaultSend, controller as ZmComposeControllerLike);
+};
+
+// ZmComposeController.resetToolbarOperations re-enables every operation: a compose quoting a decrypted
+// message keeps its draft operations off (./messages/quoted-compose.ts).
+lu_esante_regify_HandlerObject.prototype.resetToolbarOperations = function (this: RegifyZimlet, toolbar: unknown): void {
+  onResetToolbar(toolbar);
 };
 
 export default lu_esante_regify_HandlerObject;

@@ -15,7 +15,7 @@
  *   `onSendMsgFailure` when the save failed (no callback then): `failPendingDraft` settles it.
  */
 import { errorText, isErrorCode } from '../../../shared/errors.ts';
-import { beginComposeSession, endComposeSession, isSignRequested, setSignRequested } from '../../../shared/host/compose-flags.ts';
+import { beginComposeSession, endComposeSession, isSignRequested, setSignRequested, isPlainSendHeld } from '../../../shared/host/compose-flags.ts';
 import { leaveComposeAfterSend } from '../../../shared/host/leave-compose.ts';
 import type { MailHost } from '../../../shared/host/mail-port.ts';
 import { callService } from '../../../shared/soap/client.ts';
@@ -140,6 +140,9 @@ export function failPendingDraft(controller: ZmComposeControllerLike, ex: unknow
  */
 export function sendSigned(zimlet: ComposeGlueZimlet, controller: ZmComposeControllerLike): boolean {
   if (!isSignRequested(controller)) return false;
+  // The regify zimlet is asking "Envoyer sans chiffrement ?" (shared/host/compose-flags.ts): Zimbra's send
+  // stays suppressed; the answer "plain" runs _sendListener again, and this hook signs then.
+  if (isPlainSendHeld(controller)) return true;
   const c = controller as Guarded;
   if (c.__esanteSigning) return true; // a second click while signing: ignore, still suppress
   c.__esanteSigning = true;

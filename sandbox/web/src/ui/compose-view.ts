@@ -28,7 +28,8 @@ import { AjxEmailAddress, runCallback, type AddressType, type Runnable } from '.
 import { ZmButtonToolBar, DwtDialog } from '../zimbra/dwt.ts';
 import { DwtIdleTimer } from '../zimbra/idle-timer.ts';
 import { ZmOperation, ZmId, type ComposeParams } from '../zimbra/app-ctxt.ts';
-import { ZmComposedMsg } from '../zimbra/mail-msg.ts';
+import { ZmComposedMsg, ZmMailMsg } from '../zimbra/mail-msg.ts';
+import { addressList, isReplyAction, quotedBody, replyAddresses, replySubject, type ReplyAction } from './reply.ts';
 import { ZmCsfeException } from '../zimbra/soap.ts';
 import type { ZmAppViewMgr } from '../zimbra/app-view-mgr.ts';
 import { formatSize } from './mail-view.ts';
@@ -86,6 +87,9 @@ export function uploadDisposition(filename: string): string {
 
 const FIELD_OF: Record<string, 'to' | 'cc' | 'bcc'> = { TO: 'to', CC: 'cc', BCC: 'bcc' };
 
+/** A multi-valued attr of GetInfo (one value or a list). */
+const toList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v ? [String(v)] : []);
+
 /** ZmComposeView-like (what `appCtxt.getCurrentView()` answers while composing). */
 export class ComposeView {
   readonly root: HTMLElement;
@@ -93,6 +97,10 @@ export class ComposeView {
   readonly _bodyField: HTMLTextAreaElement;
   readonly _addrFields: Record<'to' | 'cc' | 'bcc', HTMLInputElement>;
   readonly attachments: UploadedFile[] = [];
+  /** The original's parts a forward carries (sent as attach.mp, removable like uploads). */
+  readonly forwarded: Array<{ mid: string; part: string; filename: string; s: number }> = [];
+  /** The message this compose replies to or forwards (ZmComposeView._msg, :170). */
+  replyTo: { action: ReplyAction; origId: string; irtMessageId: string | undefined } | undefined;
   private readonly attachList: HTMLUListElement;
   private readonly fileInput: HTMLInputElement;
   private pendingUploads = 0;
@@ -152,6 +160,9 @@ export class ComposeView {
     this.renderAttachments();
     this.draftId = undefined;
     this._ignoredZimlets = {};
+    this.forwarded.splice(0);
+    this.replyTo = undefined;
+    if (isReplyAction(params.action) && params.msg instanceof ZmMailMsg) this.setReply(params.action, params.msg);
     if (params.toOverride) this.setAddress('TO', params.toOverride);
     if (params.ccOverride) this.setAddress('CC', params.ccOverride);
     if (params.bccOverride) this.setAddress('BCC', params.bccOverride);
@@ -162,6 +173,32 @@ export class ComposeView {
     if (extra) this._bodyField.value += extra;
     this.markClean();
   }
+  /** ZmComposeView._setAddresses/_setSubject/_setBody for a reply or a forward (./reply.ts). */
+  private setReply(action: ReplyAction, msg: ZmMailMsg): void {
+    const list = (type: AddressType) => msg.getAddresses(type).getArray().map((a) => ({ address: a.address, ...(a.name ? { name: a.name } : {}) }));
+    const original = {
+      from: list('FROM'),
+      replyTo: list('REPLY_TO'),
+      to: list('TO'),
+      cc: list('CC'),
+      subject: msg.subject,
+      date: msg.date,
+      text: msg.getBodyContent('text/plain'),
+    };
+    const own = [String(this.svc.pref('USERNAME') ?? ''), ...toList(this.svc.pref('zimbraMailAlias'))].filter(Boolean);
+    const { to, cc } = replyAddresses(action, original, own);
+    this._addrFields.to.value = addressList(to);
+    this._addrFields.cc.value = addressList(cc);
+    this._subjectField.value = replySubject(action, msg.subject);
+    this._bodyField.value = quotedBody(action, original, this.svc.lang);
+    this.replyTo = { action, origId: msg.id, irtMessageId: msg.messageId };
+    if (action === 'FORWARD') {
+      for (const a of msg.attachments) {
+        if (a.part) this.forwarded.push({ mid: msg.id, part: a.part, filename: a.getFilename() ?? a.part, s: a.size ?? 0 });
+      }
+      this.renderAttachments();
+    }
+  }
   _getExtraSignature(): string {
     const buffer: string[] = [];
     this.svc.notifyZimlets('appendExtraSignature', [buffer]);
@@ -169,7 +206,7 @@ export class ComposeView {
     return extra ? `\r\n${extra}` : '';
   }
   private formState(): string {
-    return JSON.stringify([this._addrFields.to.value, this._addrFields.cc.value, this._addrFields.bcc.value, this._subjectField.value, this._bodyField.value, this.attachments.map((a) => a.aid)]);
+    return JSON.stringify([this._addrFields.to.value, this._addrFields.cc.value, this._addrFields.bcc.value, this._subjectField.value, this._bodyField.value, this.attachments.map((a) => a.aid), this.forwarded.map((a) => a.part)]);
   }
   markClean(): void {
     this.savedState = this.formState();
@@ -292,6 +329,14 @@ export class ComposeView {
   setBody(text: string): void {
     this._bodyField.value = text;
   }
+  /** ZmComposeView.getHtmlEditor (:307): in text mode ZmHtmlEditor reads and writes the textarea (getContent :248, setContent :341). */
+  getHtmlEditor(): { getContent(): string; setContent(text: string): void; getMode(): string } {
+    return { getContent: () => this._bodyField.value, setContent: (text) => void (this._bodyField.value = text), getMode: () => 'text/plain' };
+  }
+  /** ZmComposeView._setFormValue (:4215-4218): the form as it is now is the clean state. */
+  _setFormValue(): void {
+    this.markClean();
+  }
   /** Plain text only in the sandbox (ZmComposeView.getComposeMode answers a MIME type). */
   getComposeMode(): string {
     return 'text/plain';
@@ -353,6 +398,27 @@ export class ComposeView {
 
   private renderAttachments(): void {
     this.attachList.replaceChildren(
+      ...this.forwarded.map((a) =>
+        h(
+          'li',
+          { 'data-part': a.part },
+          h('span', { class: 'ZmAttName' }, a.filename),
+          h('span', { class: 'ZmAttSize' }, ` (${formatSize(a.s, this.svc.lang)}) `),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'ZButton ZmAttRemove',
+              'aria-label': t('compose_remove_attachment', a.filename),
+              onclick: () => {
+                this.forwarded.splice(this.forwarded.indexOf(a), 1);
+                this.renderAttachments();
+              },
+            },
+            '×',
+          ),
+        ),
+      ),
       ...this.attachments.map((a, i) =>
         h(
           'li',
@@ -393,6 +459,14 @@ export function composedMsgOf(view: ComposeView): ZmComposedMsg {
     body: view._bodyField.value,
     attachmentIds: view.attachments.map((a) => a.aid),
     draftId: view.draftId,
+    ...(view.replyTo
+      ? {
+          origId: view.replyTo.origId,
+          replyType: view.replyTo.action === 'FORWARD' ? ('w' as const) : ('r' as const),
+          ...(view.replyTo.irtMessageId ? { irtMessageId: view.replyTo.irtMessageId } : {}),
+        }
+      : {}),
+    forwardParts: view.forwarded.map(({ mid, part }) => ({ mid, part })),
   });
 }
 
@@ -428,6 +502,8 @@ export class ComposeController {
   readonly sessionId: number;
   /** The message replied to / forwarded, or null for a new message (ZmComposeController.js:1157). */
   _msg: unknown = null;
+  /** ZmComposeController._action (:43, :1104). */
+  _action: string = ZmOperation.NEW_MESSAGE;
   /** The last saved draft (ZmComposeController.js:1729, `getDraftMsg()` :2404). */
   _draftMsg: ZmComposedMsg | null = null;
   /** How the current message was last saved (ZmComposeController.js:61, :2021-2027). */
@@ -479,6 +555,8 @@ export class ComposeController {
   /** ZmComposeController.doAction → _setView (:220, :1092-1160): (re)starts the compose. */
   doAction(params: ComposeParams): void {
     this.inactive = false;
+    // ZmComposeController.doAction (:1104): the action of this compose (REPLY, FORWARD, NEW_MESSAGE…).
+    this._action = params.action ?? ZmOperation.NEW_MESSAGE;
     this._msg = params.msg ?? null;
     this._draftMsg = null;
     this._draftType = DRAFT_TYPE.NONE;
@@ -583,7 +661,18 @@ export class ComposeController {
       su: { _content: msg.subject },
       mp: [{ ct: 'text/plain', content: { _content: msg.getBodyContent() } }],
     };
-    if (msg.attachmentIds.length) m['attach'] = { aid: msg.attachmentIds.join(',') };
+    if (msg.attachmentIds.length || msg.forwardParts.length) {
+      m['attach'] = {
+        ...(msg.attachmentIds.length ? { aid: msg.attachmentIds.join(',') } : {}),
+        ...(msg.forwardParts.length ? { mp: msg.forwardParts } : {}),
+      };
+    }
+    // ZmMailMsg._createMessageNode (:1572-1617): origid + rt flag the original as replied/forwarded, irt threads.
+    if (msg.origId && msg.replyType) {
+      m['origid'] = msg.origId;
+      m['rt'] = msg.replyType;
+    }
+    if (msg.irtMessageId) m['irt'] = { _content: msg.irtMessageId };
     return m;
   }
 
@@ -674,6 +763,7 @@ export class ComposeController {
 
   /** ZmComposeController.saveDraft(draftType, attId, docIds, callback) (:2000-2015): answers nothing. */
   saveDraft(draftType: DraftType = DRAFT_TYPE.MANUAL, _attId?: unknown, _docIds?: unknown, callback?: Runnable): void {
+    if (!this._canSaveDraft()) return;
     this.sendMsg(undefined, draftType, callback);
   }
 
@@ -683,6 +773,7 @@ export class ComposeController {
    * pref is on; the sandbox waits the pref's value so tests choose it.)
    */
   private _initAutoSave(): void {
+    if (!this._canSaveDraft()) return;
     const ms = autoSaveSeconds(this.host.autoSaveInterval()) * 1000;
     if (!ms) return;
     if (!this._autoSaveTimer) this._autoSaveTimer = new DwtIdleTimer(ms, (idle: boolean) => this._autoSaveCallback(idle));
@@ -751,6 +842,7 @@ export class ComposeController {
     if (!dirty && this._draftType !== DRAFT_TYPE.AUTO) return true;
     const autosaved = this._draftType === DRAFT_TYPE.AUTO;
     const avm = this.host.appViewMgr();
+    if (!autosaved && !this._canSaveDraft()) return this.askLeaveUnsaved(avm);
     const dlg = new DwtDialog({
       id: 'zm-compose-leave-dialog',
       title: t('compose_leave_title'),
@@ -792,6 +884,40 @@ export class ComposeController {
     });
     dlg.popup(undefined, DwtDialog.CANCEL_BUTTON);
     return false;
+  }
+
+  /**
+   * popShield's last branch (:391-395): no draft may be saved, so Yes/No "leave without saving?":
+   * Yes → _popShieldYesCallback, which cannot save and leaves (:2161-2172); No → stay (:2224-2232).
+   */
+  private askLeaveUnsaved(avm: ZmAppViewMgr): boolean {
+    const dlg = new DwtDialog({ id: 'zm-compose-leave-dialog', title: t('compose_leave_title'), standardButtons: [DwtDialog.YES_BUTTON, DwtDialog.NO_BUTTON] });
+    dlg.getHtmlElement().setAttribute('role', 'alertdialog');
+    dlg.getHtmlElement().setAttribute('aria-describedby', 'zm-compose-leave-message');
+    dlg._contentDiv.replaceChildren(h('p', { id: 'zm-compose-leave-message' }, t('compose_ask_leave')));
+    dlg.registerCallback(DwtDialog.YES_BUTTON, () => {
+      dlg.dispose();
+      this._composeView.enableInputs(true);
+      this._dontSavePreHide = true;
+      avm.showPendingView(true);
+    });
+    dlg.registerCallback(DwtDialog.NO_BUTTON, () => {
+      dlg.dispose();
+      this._composeView.enableInputs(true);
+      avm.showPendingView(false);
+    });
+    dlg.popup(undefined, DwtDialog.NO_BUTTON);
+    return false;
+  }
+
+  /**
+   * ZmComposeController._canSaveDraft (:2355-2358): whether this compose may be saved as a draft; checked
+   * by _initAutoSave (:1331), saveDraft (:2003) and the pop shield (:385, :2156). Zimbra answers false for
+   * invite replies (the sandbox has none) and for a hidden view (`isHidden`, which the sandbox does not
+   * model); a zimlet may answer false for one compose by setting its own `_canSaveDraft`.
+   */
+  _canSaveDraft(): boolean {
+    return true;
   }
 
   toString(): string {

@@ -63,6 +63,8 @@ export class MsgViewHandle {
   }
 }
 
+const REPLY_OPS = [ZmOperation.REPLY, ZmOperation.REPLY_ALL, ZmOperation.FORWARD] as const;
+
 export class MailView {
   readonly root: HTMLElement;
   readonly toolbar: InstanceType<typeof ZmButtonToolBar>;
@@ -83,11 +85,23 @@ export class MailView {
     private readonly onFolderCountsChanged: () => void,
     /** Shows a message alone: in the main window (double click) or detached in a new one. */
     private readonly onOpen: (id: string, detach: boolean) => void = () => undefined,
+    /** Reply, reply all, forward of the message shown (ZmMailListController._doAction → ZmMailApp.compose). */
+    private readonly onReply: (action: (typeof REPLY_OPS)[number], msg: ZmMailMsg) => void = () => undefined,
   ) {
     this.toolbar = new ZmButtonToolBar({ context: ZmId.VIEW_TRAD, id: 'zm-mail-toolbar', ariaLabel: t('tab_mail') });
     this.toolbar.createOp(ZmOperation.NEW_MESSAGE, { text: t('op_new_message'), image: 'NewMessage' }).addSelectionListener(() => this.onCompose());
     this.toolbar.createOp(ZmOperation.DELETE, { text: t('op_delete'), image: 'Delete', enabled: false }).addSelectionListener(() => void this.deleteSelected());
     this.toolbar.createOp(ZmOperation.CHECK_MAIL, { text: t('op_refresh'), image: 'Refresh' }).addSelectionListener(() => void this.refresh());
+    // ZmMailListController toolbar (_getToolBarOps: REPLY, REPLY_ALL, FORWARD), on for one message shown.
+    for (const [op, key, image] of [
+      [ZmOperation.REPLY, 'op_reply', 'Reply'],
+      [ZmOperation.REPLY_ALL, 'op_reply_all', 'ReplyAll'],
+      [ZmOperation.FORWARD, 'op_forward', 'Forward'],
+    ] as const) {
+      this.toolbar.createOp(op, { text: t(key), image, enabled: false }).addSelectionListener(() => {
+        if (this.currentMsg) this.onReply(op, this.currentMsg);
+      });
+    }
     // ZmOperation.DETACH ("open in a new window", ZmMailListController._detachListener → ZmMailMsgView.detachMsgInNewWindow).
     this.toolbar.createOp(ZmOperation.DETACH, { text: t('op_detach'), image: 'OpenInNewWindow', enabled: false }).addSelectionListener(() => {
       if (this.selectedId) this.onOpen(this.selectedId, true);
@@ -129,6 +143,7 @@ export class MailView {
     this.folder = folder;
     this.selectedId = null;
     this.currentMsg = null;
+    this.toolbar.enable([...REPLY_OPS], false);
     this.msgSeq++; // a message still loading from the previous folder must not show up here
     this.list.setAttribute('aria-label', `${t('list_label')} – ${folder.label}`);
     const col = this.root.querySelector('#zm-list-col-from');
@@ -159,7 +174,7 @@ export class MailView {
     if (!this.rows.length) {
       this.list.removeAttribute('aria-activedescendant');
       this.list.append(h('li', { class: 'ZmListEmpty', role: 'presentation', id: 'zm-msg-list-empty' }, t('list_empty')));
-      this.toolbar.enable([ZmOperation.DELETE, ZmOperation.DETACH], false);
+      this.toolbar.enable([ZmOperation.DELETE, ZmOperation.DETACH, ...REPLY_OPS], false);
       return;
     }
     for (const m of this.rows) {
@@ -252,6 +267,7 @@ export class MailView {
     const msg = new ZmMailMsg(json);
     const oldMsg = this.currentMsg;
     this.currentMsg = msg;
+    this.toolbar.enable([...REPLY_OPS], true);
     const convMsgs = isConversationView(this.svc) ? await conversationOf(this.svc, msg) : [msg];
     if (seq !== this.msgSeq) return;
     renderConversation(this.svc, this.pane, msg, convMsgs, oldMsg, this.controller);
@@ -284,6 +300,7 @@ export class MailView {
     this.rows = this.rows.filter((r) => String(r['id']) !== id);
     this.selectedId = null;
     this.currentMsg = null;
+    this.toolbar.enable([...REPLY_OPS], false);
     this.renderList();
     this.showEmptyPane();
     this.onFolderCountsChanged();

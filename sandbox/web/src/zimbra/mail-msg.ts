@@ -224,8 +224,31 @@ export class ZmComposedMsg {
   readonly _addrs: Record<AddressType, AjxVector<InstanceType<typeof AjxEmailAddress>>>;
   readonly attachmentIds: string[];
   private readonly body: string;
-  constructor(fields: { to: string; cc: string; bcc: string; subject: string; body: string; attachmentIds: string[]; draftId?: string }) {
+  /** The message replied to / forwarded (ZmComposeView.getMsg :888-906 sets origId, irtMessageId). */
+  readonly origId: string | undefined;
+  readonly irtMessageId: string | undefined;
+  /** "r" replied, "w" forwarded (SendMsgRequest `rt`, zm-mailbox MailConstants.A_REPLY_TYPE). */
+  readonly replyType: 'r' | 'w' | undefined;
+  /** Parts of the original a forward carries (attach.mp). */
+  readonly forwardParts: Array<{ mid: string; part: string }>;
+  constructor(fields: {
+    to: string;
+    cc: string;
+    bcc: string;
+    subject: string;
+    body: string;
+    attachmentIds: string[];
+    draftId?: string;
+    origId?: string;
+    irtMessageId?: string;
+    replyType?: 'r' | 'w';
+    forwardParts?: Array<{ mid: string; part: string }>;
+  }) {
     this.id = fields.draftId;
+    this.origId = fields.origId;
+    this.irtMessageId = fields.irtMessageId;
+    this.replyType = fields.replyType;
+    this.forwardParts = [...(fields.forwardParts ?? [])];
     this.subject = fields.subject;
     this.body = fields.body;
     this.attachmentIds = [...fields.attachmentIds];
@@ -251,7 +274,7 @@ export class ZmComposedMsg {
     return this.body;
   }
   get hasAttach(): boolean {
-    return this.attachmentIds.length > 0;
+    return this.attachmentIds.length > 0 || this.forwardParts.length > 0;
   }
   toString(): string {
     return 'ZmMailMsg';

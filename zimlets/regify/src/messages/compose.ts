@@ -19,6 +19,7 @@ import type { ZimletHost } from '../../../../shared/host/zimlet-host.ts';
 import { ServiceFault, callService } from '../../../../shared/soap/client.ts';
 import type { OperationName, RequestOf, ResponseOf } from '../../../../shared/soap/operations.ts';
 import { offerDraftDeletion } from './draft-left.ts';
+import { quotedComposeOf } from './quoted-compose.ts';
 import './progress.component.ts';
 import type { RegifySendProgress } from './progress.component.ts';
 import { checkCompose, recipientsOf, type ComposeRefusal, type Recipients } from './compose-rules.ts';
@@ -193,6 +194,7 @@ export async function sendWithRegify(env: SendEnv, controller: ZmComposeControll
         subject,
         body: { contentType: view.getComposeMode?.() === 'text/html' ? 'text/html' : 'text/plain', text: msg.getBodyContent?.() ?? view.getUserText?.() ?? '' },
         uploadIds: attachmentIdsOf(msg),
+        ...inBrowserOf(host, controller),
       },
     );
     if (outcome.sent) {
@@ -221,6 +223,14 @@ export async function sendWithRegify(env: SendEnv, controller: ZmComposeControll
  */
 function isRefusal(err: unknown): boolean {
   return err instanceof ZimbraSoapError && /^(mail|account)\./.test(err.code);
+}
+
+/** A reply/forward quoting a decrypted message: its MIME is built in the browser (send-flow.ts `inBrowser`). */
+function inBrowserOf(host: MailHost, controller: ZmComposeControllerLike) {
+  const quoted = quotedComposeOf(controller);
+  if (!quoted || quoted.lifted) return {};
+  const attachments = quoted.forward ? quoted.original.attachments.map((a) => ({ fileName: a.fileName, mimeType: a.mimeType, bytes: a.bytes })) : [];
+  return { inBrowser: { from: host.username(), attachments, ...(quoted.inReplyTo ? { inReplyTo: quoted.inReplyTo } : {}) } };
 }
 
 /** Upload ids of the compose's attachments: `ZmMailMsg.attId` ("a,b", ZmMailMsg.js:521-527). */

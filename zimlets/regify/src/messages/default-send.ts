@@ -18,9 +18,10 @@
  * Keys used: compose_default_question_title, compose_default_question_text, compose_default_question_encrypt,
  * compose_default_question_plain, compose_default_question_dont_ask.
  */
-import { isSignRequested } from '../../../../shared/host/compose-flags.ts';
+import { PLAIN_SEND_HELD, isSignRequested } from '../../../../shared/host/compose-flags.ts';
 import type { ZimletHost } from '../../../../shared/host/zimlet-host.ts';
 import { recipientsOf } from './compose-rules.ts';
+import { liftQuotedCompose, quotedComposeOf } from './quoted-compose.ts';
 import type { ZmComposeControllerLike } from './zimbra-objects.ts';
 
 /** config_template.xml `defaultSend`: which send is the highlighted default. Anything else = encrypted. */
@@ -90,19 +91,14 @@ export interface DefaultSendDeps {
   /** Turns the question off for good (saved as a user property). */
   turnQuestionOff(): void;
   /** Shows the question; resolves with the choice. Replaceable in tests. */
-  ask?(host: ZimletHost, recipients: string[]): Promise<PlainSendAnswer>;
+  ask?(host: ZimletHost, recipients: string[], quoted?: boolean): Promise<PlainSendAnswer>;
 }
 export interface PlainSendAnswer {
   choice: 'plain' | 'encrypted' | 'cancel';
   dontAskAgain: boolean;
 }
 
-/**
- * Set on the controller while the question is open: Zimbra runs EVERY zimlet's onSendButtonClicked
- * (ZmZimletMgr.js:414-429), so the security zimlet (after us by name) reads it and does not start a
- * signed send meanwhile (the same kind of shared controller property as shared/host/compose-flags.ts).
- */
-export const PLAIN_SEND_HELD = '__esantePlainSendHeld';
+export { PLAIN_SEND_HELD };
 
 /** Per compose: the user already answered "send in clear" (reset by `newCompose`). */
 const answered = new WeakMap<object, boolean>();
@@ -128,21 +124,27 @@ export function onPlainSend(deps: DefaultSendDeps, controller: ZmComposeControll
   try {
     const bag = controller as unknown as Record<string, unknown>;
     if (bag[PLAIN_SEND_HELD] === true) return true; // a second click while the question is open
-    if (answered.get(controller) || !deps.questionOn()) return false;
-    // Until the security zimlet honours PLAIN_SEND_HELD, a send marked "Signer" is not asked about: its
-    // signed send would start meanwhile, and a question that cannot stop the send would mislead.
-    if (isSignRequested(controller)) return false;
+    // A reply or forward quoting a message decrypted in this page (quoted-compose.ts) is always asked
+    // about, whoever the recipients, and whatever "don't ask again" said: its quoted text would leave in clear.
+    const quoted = quotedComposeOf(controller);
+    const mustAsk = !!quoted && !quoted.lifted;
+    if (!mustAsk && (answered.get(controller) || !deps.questionOn())) return false;
+    // The security zimlet honours PLAIN_SEND_HELD (its signed send waits for the answer) since the quoted
+    // reply; a send marked "Signer" is still not asked about for the directory question alone.
+    if (!mustAsk && isSignRequested(controller)) return false;
     const msg = controller._composeView.getMsg(undefined, true);
     if (!msg) return false;
     const r = recipientsOf(msg, deps.addressTypes);
     const inDirectory = directoryRecipients([...r.to, ...r.cc, ...r.bcc], directoryDomainsOf(deps.host.config('directoryDomains')));
-    if (inDirectory.length === 0) return false;
+    if (!mustAsk && inDirectory.length === 0) return false;
     bag[PLAIN_SEND_HELD] = true;
-    void (deps.ask ?? askPlainSend)(deps.host, inDirectory).then((answer) => {
+    void (deps.ask ?? askPlainSend)(deps.host, mustAsk ? [...r.to, ...r.cc, ...r.bcc] : inDirectory, mustAsk).then((answer) => {
       bag[PLAIN_SEND_HELD] = false;
-      if (answer.dontAskAgain && answer.choice !== 'cancel') deps.turnQuestionOff();
+      if (answer.dontAskAgain && answer.choice !== 'cancel' && !mustAsk) deps.turnQuestionOff();
       if (answer.choice === 'encrypted') encryptedSends.get(controller)?.();
       else if (answer.choice === 'plain') {
+        // The user was told and chose: Zimbra may save drafts again (a signed send saves one first).
+        if (mustAsk) liftQuotedCompose(controller as never);
         answered.set(controller, true);
         // Through every zimlet's onSendButtonClicked again (signing), not _send() (ZmComposeController.js:1781-1786).
         const resend = (controller as { _sendListener?: () => void })._sendListener;
@@ -180,20 +182,21 @@ interface DialogGlobals {
  * chiffrement", "Annuler" (Cancel; Escape runs it too, DwtDialog.handleKeyAction). Built per question
  * and disposed after the answer: the recipients it names do not stay in the page.
  */
-export function askPlainSend(host: ZimletHost, recipients: string[]): Promise<PlainSendAnswer> {
+export function askPlainSend(host: ZimletHost, recipients: string[], quoted = false): Promise<PlainSendAnswer> {
   const g = globalThis as unknown as DialogGlobals;
   return new Promise((resolve) => {
     const view = new g.DwtComposite(g.appCtxt.getShell());
     const body = view.getHtmlElement();
     const text = document.createElement('p');
     text.id = `${PLAIN_SEND_DIALOG_ID}-text`;
-    text.textContent = host.msg('compose_default_question_text', recipients.join(', '));
+    text.textContent = quoted ? host.msg('reply_plain_question_text') : host.msg('compose_default_question_text', recipients.join(', '));
     const label = document.createElement('label');
     const box = document.createElement('input');
     box.type = 'checkbox';
     box.id = `${PLAIN_SEND_DIALOG_ID}-dont-ask`;
     label.append(box, ' ', host.msg('compose_default_question_dont_ask'));
-    body.append(text, label);
+    // The quoted reply is asked about every time: no "don't ask again" for it.
+    body.append(text, ...(quoted ? [] : [label]));
     let settled = false;
     const dialog = new g.ZmDialog({
       parent: g.appCtxt.getShell(),

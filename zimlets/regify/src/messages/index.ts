@@ -15,6 +15,7 @@ import type { MailHost } from '../../../../shared/host/mail-port.ts';
 import { loadChunk, loadedChunk } from '../../../common/chunk-loader.ts';
 import { PART_TEXTS } from '../../../common/lazy-panel.ts';
 import { defaultSendOf, markDefaultSend, newCompose, registerEncryptedSend, sendButtonParams } from './default-send.ts';
+import { beginQuotedCompose, type QuotableController } from './quoted-compose.ts';
 import { isComposeController, isMailMsg, isMsgView, isToolbar, type AttachmentPartLike, type ZmMailMsgLike } from './zimbra-objects.ts';
 
 type ComposeChunk = typeof import('./compose.chunk.ts');
@@ -41,6 +42,8 @@ const PADLOCK_IMAGE = 'lu_esante_regify-padlock';
 export function onComposeToolbar(deps: MessageHooksDeps, _app: unknown, toolbar: unknown, controller: unknown, _viewId: string): void {
   if (!isToolbar(toolbar) || !isComposeController(controller)) return;
   newCompose(controller); // a new message: "Envoyer sans chiffrement ?" may be asked again (default-send.ts)
+  // A reply or forward of a message decrypted here quotes its decrypted text, with drafts suspended.
+  beginQuotedCompose(deps.host, controller as unknown as QuotableController, findContainerPart);
   // initializeToolbar runs again each time the compose view is reused: add the button once
   // (Zimbra-Community/pgp-zimlet pgp.js guards with getButton the same way).
   if (toolbar.getButton(SEND_OP_ID)) return;

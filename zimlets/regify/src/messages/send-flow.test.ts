@@ -229,3 +229,49 @@ describe('runEncryptedSend: order guarantees over a Zimbra-like mailbox', () => 
     assert.deepEqual(z.calls.slice(0, 4), ['saveDraft', 'rawMessage', 'SignMessage', 'RegisterSecureMessage']);
   });
 });
+
+describe('runEncryptedSend of a reply quoting a decrypted message (inBrowser)', () => {
+  const QUOTED: ComposedMessage = {
+    ...COMPOSED,
+    subject: 'Re: Résultats',
+    body: { contentType: 'text/plain', text: `Merci.\r\n\r\n----- Message d’origine -----\r\n${PLAINTEXT}` },
+  };
+  const forwarded = { fileName: 'bilan.pdf', mimeType: 'application/pdf', bytes: new Uint8Array([37, 80, 68, 70, 1, 2, 3]) };
+
+  async function innerMime(upload: Uint8Array): Promise<string> {
+    const { openContainer, dataKeyFromBase64 } = await import('../../../../shared/container/container.ts');
+    const opened = await openContainer(upload, async () => dataKeyFromBase64(Buffer.alloc(32, 7).toString('base64')));
+    return new TextDecoder().decode(opened.mime);
+  }
+
+  test('no draft at all without added files; the sealed MIME holds the quote and the forwarded file', async () => {
+    const { z, deps } = setup();
+    let sealed: Uint8Array | undefined;
+    const host = deps.host;
+    deps.host = { ...host, upload: async (bytes, name, ct) => ((sealed = bytes), host.upload(bytes, name, ct)) };
+    const out = await runEncryptedSend(deps, { ...QUOTED, inBrowser: { from: 'dr.muller@esante.lu', attachments: [forwarded], inReplyTo: '<cover@esante.lu>' } });
+    assert.deepEqual(out, { sent: true, confirmed: true });
+    assert.ok(!z.calls.includes('saveDraft') && !z.calls.includes('rawMessage'), z.calls.join(','));
+    assert.deepEqual(z.readable(), []);
+    const { parseMime, toDisplay } = await import('../../../../shared/messages/mime.ts');
+    const d = toDisplay(parseMime(new TextEncoder().encode(await innerMime(sealed!))));
+    assert.equal(d.subject, 'Re: Résultats');
+    assert.equal(d.from, 'dr.muller@esante.lu');
+    assert.ok(d.text?.includes(PLAINTEXT));
+    assert.deepEqual(d.attachments.map((a) => [a.filename, [...a.data]]), [['bilan.pdf', [37, 80, 68, 70, 1, 2, 3]]]);
+  });
+
+  test('with added files, the only draft holds neither text nor subject, and is deleted', async () => {
+    const { z, deps, draft } = setup();
+    const saved: OutgoingMessage[] = [];
+    const host = deps.host;
+    deps.host = { ...host, saveDraft: (m, id) => (saved.push(m), host.saveDraft(m, id)) };
+    const out = await runEncryptedSend(deps, { ...QUOTED, uploadIds: ['up-1'], inBrowser: { from: 'dr.muller@esante.lu', attachments: [] } });
+    assert.deepEqual(out, { sent: true, confirmed: true });
+    assert.equal(saved.length, 1);
+    assert.deepEqual([saved[0]!.subject, saved[0]!.body.text, saved[0]!.e, saved[0]!.uploadIds], ['', '', [], ['up-1']]);
+    assert.deepEqual(z.readable(), []);
+    assert.deepEqual([...z.items.values()].map((i) => i.folder), [SENT]);
+    assert.equal(draft(), undefined);
+  });
+});

@@ -18,6 +18,8 @@
  */
 import { CONTAINER_EXTENSION, CONTAINER_MEDIA_TYPE, containerDigest, dataKeyFromBase64, sealContainer } from '../../../../shared/container/container.ts';
 import type { MailHost, OutgoingMessage } from '../../../../shared/host/mail-port.ts';
+import { buildMimeMessage, type BuiltAttachment } from '../../../../shared/messages/build-mime.ts';
+import { parseMime, toDisplay } from '../../../../shared/messages/mime.ts';
 import { coverMailHtml, coverMailText, portalUrlFor } from '../../../../shared/messages/cover-mail.ts';
 import { SERVICE_BASE_PATH } from '../../../../shared/paths.ts';
 import { ServiceFault } from '../../../../shared/soap/client.ts';
@@ -42,6 +44,12 @@ export interface ComposedMessage {
   body: OutgoingMessage['body'];
   /** Upload ids of the attachments added in the compose view. */
   uploadIds: string[];
+  /**
+   * A reply or forward quoting a message decrypted in the page (quoted-compose.ts): the inner MIME is
+   * built HERE (shared/messages/build-mime.ts) so the quoted text never reaches Zimbra, not even as the
+   * draft below; only the files added in the compose go through a draft, one without text or subject.
+   */
+  inBrowser?: { from: string; attachments: readonly BuiltAttachment[]; inReplyTo?: string };
 }
 
 /** The compose's own draft, as Zimbra's controller knows it (`controller._draftMsg`, ZmComposeController.js:1729). */
@@ -89,14 +97,19 @@ export async function runEncryptedSend(deps: SendFlowDeps, c: ComposedMessage): 
     if (progressShown) deps.progress?.phase(text, fraction);
   };
   try {
-    // 1. Draft, so Zimbra builds the MIME exactly as a plain send would (body, attachments, headers).
-    const draftId = await host.saveDraft({ e, subject: c.subject, body: c.body, uploadIds: c.uploadIds }, before);
-    drafts.add(draftId);
-    deps.draft.adopt(draftId);
+    let mime: Uint8Array;
+    if (c.inBrowser) {
+      mime = await mimeInBrowser(deps, c, c.inBrowser, drafts, before, (s) => (step = s));
+    } else {
+      // 1. Draft, so Zimbra builds the MIME exactly as a plain send would (body, attachments, headers).
+      const draftId = await host.saveDraft({ e, subject: c.subject, body: c.body, uploadIds: c.uploadIds }, before);
+      drafts.add(draftId);
+      deps.draft.adopt(draftId);
 
-    // 2. Its raw MIME.
-    step = 'mime';
-    let mime = await host.rawMessage(draftId);
+      // 2. Its raw MIME.
+      step = 'mime';
+      mime = await host.rawMessage(draftId);
+    }
     progressShown = mime.length >= PROGRESS_THRESHOLD;
 
     // 3. Signed first, then encrypted, when the security zimlet's "Signer" is on for this compose.
@@ -143,7 +156,7 @@ export async function runEncryptedSend(deps: SendFlowDeps, c: ComposedMessage): 
       fileName: CONTAINER_FILE_NAME,
     };
     const body = { contentType: 'text/plain' as const, text: coverMailText(coverParams), html: coverMailHtml(coverParams) };
-    await host.sendMessage({ e, subject: c.subject, body, uploadIds: [aid] }, draftId);
+    await host.sendMessage({ e, subject: c.subject, body, uploadIds: [aid] }, deps.draft.current());
 
     // Sent. Make sure no draft is left (SendMsg ignores a failed `did` delete), then leave the compose
     // before the confirmation, so no autosave can run on it meanwhile.
@@ -159,6 +172,40 @@ export async function runEncryptedSend(deps: SendFlowDeps, c: ComposedMessage): 
     const leftDraftId = await deleteDrafts(deps, drafts);
     return leftDraftId ? { sent: false, step, error, leftDraftId } : { sent: false, step, error };
   }
+}
+
+/**
+ * Steps 1–2 for a compose quoting a decrypted message: the files the user added come back from a draft
+ * that holds nothing else (Zimbra keeps an upload only for a draft or a send), then the whole message
+ * (text with its quote, the original's files for a forward, the added files) is written in the browser.
+ */
+async function mimeInBrowser(
+  deps: SendFlowDeps,
+  c: ComposedMessage,
+  inBrowser: NonNullable<ComposedMessage['inBrowser']>,
+  drafts: Set<string>,
+  before: string | undefined,
+  setStep: (s: SendStep) => void,
+): Promise<Uint8Array> {
+  const files: BuiltAttachment[] = [...inBrowser.attachments];
+  if (c.uploadIds.length) {
+    const draftId = await deps.host.saveDraft({ e: [], subject: '', body: { contentType: 'text/plain', text: '' }, uploadIds: c.uploadIds }, before);
+    drafts.add(draftId);
+    deps.draft.adopt(draftId);
+    setStep('mime');
+    const added = toDisplay(parseMime(await deps.host.rawMessage(draftId))).attachments;
+    files.push(...added.map((a) => ({ fileName: a.filename, mimeType: a.contentType, bytes: a.data })));
+  }
+  setStep('mime');
+  return buildMimeMessage({
+    from: inBrowser.from,
+    to: c.to,
+    cc: c.cc,
+    subject: c.subject,
+    text: c.body.text,
+    attachments: files,
+    ...(inBrowser.inReplyTo ? { inReplyTo: inBrowser.inReplyTo } : {}),
+  });
 }
 
 /** Deletes every draft that may hold the plaintext; answers the first one that could not be deleted. */

@@ -10,6 +10,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { loginAs, soapAs } from '../sandbox/server/testing.ts';
 import { E2E_PORT } from './playwright.config.ts';
 import { ensureEncryptionAccount } from './support/encryption.ts';
+import { plaintextLeft } from './support/mailbox-search.ts';
 import { SANDBOX_PASSWORD, USERS, login, loginInNewContext, openInInbox } from './support/session.ts';
 
 const BASE = `http://127.0.0.1:${E2E_PORT}`;
@@ -21,36 +22,6 @@ const RUN = Date.now();
 const SECRET = `hba1cquote${RUN}`;
 const SUBJECT = `Bilan glycémique ${RUN}`;
 const ATTACHMENT = { name: 'bilan-glycémie.pdf', bytes: Buffer.from(`%PDF-1.4\n% bilan ${RUN}\n%%EOF\n`) };
-
-interface FolderNode {
-  id: string;
-  absFolderPath?: string;
-  view?: string;
-  folder?: FolderNode[];
-}
-
-/** Every mail folder of a user searched for each token (SearchRequest inid:…, what the user's own search sees). */
-async function foldersHolding(mail: string, tokens: string[]): Promise<string[]> {
-  const session = await loginAs(BASE, mail, SANDBOX_PASSWORD, 'card');
-  const tree = await soapAs<{ folder?: FolderNode[] }>(BASE, session, 'GetFolderRequest', {});
-  const folders: FolderNode[] = [];
-  const walk = (list: FolderNode[] | undefined) => {
-    for (const f of list ?? []) {
-      if (f.view !== 'contact' && f.view !== 'appointment' && f.view !== 'task') folders.push(f);
-      walk(f.folder);
-    }
-  };
-  walk(tree.folder);
-  expect(folders.map((f) => f.absFolderPath)).toEqual(expect.arrayContaining(['/Inbox', '/Drafts', '/Sent', '/Trash']));
-  const hits: string[] = [];
-  for (const f of folders) {
-    for (const token of tokens) {
-      const res = await soapAs<{ m?: unknown[] }>(BASE, session, 'SearchRequest', { query: `inid:${f.id} ${token}`, types: 'message', limit: 10 });
-      if ((res.m ?? []).length > 0) hits.push(`${f.absFolderPath}: ${token}`);
-    }
-  }
-  return hits;
-}
 
 /** Every request body the page sends from now on (SOAP, uploads, the service), as text. */
 function recordRequests(page: Page): string[] {
@@ -105,11 +76,11 @@ test('reply to a decrypted message: the decrypted text is quoted, autosave stays
   await jc.locator('#zm-compose-body').pressSequentially(`Oui ${control}. `);
   expect(await jc.evaluate(() => (window as any).appCtxt.getCurrentController()._autoSaveTimer?._timer ?? null)).not.toBeNull();
   await autosaved;
-  expect(await foldersHolding(jeanClaude.mail, [control])).toEqual([`/Drafts: ${control}`]);
+  expect(await plaintextLeft(jeanClaude.mail, [control])).toEqual([`/Drafts: ${control}`]);
   await jc.locator('#zb__COMPOSE__CANCEL').click();
   await jc.locator('#zm-compose-leave-dialog_button4').click(); // "Non": the autosaved draft is not kept
   await expect(jc.locator('#zm-compose')).toBeHidden();
-  await expect.poll(() => foldersHolding(jeanClaude.mail, [control])).toEqual([]);
+  await expect.poll(() => plaintextLeft(jeanClaude.mail, [control])).toEqual([]);
 
   // --- The encrypted message: opened, then answered. -----------------------------------------------
   const view = await openSecure(jc, SUBJECT);
@@ -147,7 +118,7 @@ test('reply to a decrypted message: the decrypted text is quoted, autosave stays
   expect(bodies.length, 'the reply made requests').toBeGreaterThan(3);
   expect(bodies.filter((b) => b.includes(SECRET)).map((b) => b.split('\n')[0])).toEqual([]);
   expect(bodies.filter((b) => b.split('\n')[0]!.endsWith('/SaveDraftRequest'))).toEqual([]);
-  expect(await foldersHolding(jeanClaude.mail, [SECRET, 'revois'])).toEqual([]);
+  expect(await plaintextLeft(jeanClaude.mail, [SECRET, 'revois'])).toEqual([]);
 
   // Marie reads the answer: encrypted banner, the reply and the quote.
   await openSecure(page, `Re: ${SUBJECT}`).then(async (answer) => {
@@ -166,7 +137,7 @@ test('reply to a decrypted message: the decrypted text is quoted, autosave stays
   await jc.locator('#zb__COMPOSE__ESANTE_REGIFY_SEND').click();
   await expect(jc.locator('#zm-compose')).toBeHidden({ timeout: 30_000 });
   expect(forwarded.filter((b) => b.includes(SECRET) || b.includes(`bilan ${RUN}`)).map((b) => b.split('\n')[0])).toEqual([]);
-  expect(await foldersHolding(jeanClaude.mail, [SECRET])).toEqual([]);
+  expect(await plaintextLeft(jeanClaude.mail, [SECRET])).toEqual([]);
 
   const lucPage = await loginInNewContext(browser, luc.mail);
   const got = await openSecure(lucPage, `Fwd: ${SUBJECT}`);

@@ -15,6 +15,7 @@ import { loginAs, soapAs } from '../sandbox/server/testing.ts';
 import { E2E_PORT } from './playwright.config.ts';
 import { ENCRYPTION_PASSWORD, ensureEncryptionAccount as ensureAccount } from './support/encryption.ts';
 import { PORTAL_ORIGIN, portalUrl } from './support/portal.ts';
+import { plaintextLeft } from './support/mailbox-search.ts';
 import { SANDBOX_PASSWORD, USERS, login, loginInNewContext } from './support/session.ts';
 
 const BASE = `http://127.0.0.1:${E2E_PORT}`;
@@ -289,40 +290,6 @@ test('a large attachment: progress window while encrypting and uploading; the re
 });
 
 // --- Issue 10, defect 1 / acceptance 3: faults at each step leave no plaintext anywhere ----------
-
-interface FolderNode {
-  id: string;
-  absFolderPath?: string;
-  view?: string;
-  folder?: FolderNode[];
-}
-
-/**
- * Where `tokens` occur in the user's mailbox: every mail folder (GetFolderRequest's whole tree),
- * one SearchRequest `inid:<folder> <token>` each (Zimbra's query grammar, querygrammar.txt), as
- * "<folder path>: <token>".
- */
-async function plaintextLeft(mail: string, tokens: string[]): Promise<string[]> {
-  const login = await loginAs(BASE, mail, SANDBOX_PASSWORD, 'card');
-  const tree = await soapAs<{ folder?: FolderNode[] }>(BASE, login, 'GetFolderRequest', {});
-  const folders: FolderNode[] = [];
-  const walk = (list: FolderNode[] | undefined) => {
-    for (const f of list ?? []) {
-      if (f.view !== 'contact' && f.view !== 'appointment' && f.view !== 'task') folders.push(f);
-      walk(f.folder);
-    }
-  };
-  walk(tree.folder);
-  expect(folders.map((f) => f.absFolderPath), 'the walk sees the system folders').toEqual(expect.arrayContaining(['/Inbox', '/Drafts', '/Sent', '/Trash']));
-  const hits: string[] = [];
-  for (const f of folders) {
-    for (const token of tokens) {
-      const res = await soapAs<{ m?: unknown[] }>(BASE, login, 'SearchRequest', { query: `inid:${f.id} ${token}`, types: 'message', limit: 10 });
-      if ((res.m ?? []).length > 0) hits.push(`${f.absFolderPath}: ${token}`);
-    }
-  }
-  return hits;
-}
 
 const FAULT_STEPS = ['draft', 'mime', 'register', 'upload', 'send', 'confirm'] as const;
 type FaultStep = (typeof FAULT_STEPS)[number];

@@ -5,20 +5,26 @@
  * recipient, the container is decrypted with WebCrypto (shared/container), the MIME is read
  * (shared/messages/mime.ts, the reader the regify zimlet uses too) and the HTML body is sanitised with DOMPurify and shown in a sandboxed
  * frame without scripts. Neither the file nor its content is ever sent to the server.
+ * Issue 12: under an opened message, "Répondre" writes a secure answer to its sender: the MIME is
+ * built here (shared/messages/build-mime.ts), sealed here under a data key the service registered for the sender
+ * alone, and only the sealed container is uploaded (server-extension/src/messages/portal-reply.ts).
  */
-import { containerDigest, dataKeyFromBase64, openContainer, readHeader, ContainerError } from '../../shared/container/container.ts';
+import { CONTAINER_MEDIA_TYPE, containerDigest, dataKeyFromBase64, openContainer, readHeader, sealContainer, ContainerError } from '../../shared/container/container.ts';
 import { errorText, isErrorCode } from '../../shared/errors.ts';
 import { formatDateTime } from '../../shared/i18n/dates.ts';
 import { format, pickLang, type Lang } from '../../shared/i18n/lang.ts';
 import { mailboxAddress, parseMime, toDisplay, type DisplayMessage } from '../../shared/messages/mime.ts';
 import { MESSAGE_FRAME_SANDBOX, frameDocument, inlineImageDataUrl, sanitizeMessageHtml } from '../../shared/messages/safe-html.ts';
-import { PORTAL_CSRF_HEADER, type PortalErrorBody, type PortalRelease } from '../../shared/messages/portal-api.ts';
+import { PORTAL_CSRF_HEADER, PORTAL_REPLY_TICKET_HEADER, type PortalErrorBody, type PortalRelease, type PortalReplyRegistration, type PortalReplySent } from '../../shared/messages/portal-api.ts';
 import { PORTAL_TEXTS, type PortalTextKey } from '../../shared/messages/portal-texts.ts';
+import { buildMimeMessage, type BuiltAttachment } from '../../shared/messages/build-mime.ts';
 
 const app = document.getElementById('app')!;
 const lang: Lang = pickLang(app.dataset['lang']);
 const api = app.dataset['api']!;
 const maxBytes = Number(app.dataset['maxBytes']);
+const replyMaxBytes = Number(app.dataset['replyMaxBytes'] ?? maxBytes);
+const megabytes = (n: number): string => new Intl.NumberFormat(lang, { maximumFractionDigits: 1 }).format(Math.max(0.1, n / 1_048_576));
 const keyService = app.dataset['keyService']!;
 const codeMinutes = Number(app.dataset['codeMinutes']);
 const t = (key: PortalTextKey, ...args: Array<string | number>): string => format(PORTAL_TEXTS[lang][key], ...args);
@@ -31,12 +37,18 @@ class PortalError extends Error {
 }
 
 async function call<T>(path: string, body?: Record<string, unknown>): Promise<T> {
-  const res = await fetch(`${api}${path}`, {
-    method: body ? 'POST' : 'GET',
-    credentials: 'same-origin',
-    headers: body ? { 'Content-Type': 'application/json', [PORTAL_CSRF_HEADER]: '1', 'Accept-Language': lang } : { 'Accept-Language': lang },
-    ...(body ? { body: JSON.stringify({ ...body, lang }) } : {}),
-  });
+  return answer<T>(
+    path,
+    await fetch(`${api}${path}`, {
+      method: body ? 'POST' : 'GET',
+      credentials: 'same-origin',
+      headers: body ? { 'Content-Type': 'application/json', [PORTAL_CSRF_HEADER]: '1', 'Accept-Language': lang } : { 'Accept-Language': lang },
+      ...(body ? { body: JSON.stringify({ ...body, lang }) } : {}),
+    }),
+  );
+}
+
+async function answer<T>(path: string, res: Response): Promise<T> {
   const json = (await res.json().catch(() => ({}))) as Partial<PortalErrorBody> & T;
   if (!res.ok) {
     const message = json.error?.message ?? `HTTP ${res.status}`;
@@ -154,7 +166,107 @@ function showMessage(target: HTMLElement, view: DisplayMessage, released: Releas
     const url = URL.createObjectURL(new Blob([a.data as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
     list.append(el('li', {}, el('a', { href: url, download: a.filename }, `${t('download')} ${a.filename}`), ` (${t('bytes', a.data.length)})`));
   }
-  target.replaceChildren(banners, headers, body, ...(view.attachments.length ? [el('h3', {}, t('attachments')), list] : []));
+  target.replaceChildren(banners, headers, body, ...(view.attachments.length ? [el('h3', {}, t('attachments')), list] : []), replySection(target, released));
+}
+
+/**
+ * "Répondre" under an opened message, and its form. The service decides the recipient (the original's
+ * sender); the page only shows who it is once the answer is registered, and the hint names the
+ * sender as the key service knows them.
+ */
+function replySection(target: HTMLElement, released: Released): HTMLElement {
+  const senderName = released.sender.displayName ? `${released.sender.displayName} <${released.sender.mail}>` : released.sender.mail;
+  const open = el('button', { type: 'button', 'data-testid': 'portal-reply', 'aria-expanded': 'false', 'aria-controls': 'reply-form' }, t('reply'));
+  const text = el('textarea', { id: 'reply-text', name: 'text', 'data-testid': 'portal-reply-text' });
+  const files = el('input', { id: 'reply-files', type: 'file', multiple: '', 'data-testid': 'portal-reply-files' });
+  const status = el('p', { class: 'hint', 'aria-live': 'polite', 'data-testid': 'portal-reply-status' });
+  const error = errorLine();
+  error.setAttribute('data-testid', 'portal-reply-error');
+  const send = el('button', { type: 'submit', 'data-testid': 'portal-reply-send' }, t('reply_send'));
+  const cancel = el('button', { type: 'button', class: 'secondary' }, t('reply_cancel'));
+  const heading = el('h3', { id: 'reply-h', tabindex: '-1' }, t('reply_title'));
+  const form = el(
+    'form',
+    { id: 'reply-form', 'aria-labelledby': 'reply-h', 'data-testid': 'portal-reply-form', hidden: '' },
+    heading,
+    el('p', { class: 'hint', id: 'reply-hint' }, t('reply_to', senderName), el('br'), t('reply_hint', senderName)),
+    el('label', { for: 'reply-text' }, t('reply_text')),
+    text,
+    el('label', { for: 'reply-files' }, t('reply_files', megabytes(replyMaxBytes))),
+    files,
+    el('div', {}, send, cancel),
+    status,
+    error,
+  );
+  text.setAttribute('aria-describedby', 'reply-hint');
+  open.addEventListener('click', () => {
+    form.hidden = false;
+    open.setAttribute('aria-expanded', 'true');
+    text.focus();
+  });
+  cancel.addEventListener('click', () => {
+    form.hidden = true;
+    open.setAttribute('aria-expanded', 'false');
+    open.focus();
+  });
+  let busy = false;
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    if (busy) return;
+    error.textContent = '';
+    const chosen = Array.from(files.files ?? []);
+    if (!text.value.trim() && chosen.length === 0) {
+      error.textContent = t('reply_empty');
+      return;
+    }
+    // A first, cheap bound before anything is read or registered; the sealed size is checked again below and by the service.
+    if (chosen.reduce((n, f) => n + f.size, 0) > replyMaxBytes) {
+      error.textContent = t('reply_too_large', megabytes(replyMaxBytes));
+      return;
+    }
+    busy = true;
+    send.disabled = true;
+    status.textContent = t('reply_sending');
+    void (async () => {
+      let key: Uint8Array | undefined;
+      try {
+        const attachments: BuiltAttachment[] = [];
+        for (const f of chosen) attachments.push({ fileName: f.name, mimeType: f.type || 'application/octet-stream', bytes: new Uint8Array(await f.arrayBuffer()) });
+        const reg = await call<PortalReplyRegistration>('/reply/register', { messageId: released.messageId });
+        const mime = buildMimeMessage({ from: reg.sender.mail, to: [reg.to.mail], subject: reg.subject, text: text.value, attachments });
+        key = dataKeyFromBase64(reg.dataKey);
+        const container = await sealContainer({ messageId: reg.messageId, keyService: reg.keyService, sender: reg.sender.mail, mime, key });
+        key.fill(0);
+        if (container.length > reg.maxBytes) throw new PortalError(t('reply_too_large', megabytes(reg.maxBytes)));
+        const sent = await answer<PortalReplySent>(
+          '/reply/send',
+          await fetch(`${api}/reply/send`, {
+            method: 'POST',
+            credentials: 'same-origin',
+            headers: { 'Content-Type': CONTAINER_MEDIA_TYPE, [PORTAL_CSRF_HEADER]: '1', [PORTAL_REPLY_TICKET_HEADER]: reg.ticket, 'Accept-Language': lang },
+            body: container as Uint8Array<ArrayBuffer>,
+          }),
+        );
+        const done = el('p', { class: 'success', role: 'status', tabindex: '-1', 'data-testid': 'portal-reply-sent' }, t('reply_sent', reg.to.displayName ? `${reg.to.displayName} <${sent.to}>` : sent.to));
+        form.replaceWith(done);
+        open.remove();
+        done.focus();
+      } catch (err) {
+        key?.fill(0);
+        status.textContent = '';
+        if (err instanceof PortalError && (err.code === 'message.revoked' || err.code === 'message.access_ended')) {
+          // Withdrawn since it was opened: the same page as when opening it, instead of the message and the form.
+          showWithdrawn(target, err.code, err.message, released.sender.mail);
+          return;
+        }
+        show(error, err);
+      } finally {
+        busy = false;
+        send.disabled = false;
+      }
+    })();
+  });
+  return el('div', { class: 'reply' }, open, form);
 }
 
 function showWithdrawn(target: HTMLElement, code: 'message.revoked' | 'message.access_ended', text: string, sender: string): void {

@@ -120,6 +120,17 @@ export const messageErrorTexts = {
     de: 'Dieser Anmeldelink ist nicht mehr gültig (bereits verwendet oder abgelaufen). Melden Sie sich erneut an, um einen neuen zu erhalten.',
     en: 'This log-in link is no longer valid (already used or expired). Log in again to receive a new one.',
   },
+  // Issue 12: an outside recipient answers from the portal (server-extension/src/messages/portal-reply.ts).
+  'portal.reply_too_large': {
+    fr: 'Votre réponse est trop volumineuse ({0} Mo au maximum, pièces jointes comprises). Retirez des pièces jointes et réessayez.',
+    de: 'Ihre Antwort ist zu groß (höchstens {0} MB, Anhänge eingeschlossen). Entfernen Sie Anhänge und versuchen Sie es erneut.',
+    en: 'Your reply is too large ({0} MB at most, attachments included). Remove attachments and try again.',
+  },
+  'portal.reply_invalid': {
+    fr: 'Cette réponse n’a pas pu être envoyée : elle ne correspond pas à la réponse préparée. Rechargez la page et recommencez.',
+    de: 'Diese Antwort konnte nicht gesendet werden: Sie entspricht nicht der vorbereiteten Antwort. Laden Sie die Seite neu und versuchen Sie es erneut.',
+    en: 'This reply could not be sent: it does not match the reply that was prepared. Reload the page and try again.',
+  },
   'portal.forbidden': {
     fr: 'Requête refusée (origine ou format non autorisé).',
     de: 'Anfrage abgelehnt (Herkunft oder Format nicht zulässig).',

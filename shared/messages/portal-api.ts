@@ -34,6 +34,56 @@ export interface PortalApi {
   'GET /session': { request: undefined; response: { email: string } };
   /** Same rules and answer as the SOAP ReleaseMessageKey, for the session's address. */
   'POST /release': { request: { messageId: string }; response: PortalRelease };
+  /**
+   * Issue 12: prepares a secure answer to `messageId` (a message the session's address received).
+   * The service decides the one recipient, the original's sender, from its record; refused when the
+   * original was withdrawn from the caller (`message.revoked`), their access ended
+   * (`message.access_ended`), they are not among its recipients (`message.not_recipient`) or it was
+   * never sent (`message.not_sent`).
+   */
+  'POST /reply/register': { request: { messageId: string }; response: PortalReplyRegistration };
+  /**
+   * The sealed answer itself: NOT JSON but the container's bytes, `Content-Type:
+   * application/vnd.esante.secure-message`, with the CSRF header and the registration's ticket in
+   * PORTAL_REPLY_TICKET_HEADER. The service checks it, records it as sent and mails it to the
+   * original's sender. At most `maxBytes` (413 `portal.reply_too_large`).
+   */
+  'POST /reply/send': { request: Uint8Array; response: PortalReplySent };
+}
+
+/** Header of `POST /reply/send` carrying the registration's ticket. */
+export const PORTAL_REPLY_TICKET_HEADER = 'X-Esante-Reply-Ticket';
+
+/**
+ * Largest sealed answer (container bytes) the portal accepts, whatever ESANTE_PORTAL_MAX_CONTAINER_BYTES
+ * says (the smaller wins): the answer is mailed base64-encoded (×4/3, plus line ends ×78/76), and
+ * Zimbra's MTA refuses messages above zimbraMtaMaxMessageSize, 10,240,000 bytes by default
+ * (zm-mta `zimbraMtaMaxMessageSize`, postfix `message_size_limit`): 7 MiB sealed is about 9.6 MB mailed.
+ */
+export const PORTAL_REPLY_MAX_BYTES = 7 * 1024 * 1024;
+
+export interface PortalReplyRegistration {
+  /** The answer's own secure message id (its container header names it). */
+  messageId: string;
+  /** base64 of the answer's 32-byte data key. */
+  dataKey: string;
+  keyService: string;
+  /** The answer's sender: the session's address, with their account's name. */
+  sender: { mail: string; displayName?: string };
+  /** The one recipient, the original message's sender, as the key service knows them. */
+  to: { mail: string; displayName?: string };
+  /** "Re: " + the original's subject. */
+  subject: string;
+  /** Opaque; sent back with the container (binds the answer to the original and to this session). */
+  ticket: string;
+  /** Largest container `POST /reply/send` accepts. */
+  maxBytes: number;
+}
+
+export interface PortalReplySent {
+  messageId: string;
+  sentAt: string;
+  to: string;
 }
 
 export interface PortalRelease {

@@ -47,6 +47,19 @@ const fr = {
   withdrawn_title: 'Message retiré',
   access_ended_title: 'Accès terminé',
   withdrawn_contact: 'Si vous en avez encore besoin, contactez son expéditeur : {0}.',
+  // Issue 12: a secure answer to the sender, written and encrypted here.
+  reply: 'Répondre',
+  reply_title: 'Répondre de façon sécurisée',
+  reply_to: 'À : {0}',
+  reply_hint: 'Votre réponse et ses pièces jointes sont chiffrées dans votre navigateur pour {0} seulement, puis envoyées dans sa messagerie sécurisée eSanté. Elles ne quittent jamais votre ordinateur en clair.',
+  reply_text: 'Votre réponse',
+  reply_files: 'Pièces jointes (facultatif, {0} Mo au maximum au total)',
+  reply_send: 'Envoyer la réponse chiffrée',
+  reply_cancel: 'Annuler',
+  reply_sending: 'Chiffrement et envoi de votre réponse…',
+  reply_sent: 'Votre réponse chiffrée a été envoyée à {0}.',
+  reply_empty: 'Écrivez un message ou joignez un fichier avant d’envoyer.',
+  reply_too_large: 'Votre réponse est trop volumineuse ({0} Mo au maximum, pièces jointes comprises). Retirez des pièces jointes et réessayez.',
 };
 
 type Texts = typeof fr;
@@ -93,6 +106,18 @@ const de: Texts = {
   withdrawn_title: 'Nachricht zurückgezogen',
   access_ended_title: 'Zugriff beendet',
   withdrawn_contact: 'Wenn Sie sie noch benötigen, wenden Sie sich an den Absender: {0}.',
+  reply: 'Antworten',
+  reply_title: 'Gesichert antworten',
+  reply_to: 'An: {0}',
+  reply_hint: 'Ihre Antwort und ihre Anhänge werden in Ihrem Browser nur für {0} verschlüsselt und dann in dessen gesicherten eSanté-Posteingang gesendet. Sie verlassen Ihren Computer nie unverschlüsselt.',
+  reply_text: 'Ihre Antwort',
+  reply_files: 'Anhänge (optional, insgesamt höchstens {0} MB)',
+  reply_send: 'Verschlüsselte Antwort senden',
+  reply_cancel: 'Abbrechen',
+  reply_sending: 'Ihre Antwort wird verschlüsselt und gesendet…',
+  reply_sent: 'Ihre verschlüsselte Antwort wurde an {0} gesendet.',
+  reply_empty: 'Schreiben Sie eine Nachricht oder fügen Sie eine Datei hinzu, bevor Sie senden.',
+  reply_too_large: 'Ihre Antwort ist zu groß (höchstens {0} MB, Anhänge eingeschlossen). Entfernen Sie Anhänge und versuchen Sie es erneut.',
 };
 
 const en: Texts = {
@@ -137,6 +162,18 @@ const en: Texts = {
   withdrawn_title: 'Message withdrawn',
   access_ended_title: 'Access ended',
   withdrawn_contact: 'If you still need it, contact its sender: {0}.',
+  reply: 'Reply',
+  reply_title: 'Reply securely',
+  reply_to: 'To: {0}',
+  reply_hint: 'Your reply and its attachments are encrypted in your browser for {0} only, then sent to their eSanté secure mailbox. They never leave your computer unencrypted.',
+  reply_text: 'Your reply',
+  reply_files: 'Attachments (optional, {0} MB at most in total)',
+  reply_send: 'Send the encrypted reply',
+  reply_cancel: 'Cancel',
+  reply_sending: 'Encrypting and sending your reply…',
+  reply_sent: 'Your encrypted reply was sent to {0}.',
+  reply_empty: 'Write a message or attach a file before sending.',
+  reply_too_large: 'Your reply is too large ({0} MB at most, attachments included). Remove attachments and try again.',
 };
 
 export const PORTAL_TEXTS: Record<Lang, Texts> = { fr, de, en };

@@ -12,8 +12,28 @@ import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { NotificationMail } from './notifications.ts';
 
+/**
+ * A secure message an outside recipient answered from the portal (portal-reply.ts), mailed to the
+ * original sender's eSanté mailbox in the shape the regify zimlet sends (send-flow.ts: the cover
+ * text and HTML as multipart/alternative beside the container attachment), so their reader opens it.
+ * Written by a person, so not marked Auto-Submitted; From is the service's address with the
+ * author's name (their own domain is not ours to send from), Reply-To the author's proved address.
+ */
+export interface RelayMail {
+  to: string;
+  fromName: string;
+  replyTo: string;
+  subject: string;
+  text: string;
+  html: string;
+  attachment: { filename: string; contentType: string; content: Uint8Array };
+  messageId: string;
+}
+
 export interface Mailer {
   send(mail: NotificationMail & { messageId: string }): Promise<void>;
+  /** Issue 12 (portal replies); optional so that test mailers built by hand stay valid. */
+  sendRelay?(mail: RelayMail): Promise<void>;
   close(): void;
 }
 
@@ -34,6 +54,8 @@ export function createSmtpMailer(smtpUrl: string, from: string, timeoutMs = 30_0
     logger: false,
     debug: false,
   } as unknown as Parameters<typeof nodemailer.createTransport>[0]);
+  // The bare address of ESANTE_NOTIFY_FROM ("Name <addr>" or "addr"): relayed replies carry their author's name instead.
+  const fromAddress = /<([^<>]+)>\s*$/.exec(from)?.[1]?.trim() ?? from.trim();
   return {
     async send(mail) {
       await transport.sendMail({
@@ -43,6 +65,19 @@ export function createSmtpMailer(smtpUrl: string, from: string, timeoutMs = 30_0
         text: mail.text,
         messageId: mail.messageId,
         headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All' },
+      });
+    },
+    async sendRelay(mail) {
+      await transport.sendMail({
+        from: { name: mail.fromName, address: fromAddress },
+        sender: fromAddress,
+        replyTo: mail.replyTo,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: mail.messageId,
+        attachments: [{ filename: mail.attachment.filename, contentType: mail.attachment.contentType, content: Buffer.from(mail.attachment.content), contentDisposition: 'attachment' }],
       });
     },
     close() {

@@ -8,7 +8,7 @@ import type { NotificationMail } from './notifications.ts';
 const BASE = `${SERVICE_BASE_PATH}/portal`;
 
 /** The shell; portal.js (portal/src/main.ts) builds the forms in the language of `<html lang>`. */
-export function portalPage(lang: Lang, maxContainerBytes: number, keyService: string, codeMinutes: number): string {
+export function portalPage(lang: Lang, maxContainerBytes: number, keyService: string, codeMinutes: number, replyMaxBytes = maxContainerBytes): string {
   const t = PORTAL_TEXTS[lang];
   const switcher = LANGS.map((l) =>
     l === lang ? `<strong aria-current="true">${l.toUpperCase()}</strong>` : `<a href="${BASE}/?lang=${l}" hreflang="${l}" lang="${l}">${l.toUpperCase()}</a>`,
@@ -17,7 +17,7 @@ export function portalPage(lang: Lang, maxContainerBytes: number, keyService: st
     lang,
     t.title,
     `<nav aria-label="${escapeHtml(t.language)}">${switcher}</nav>`,
-    `<main id="app" data-lang="${lang}" data-max-bytes="${maxContainerBytes}" data-code-minutes="${codeMinutes}" data-key-service="${escapeHtml(keyService)}" data-api="${BASE}/api">
+    `<main id="app" data-lang="${lang}" data-max-bytes="${maxContainerBytes}" data-reply-max-bytes="${replyMaxBytes}" data-code-minutes="${codeMinutes}" data-key-service="${escapeHtml(keyService)}" data-api="${BASE}/api">
 <p>${escapeHtml(t.intro)}</p>
 <noscript><p role="alert">${escapeHtml(t.noscript)}</p></noscript>
 </main>
@@ -51,8 +51,12 @@ h1 { font-size: 1.4rem; color: #00427a; }
 section { background: #fff; border: 1px solid #d0d7de; border-radius: 6px; padding: 1rem; margin: 1rem 0; }
 label { display: block; margin: .6rem 0 .2rem; font-weight: 600; }
 input[type=email], input[type=text], input[type=password] { width: 100%; max-width: 24rem; padding: .4rem; font-size: 1rem; }
+textarea { width: 100%; min-height: 10rem; padding: .4rem; font: inherit; box-sizing: border-box; }
+button.secondary { background: #fff; color: #00427a; border: 1px solid #00427a; margin-left: .5rem; }
+.reply { border-top: 1px solid #d0d7de; margin-top: 1rem; padding-top: .5rem; }
+.success { color: #1b5e20; font-weight: 600; }
 button { margin-top: .8rem; padding: .5rem 1rem; font-size: 1rem; background: #00427a; color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
-button:focus-visible, a:focus-visible, input:focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }
+button:focus-visible, a:focus-visible, input:focus-visible, textarea:focus-visible { outline: 3px solid #f0a500; outline-offset: 2px; }
 .hint { font-size: .9rem; color: #555; }
 .error { color: #a40000; font-weight: 600; }
 .banner { padding: .5rem .8rem; border-radius: 4px; margin: .3rem 0; background: #e6f0fa; border-left: 4px solid #00427a; }

@@ -15,6 +15,8 @@
  *   GET  /login-link?token=, POST /login-link (form)   the mailed link: a button, then the session (LOGIN_BACKOFF)
  *   POST /api/logout, GET /api/session              → {email} | {email: null} without a cookie; 401 for an ended one
  *   POST /api/release {messageId}                    → {dataKey, containerDigest?, sender…}
+ *   POST /api/reply/register {messageId}, POST /api/reply/send (container bytes)   a secure answer to
+ *                                                      the original's sender (issue 12, portal-reply.ts)
  *
  * Origin (security review #17): the portal lives on its own origin (ESANTE_PORTAL_ORIGIN, a host name
  * of its own), so a script running in Zimbra's origin cannot reach its session, nor the reverse; on
@@ -44,6 +46,7 @@ import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import { AddressError, normaliseAddress } from '../../../shared/address/address.ts';
+import { CONTAINER_MEDIA_TYPE } from '../../../shared/container/format.ts';
 import { PORTAL_COOKIE, PORTAL_CSRF_HEADER, PORTAL_PATH } from '../../../shared/messages/portal-api.ts';
 import type { Lang } from '../../../shared/i18n/lang.ts';
 import { PASSWORD_MIN_LENGTH } from '../../../shared/password/policy.ts';
@@ -59,6 +62,7 @@ import { HttpError, header, readJson, readText, requestLang, sendError, sendJson
 import type { KeyService } from './key-service.ts';
 import type { Mailer } from './mailer.ts';
 import { loginLinkMail, loginLinkPage, portalCodeMail, portalPage } from './portal-page.ts';
+import { createPortalReply } from './portal-reply.ts';
 
 export { PORTAL_COOKIE, PORTAL_CSRF_HEADER, PORTAL_PATH };
 const CODE_PURPOSE = 'portal-code';
@@ -85,6 +89,8 @@ export const LIMITS = {
   registerTriesPerClient: { windowMs: HOUR, max: 50 },
   /** Log-in attempts per client IP, before any hash (#5). */
   loginsPerClient: { windowMs: 10 * MINUTE, max: 60 },
+  /** Issue 12: secure answers prepared per address per hour (each mails a doctor: the portal is no relay for floods). */
+  repliesPerAddress: { windowMs: HOUR, max: 30 },
 } as const;
 
 /**
@@ -229,6 +235,16 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
   }
 
   const trusted = new Set(d.trustedProxies ?? []);
+  const reply = createPortalReply({
+    store: d.store,
+    keyring: d.keyring,
+    keys: d.keys,
+    mailer: d.mailer,
+    clock: d.clock,
+    portalUrl,
+    messageIdDomain: new URL(d.publicUrl).hostname,
+    maxContainerBytes: d.maxContainerBytes,
+  });
   const limits: PortalLimits = d.limits ?? { loginsPerMinute: 120, codesPerHour: 600 };
   const now = (): number => d.clock.now().getTime();
 
@@ -282,10 +298,11 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
     return address;
   }
 
-  function checkCsrf(req: IncomingMessage): void {
+  /** `type`: the JSON of every API call, or the sealed container of a reply (neither is a CORS-simple type). */
+  function checkCsrf(req: IncomingMessage, expectedType = 'application/json'): void {
     const type = (header(req, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     const origin = header(req, 'origin');
-    if (type !== 'application/json' || header(req, PORTAL_CSRF_HEADER) !== '1' || (origin !== undefined && origin !== publicOrigin)) {
+    if (type !== expectedType || header(req, PORTAL_CSRF_HEADER) !== '1' || (origin !== undefined && origin !== publicOrigin)) {
       throw new HttpError(403, 'portal.forbidden');
     }
   }
@@ -510,7 +527,7 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
         if (req.method === 'GET' && sub === '/') {
           // Its Content-Security-Policy and the other security headers: the service's one rule (http/headers.ts).
           res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-          res.end(portalPage(lang, d.maxContainerBytes, d.keys.keyServiceUrl, Math.round(d.codeMs / 60_000)));
+          res.end(portalPage(lang, d.maxContainerBytes, d.keys.keyServiceUrl, Math.round(d.codeMs / 60_000), reply.maxBytes));
           return;
         }
         if (req.method === 'GET' && sub === '/portal.js') {
@@ -534,6 +551,13 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
           return;
         }
         if (req.method !== 'POST') throw new HttpError(404, 'request.unknown_operation', [sub]);
+        if (sub === '/api/reply/send') {
+          // The body is the sealed container (not JSON): the session is checked before a byte of it is read.
+          checkCsrf(req, CONTAINER_MEDIA_TYPE);
+          const address = await sessionAddress(req, ip);
+          sendJson(res, 200, await reply.send(req, address, lang, ip));
+          return;
+        }
         checkCsrf(req);
         sweep(log);
         const body = await readJson(req, BODY_MAX);
@@ -560,6 +584,12 @@ export function createPortalRoute(d: PortalDeps): HttpRoute {
               if (address) await audit('portal.logout', address, 'allowed', ip);
             }
             sendJson(res, 200, { ok: true }, { 'Set-Cookie': sessionCookie('', 0) });
+            return;
+          }
+          case '/api/reply/register': {
+            const address = await sessionAddress(req, ip);
+            await charge(limitKey('reply-address', ownerOf(address)), LIMITS.repliesPerAddress, 'reply.address', address, ip);
+            sendJson(res, 200, await reply.register(address, lang, ip, body));
             return;
           }
           case '/api/release': {

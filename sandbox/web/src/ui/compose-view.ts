@@ -397,49 +397,30 @@ export class ComposeView {
   }
 
   private renderAttachments(): void {
+    // One row per file: the original's parts a forward carries, then the uploads; each removable.
+    const row = <T extends { filename: string; s: number }>(list: T[], a: T, attrs: Record<string, string>) =>
+      h(
+        'li',
+        attrs,
+        h('span', { class: 'ZmAttName' }, a.filename),
+        h('span', { class: 'ZmAttSize' }, ` (${formatSize(a.s, this.svc.lang)}) `),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'ZButton ZmAttRemove',
+            'aria-label': t('compose_remove_attachment', a.filename),
+            onclick: () => {
+              list.splice(list.indexOf(a), 1);
+              this.renderAttachments();
+            },
+          },
+          '×',
+        ),
+      );
     this.attachList.replaceChildren(
-      ...this.forwarded.map((a) =>
-        h(
-          'li',
-          { 'data-part': a.part },
-          h('span', { class: 'ZmAttName' }, a.filename),
-          h('span', { class: 'ZmAttSize' }, ` (${formatSize(a.s, this.svc.lang)}) `),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'ZButton ZmAttRemove',
-              'aria-label': t('compose_remove_attachment', a.filename),
-              onclick: () => {
-                this.forwarded.splice(this.forwarded.indexOf(a), 1);
-                this.renderAttachments();
-              },
-            },
-            '×',
-          ),
-        ),
-      ),
-      ...this.attachments.map((a, i) =>
-        h(
-          'li',
-          { 'data-aid': a.aid, id: `zm-compose-attachment-${i}` },
-          h('span', { class: 'ZmAttName' }, a.filename),
-          h('span', { class: 'ZmAttSize' }, ` (${formatSize(a.s, this.svc.lang)}) `),
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'ZButton ZmAttRemove',
-              'aria-label': t('compose_remove_attachment', a.filename),
-              onclick: () => {
-                this.attachments.splice(this.attachments.indexOf(a), 1);
-                this.renderAttachments();
-              },
-            },
-            '×',
-          ),
-        ),
-      ),
+      ...this.forwarded.map((a) => row(this.forwarded, a, { 'data-part': a.part })),
+      ...this.attachments.map((a, i) => row(this.attachments, a, { 'data-aid': a.aid, id: `zm-compose-attachment-${i}` })),
     );
   }
 }

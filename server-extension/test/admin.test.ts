@@ -67,7 +67,7 @@ describe('esante-admin', () => {
   test('--help on every command and subcommand; no command or an unknown one is bad usage (2)', async () => {
     assert.equal((await admin(['--help'], env)).code, EXIT.ok);
     assert.match((await admin(['--help'], env)).out, /exit codes: 0 done, 1 failed or incomplete, 2 bad usage, 3 store unreachable, 4 not found/);
-    for (const cmd of ['account', 'audit', 'notifications', 'master-key']) {
+    for (const cmd of ['account', 'audit', 'notifications', 'master-key', 'message']) {
       const r = await admin([cmd, '--help'], env);
       assert.equal(r.code, EXIT.ok, cmd);
       assert.match(r.out, new RegExp(`^usage: esante-admin ${cmd} `), cmd);
@@ -165,6 +165,41 @@ describe('esante-admin', () => {
     const twice = await admin(['notifications', 'retry', '--id', String(job.id)], env);
     assert.equal(twice.code, EXIT.notFound, 'no longer a failed job');
     assert.equal((await admin(['notifications', 'retry', '--all'], env)).code, EXIT.failed, 'nothing failed: nothing done');
+  });
+
+  test('message revoke: one recipient then all, as the sender could; the revoked recipient is refused the key; audited as the operator; refusals change nothing', async () => {
+    const ring = new MasterKeyring(MasterKey.generate());
+    const keys = new KeyService({ store: () => store, keyring: () => ring, clock: { now: () => new Date() }, log, publicUrl: 'https://messagerie.esante.lu', levelBannerThreshold: 3 });
+    const sender = { address: MARIE, lang: 'fr' as const, channel: 'zimbra' as const };
+    const reg = await keys.register(sender, { to: [LUC, 'anne.kieffer@esante.lu'], cc: [], subject: 'Résultats' });
+    await keys.confirmSent(sender, { messageId: reg.messageId, containerDigest: 'B'.repeat(43), size: 1 });
+    const reader = (address: string) => ({ address, lang: 'fr' as const, channel: 'zimbra' as const });
+
+    assert.match((await admin(['message', '--help'], env)).out, /^usage: esante-admin message revoke/);
+    assert.equal((await admin(['message', 'revoke'], env)).code, EXIT.usage);
+    assert.equal((await admin(['message', 'revoke', 'a b*'], env)).code, EXIT.usage, 'not an id: refused before the store');
+    const unknown = await admin(['message', 'revoke', 'nope_nope'], env);
+    assert.equal(unknown.code, EXIT.notFound);
+    assert.match(unknown.err, /inconnu du service de clés/);
+    const stranger = await admin(['message', 'revoke', reg.messageId, '--recipient', 'x@y.lu'], env);
+    assert.equal(stranger.code, EXIT.notFound);
+    assert.match(stranger.err, /x@y\.lu ne figure pas parmi les destinataires/);
+
+    const one = await admin(['message', 'revoke', reg.messageId, '--recipient', LUC.toUpperCase()], env);
+    assert.equal(one.code, EXIT.ok, one.err);
+    assert.match(one.out, new RegExp(`${reg.messageId}: revoked .* for ${LUC}`));
+    await assert.rejects(keys.release(reader(LUC), reg.messageId), (e: { code?: string }) => e.code === 'message.revoked');
+    assert.ok((await keys.release(reader('anne.kieffer@esante.lu'), reg.messageId)).dataKey, 'the other recipient still opens it');
+    const [audited] = await store.audit.list({ action: 'message.revoke', subject: reg.messageId, limit: 1 });
+    assert.match(audited!.actor, /^admin:/);
+    assert.deepEqual(audited!.detail, { scope: 'one', recipients: 1, channel: 'admin' });
+
+    const again = await admin(['message', 'revoke', reg.messageId, '--recipient', LUC], { ...env, ESANTE_ADMIN_LANG: 'en' });
+    assert.equal(again.code, EXIT.failed, 'a second revoke changes nothing');
+    const all = await admin(['message', 'revoke', reg.messageId], env);
+    assert.equal(all.code, EXIT.ok, all.err);
+    await assert.rejects(keys.release(reader('anne.kieffer@esante.lu'), reg.messageId), (e: { code?: string }) => e.code === 'message.revoked');
+    assert.equal((await admin(['message', 'revoke', reg.messageId], env)).code, EXIT.failed);
   });
 
   test('a store it cannot reach is refused clearly (3), without its password; from the real entry point too', async () => {

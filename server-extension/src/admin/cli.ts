@@ -9,6 +9,7 @@
  *   notifications status [--json]            outbox depth, oldest due, failed jobs
  *   notifications retry (--all | --id N…)    failed notifications back to the queue (audited)
  *   master-key add-key | rewrap | retire     master key rotation (docs/master-key-rotation.md)
+ *   message revoke <id> [--recipient A]      a sent secure message withdrawn, for all or one (audited)
  *
  * Exit codes (EXIT below): 0 done, 1 failed or incomplete, 2 bad usage, 3 store unreachable,
  * 4 not found. Every subcommand answers --help. Errors are in the operator's language (ESANTE_ADMIN_LANG,
@@ -17,7 +18,11 @@
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Lang } from '../../../shared/i18n/lang.ts';
+import { errorText } from '../../../shared/errors.ts';
 import { ConfigError } from '../config.ts';
+import { CodedError } from '../errors.ts';
+import { createLogger } from '../log.ts';
+import { KeyService } from '../messages/key-service.ts';
 import { AUDIT_LIST_MAX_LIMIT, isLocked, StoreInputError, StoreUnavailableError, type AuditEvent, type Store } from '../store/index.ts';
 import { runRotationCommand } from './master-key.ts';
 import { openReachableStore, StoreUnreachableError } from './store.ts';
@@ -41,6 +46,7 @@ commands:
   notifications status [--json]             outbox depth, oldest due job, failed jobs
   notifications retry (--all | --id N ...)  give failed notifications another round
   master-key add-key | rewrap | retire      master key rotation (docs/master-key-rotation.md)
+  message revoke <id> [--recipient ADDRESS] withdraw a sent secure message (all recipients, or one)
 
 Runs on the service's store, from the same environment (ESANTE_STORE, ESANTE_PG_URL or
 ESANTE_SQLITE_PATH / ESANTE_DATA_DIR). "esante-admin <command> --help" for each command.
@@ -68,6 +74,14 @@ status  pending / due / being sent / failed / sent counts, age of the oldest due
 retry   moves failed jobs back to pending with their attempts reset; the schedulers send them at their
         next run. A sent job is never touched (nothing can be sent twice). Audited (notification.retry).
 exit codes: 0 done, 1 nothing was failed, 2 bad usage, 3 store unreachable, 4 an --id is not a failed job`,
+  message: `usage: esante-admin message revoke <message-id> [--recipient ADDRESS]
+
+revoke  withdraws a secure message, as its sender can (docs/key-service.md, "Revoke"): from then on no key
+        is released to the recipients concerned (webmail and portal), they read "retiré par son
+        expéditeur", pending deadline notices for them are dropped. All recipients, or only --recipient.
+        Recorded in the audit trail (message.revoke, actor admin:<user>, channel admin).
+exit codes: 0 done, 1 already revoked (nothing changed), 2 bad usage, 3 store unreachable,
+            4 no such message or recipient`,
   'master-key': `usage: esante-admin master-key add-key | rewrap | retire
 
 add-key  a new current master key in the keyring file (then restart every instance)
@@ -270,11 +284,46 @@ async function masterKey(args: string[], env: Env, io: AdminIo): Promise<number>
   return runRotationCommand(step, env, io.out);
 }
 
+/** The service's revoke (messages/key-service.ts), run as the operator: one implementation, the same checks. */
+async function message(args: string[], env: Env, io: AdminIo, lang: Lang): Promise<number> {
+  const { values, positionals } = parse(args, { recipient: { type: 'string' } });
+  if (values['help']) return io.out(HELP['message']!), EXIT.ok;
+  const [sub, id, ...rest] = positionals;
+  if (sub !== 'revoke' || !id || rest.length) throw new UsageError('message revoke <message-id> [--recipient ADDRESS]');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id)) throw new UsageError(`${id.slice(0, 80)}: not a message id`);
+  const recipient = values['recipient'] as string | undefined;
+  return withStore(env, async (store) => {
+    const keys = new KeyService({
+      store: () => store,
+      // Revoking reads no key and no subject: the master key is not loaded for it.
+      keyring: () => {
+        throw new Error('the master key is not used by message revoke');
+      },
+      clock: { now: () => new Date() },
+      log: createLogger({ level: 'warn' }),
+      publicUrl: '',
+      levelBannerThreshold: 0,
+    });
+    try {
+      const r = await keys.revokeAsOperator(operator(env), { messageId: id, ...(recipient !== undefined ? { recipient } : {}) });
+      io.out(`${r.messageId}: revoked ${r.revokedAt} for ${r.revoked.join(', ')}`);
+      return EXIT.ok;
+    } catch (e) {
+      if (!(e instanceof CodedError)) throw e;
+      const text = errorText(e.code, lang, ...e.args);
+      if (e.code === 'message.not_found' || e.code === 'message.unknown_recipient') throw new NotFoundError(text);
+      if (e.code === 'message.already_revoked') return io.err(`esante-admin: ${text}`), EXIT.failed;
+      throw new UsageError(text);
+    }
+  });
+}
+
 const COMMANDS: Record<string, (args: string[], env: Env, io: AdminIo, lang: Lang) => Promise<number>> = {
   account,
   audit,
   notifications,
   'master-key': (args, env, io) => masterKey(args, env, io),
+  message,
 };
 
 /** Runs one command line (without `node esante-admin.mjs`); resolves with the exit code, never throws. */

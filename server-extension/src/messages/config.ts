@@ -13,7 +13,7 @@ export const messagesConfigVars: readonly ConfigVar[] = [
   { name: 'ESANTE_SMTP_URL', default: 'smtp://127.0.0.1:2525', description: 'SMTP server for notifications (pooled); the sandbox MTA in the embedded mode. Credentials in the URL are never logged.' },
   { name: 'ESANTE_NOTIFY_FROM', default: 'Messagerie sécurisée eSanté <no-reply@esante.lu>', description: 'From address of notification mails.' },
   { name: 'ESANTE_SCHEDULER_INTERVAL_MS', default: '30000', description: 'How often each instance scans for due deadlines and sends pending notifications (0 = never by itself).' },
-  { name: 'ESANTE_SCHEDULER_LEASE_MS', default: '300000', description: 'How long a claimed notification job is reserved for its instance; a crashed claim is retried after it.' },
+  { name: 'ESANTE_SCHEDULER_LEASE_MS', default: '300000', description: 'How long a claimed notification job is reserved for its instance; a crashed claim is retried after it. Must exceed the 30 s SMTP send timeout (refused at start otherwise).' },
   { name: 'ESANTE_SCHEDULER_MAX_ATTEMPTS', default: '10', description: 'Failed SMTP attempts after which a notification job is given up (state failed, logged).' },
   { name: 'ESANTE_TEST_CLOCK', default: '', description: 'TESTS ONLY: 1 exposes POST …/test/clock {advanceMs} and …/test/scheduler/run. Never in production (a warning is logged).' },
   { name: 'ESANTE_PORTAL_ORIGIN', default: '(origin of ESANTE_PUBLIC_URL)', description: 'Public origin of the recipients\' portal (scheme://host[:port], no path), e.g. https://portail.messagerie.esante.lu: its own host name, so a script of the webmail cannot reach the portal\'s session (security review #17). Cover mails, code mails and log-in links point there; the webmail origin then refuses the portal (redirect). Same as ESANTE_PUBLIC_URL = the old single-origin set-up.' },
@@ -25,6 +25,13 @@ export const messagesConfigVars: readonly ConfigVar[] = [
   { name: 'ESANTE_MESSAGE_MAX_DAYS', default: '365', description: 'Latest read deadline or access end a sender may set after sending (UpdateSecureMessage), in days after the message was registered.' },
   { name: 'ESANTE_PORTAL_MAX_CONTAINER_BYTES', default: '52428800', description: 'Largest container the portal page accepts for opening in the browser.' },
 ];
+
+/**
+ * Longest one SMTP step of a notification may take (nodemailer's connection, greeting and socket
+ * timeouts, mailer.ts). The scheduler starts no send with less than this left on its lease
+ * (scheduler.ts), so ESANTE_SCHEDULER_LEASE_MS must exceed it: a shorter lease would never send.
+ */
+export const SMTP_TIMEOUT_MS = 30_000;
 
 export interface MessagesConfig {
   levelBannerThreshold: number;
@@ -87,6 +94,9 @@ export function readMessagesConfig(env: Readonly<Record<string, string | undefin
     portalCodesPerHour: int('ESANTE_PORTAL_CODES_PER_HOUR', 600, 1, 1_000_000),
     messageMaxDays: int('ESANTE_MESSAGE_MAX_DAYS', 365, 1, 3650),
   };
+  if (config.leaseMs <= SMTP_TIMEOUT_MS) {
+    problems.push(`ESANTE_SCHEDULER_LEASE_MS=${config.leaseMs} must exceed the SMTP send timeout (${SMTP_TIMEOUT_MS} ms): the scheduler starts no send with less than that left on its lease, so no notification would ever be sent`);
+  }
   const proxies = str('ESANTE_TRUSTED_PROXIES', '127.0.0.1,::1');
   for (const entry of proxies === 'none' ? [] : proxies.split(',')) {
     if (entry.trim() === '') continue;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
 import { SERVICE_BASE_PATH } from '../../../shared/paths.ts';
-import { loadConfig } from '../config.ts';
+import { ConfigError, loadConfig } from '../config.ts';
 import { systemClock, type FeatureContext } from '../feature.ts';
 import { createLogger } from '../log.ts';
 import type { ZimbraClient } from '../zimbra/client.ts';
@@ -43,4 +43,12 @@ test('bad settings are refused at start, each named', () => {
   assert.equal(c.levelBannerThreshold, 3);
   assert.equal(c.smtpUrl, 'smtp://127.0.0.1:2525');
   assert.equal(c.testClock, false);
+});
+
+test('a scheduler lease no longer than the SMTP send timeout is refused at start (it would never send)', () => {
+  for (const lease of ['1000', '30000']) {
+    assert.throws(() => readMessagesConfig({ ESANTE_SCHEDULER_LEASE_MS: lease }), (e: Error) => e instanceof ConfigError && /ESANTE_SCHEDULER_LEASE_MS=\d+ must exceed the SMTP send timeout \(30000 ms\)/.test(e.message), lease);
+  }
+  assert.equal(readMessagesConfig({ ESANTE_SCHEDULER_LEASE_MS: '30001' }).leaseMs, 30_001);
+  assert.equal(readMessagesConfig({}).leaseMs, 300_000);
 });

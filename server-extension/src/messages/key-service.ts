@@ -325,7 +325,7 @@ export class KeyService {
   // given the same revoke apply it once (the other answers message.already_revoked).
 
   /** The named recipient (any case), or all of them; unknown or revoked names are refused, audited. */
-  async #targets(caller: KeyCaller, message: SecureMessage, recipient: string | undefined, action: string): Promise<SecureMessageRecipient[]> {
+  async #targets(caller: Pick<KeyCaller, 'address'>, message: SecureMessage, recipient: string | undefined, action: string): Promise<SecureMessageRecipient[]> {
     if (recipient === undefined) {
       const open = message.recipients.filter((r) => !r.revokedAt);
       if (open.length === 0) {
@@ -348,6 +348,23 @@ export class KeyService {
 
   async revoke(caller: KeyCaller, req: { messageId: string; recipient?: string }) {
     const message = await this.#ownMessage(caller, req.messageId, 'message.revoke');
+    return this.#revoke(caller, message, req);
+  }
+
+  /**
+   * An operator's revoke (`esante-admin message revoke`, issue 16): any message, the same checks, store
+   * update and notifications as the sender's, audited with the operator as actor and channel "admin".
+   */
+  async revokeAsOperator(operator: string, req: { messageId: string; recipient?: string }) {
+    const message = await this.#d.store().messages.get(req.messageId);
+    if (!message) {
+      await this.#audit(operator, 'message.revoke', auditableId(req.messageId), 'denied', { reason: 'not_found', channel: 'admin' });
+      throw new CodedError('message.not_found');
+    }
+    return this.#revoke({ address: operator, channel: 'admin' }, message, req);
+  }
+
+  async #revoke(caller: { address: string; channel: string }, message: SecureMessage, req: { recipient?: string }) {
     const targets = await this.#targets(caller, message, req.recipient, 'message.revoke');
     const now = this.#d.clock.now().getTime();
     const revoked = await this.#d.store().messages.revoke(message.id, req.recipient === undefined ? null : targets[0]!.addressKey, now);

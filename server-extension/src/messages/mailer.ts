@@ -11,6 +11,7 @@
 import { createHash } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import type { NotificationMail } from './notifications.ts';
+import { SMTP_TIMEOUT_MS } from './config.ts';
 
 /**
  * A secure message an outside recipient answered from the portal (portal-reply.ts), mailed to the
@@ -42,7 +43,7 @@ export function notificationMessageId(jobKey: string, domain: string): string {
   return `<notif-${createHash('sha256').update(jobKey).digest('hex').slice(0, 32)}@${domain}>`;
 }
 
-export function createSmtpMailer(smtpUrl: string, from: string, timeoutMs = 30_000): Mailer {
+export function createSmtpMailer(smtpUrl: string, from: string, timeoutMs = SMTP_TIMEOUT_MS): Mailer {
   const transport = nodemailer.createTransport({
     url: smtpUrl,
     pool: true,

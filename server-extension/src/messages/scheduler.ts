@@ -42,6 +42,7 @@ import type { Logger } from '../log.ts';
 import type { NotificationJob, Store } from '../store/index.ts';
 import { notificationMessageId, type Mailer } from './mailer.ts';
 import type { NotificationMail } from './notifications.ts';
+import { SMTP_TIMEOUT_MS } from './config.ts';
 
 export interface SchedulerDeps {
   store: () => Store;
@@ -113,7 +114,7 @@ export class NotificationScheduler {
     const report: RunReport = { deadlinesCreated: 0, sent: 0, failed: 0 };
     report.deadlinesCreated = await store.notifications.enqueueDueDeadlines(this.#d.clock.now().getTime());
     const batch = this.#d.batchSize ?? 20;
-    const margin = this.#d.sendTimeoutMs ?? 30_000;
+    const margin = this.#d.sendTimeoutMs ?? SMTP_TIMEOUT_MS;
     for (;;) {
       if (this.#stopped) break;
       const now = this.#d.clock.now().getTime();

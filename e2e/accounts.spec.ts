@@ -161,6 +161,9 @@ test('Options: saved values survive a reload, Annuler restores them; Information
   await expect(p).toContainText('Délai de lecture (en jours)');
   await expect(p.locator('#options-deadline')).toHaveValue('5');
   await p.locator('#options-deadline').fill('12');
+  // The default access period: none (0) until the user sets one.
+  await expect(p.getByLabel('Durée d’accès par défaut (en jours)')).toHaveValue('0');
+  await p.locator('#options-access-days').fill('30');
   await p.locator('#options-notify-transmission').check();
   await p.locator('#options-notify-read').uncheck();
   // One OK and one Annuler, the dialog's (issue 13: the tab had a second pair).
@@ -179,6 +182,7 @@ test('Options: saved values survive a reload, Annuler restores them; Information
   await expect(p.locator('p.status')).toHaveText('');
   await p.locator('#tab-options').click();
   await expect(p.locator('#options-deadline')).toHaveValue('12');
+  await expect(p.locator('#options-access-days')).toHaveValue('30');
   await expect(p.locator('#options-notify-transmission')).toBeChecked();
   await expect(p.locator('#options-notify-read')).not.toBeChecked();
   await expect(p.locator('#options-notify-deadline')).toBeChecked();
@@ -204,6 +208,12 @@ test('Options: saved values survive a reload, Annuler restores them; Information
   await dialogButton(page, 'ok').click();
   await expect(p).toBeVisible();
   await expect(p.locator('#options-error')).toHaveText('Le délai de lecture doit être un nombre entier de jours entre 1 et 365.');
+  // An access period shorter than the read deadline is refused with the deadline in words.
+  await p.locator('#options-deadline').fill('12');
+  await p.locator('#options-access-days').fill('3');
+  await dialogButton(page, 'ok').click();
+  await expect(p).toBeVisible();
+  await expect(p.locator('#options-error')).toHaveText('La durée d’accès doit être 0 (aucune fin) ou un nombre entier de jours entre le délai de lecture (12) et 365.');
 });
 
 test('keyboard only: Escape closes the wizard without opting out (asked again next time); the tabs follow the arrow keys', async ({ page, browser }) => {

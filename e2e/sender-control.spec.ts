@@ -16,7 +16,7 @@ import { dayValue } from '../zimlets/regify/src/control/dates.ts';
 import { E2E_PORT } from './playwright.config.ts';
 import { ENCRYPTION_PASSWORD, ensureEncryptionAccount } from './support/encryption.ts';
 import { PORTAL_ORIGIN, portalUrl } from './support/portal.ts';
-import { SANDBOX_PASSWORD, USERS, login, loginInNewContext, openInInbox } from './support/session.ts';
+import { SANDBOX_PASSWORD, USERS, login, loginInNewContext, openInInbox, openZimletPanel } from './support/session.ts';
 
 const BASE = `http://127.0.0.1:${E2E_PORT}`;
 const marie = USERS.find((u) => u.mail === 'marie.schmit@esante.lu')!;
@@ -26,6 +26,9 @@ const DAY = 24 * 3600 * 1000;
 const WITHDRAWN = /Ce message a été retiré par son expéditeur le \d{1,2} \S+ \d{4}/;
 
 test.describe.configure({ mode: 'serial' });
+
+/** The subject of the second test's message, found again by the third in the "Messages envoyés" tab. */
+let bilan = '';
 
 async function sendEncrypted(page: Page, to: string[], subject: string, body: string): Promise<void> {
   await page.locator('#zb__TV__NEW_MESSAGE').click();
@@ -182,6 +185,7 @@ test('the sender moves the read deadline and sets an access end for one recipien
   await ensureEncryptionAccount(jeanClaude.mail, 'Dr Jean-Claude Weber');
   await ensureEncryptionAccount(luc.mail, 'Luc Hoffmann');
   const subject = `Bilan sanguin ${Date.now()}`;
+  bilan = subject;
   await login(page, marie.mail, 'card');
   await sendEncrypted(page, [jeanClaude.mail, luc.mail], subject, 'Bilan sanguin : ferritine basse.');
   const control = await openControl(page, subject);
@@ -218,4 +222,29 @@ test('the sender moves the read deadline and sets an access end for one recipien
   await expect(view).toHaveAttribute('data-state', 'ready');
   await expect(view.locator('#content')).toContainText('ferritine basse');
   await jcPage.context().close();
+});
+
+test('the Regify window\'s "Messages envoyés" tab lists the message with how many opened it, and its "Suivi" gives the same control without finding the mail', async ({ page }) => {
+  expect(bilan, 'the previous test sent its message').not.toBe('');
+  await login(page, marie.mail, 'card');
+  await openZimletPanel(page, 'lu_esante_regify');
+  const panel = page.locator('esante-regify-panel');
+  const tab = panel.getByRole('tab', { name: 'Messages envoyés' });
+  await tab.click();
+  await expect(tab).toHaveAttribute('aria-selected', 'true');
+  const list = panel.locator('esante-regify-sent-messages');
+  await expect(list).toHaveAttribute('data-load', 'ready');
+  // Newest first: the message of the previous test is on the first page, opened by Jean-Claude of its two recipients.
+  const row = list.locator('tbody tr', { hasText: bilan });
+  await expect(row).toHaveCount(1);
+  await expect(row).toContainText('1 sur 2');
+  const follow = row.getByRole('button', { name: `Suivi et contrôle de l’envoi : ${bilan}` });
+  await follow.focus();
+  await page.keyboard.press('Enter');
+  const control = list.locator('esante-regify-sender-control');
+  await expect(control).toHaveAttribute('data-load', 'ready');
+  await expect(follow).toHaveAttribute('aria-expanded', 'true');
+  await expect(control.locator(`tr[data-recipient="${jeanClaude.mail}"]`)).toHaveAttribute('data-state', 'opened');
+  await expect(control.locator(`tr[data-recipient="${luc.mail}"]`)).toHaveAttribute('data-state', 'delivered');
+  await expect(control.locator('#export')).toBeVisible();
 });

@@ -110,7 +110,7 @@ describe('encryption accounts over the sandbox', () => {
     assert.equal(info.state, 'active');
     assert.equal(info.account?.identityLevel, 3);
     assert.equal(info.account?.transactions, 0);
-    assert.deepEqual(info.account?.options, { readDeadlineDays: 5, notifyTransmission: false, notifyRead: true, notifyDeadline: true });
+    assert.deepEqual(info.account?.options, { readDeadlineDays: 5, notifyTransmission: false, notifyRead: true, notifyDeadline: true, accessDays: 0 });
     // The response never carries a secret.
     assert.ok(!JSON.stringify(info).includes('scrypt'));
   });
@@ -155,7 +155,26 @@ describe('encryption accounts over the sandbox', () => {
     const saved = await callAs(env.url, marie, 'SetEncryptionOptions', { options: { readDeadlineDays: 14, notifyTransmission: true, notifyRead: true, notifyDeadline: false } });
     assert.equal(saved.account.options.readDeadlineDays, 14);
     assert.equal(await faultCode(callAs(env.url, marie, 'SetEncryptionOptions', { options: { readDeadlineDays: 400, notifyTransmission: false, notifyRead: false, notifyDeadline: false } })), 'account.read_deadline_invalid');
-    assert.deepEqual((await callAs(env.url, marie, 'GetEncryptionAccount', {})).account?.options, { readDeadlineDays: 14, notifyTransmission: true, notifyRead: true, notifyDeadline: false });
+    assert.deepEqual((await callAs(env.url, marie, 'GetEncryptionAccount', {})).account?.options, { readDeadlineDays: 14, notifyTransmission: true, notifyRead: true, notifyDeadline: false, accessDays: 0 });
+  });
+
+  test('default access period: none by default, 0 or from the read deadline to 365 days, kept when a request leaves it out', async () => {
+    const base = { readDeadlineDays: 14, notifyTransmission: true, notifyRead: true, notifyDeadline: false };
+    const options = async () => (await callAs(env.url, marie, 'GetEncryptionAccount', {})).account?.options;
+    assert.equal((await callAs(env.url, marie, 'SetEncryptionOptions', { options: { ...base, accessDays: 30 } })).account.options.accessDays, 30);
+    // Shorter than the read deadline, negative, over a year: refused with the deadline in words, nothing changed.
+    for (const accessDays of [13, -1, 366]) {
+      const fault = await callAs(env.url, marie, 'SetEncryptionOptions', { options: { ...base, accessDays } }).then(() => undefined, (e: ServiceFault) => e);
+      assert.equal(fault?.code, 'account.access_days_invalid', String(accessDays));
+      assert.match(fault?.message ?? '', /entre le délai de lecture \(14\) et 365/);
+    }
+    assert.equal((await options())?.accessDays, 30);
+    // A client that does not know the option keeps it; a longer read deadline than the kept period is refused.
+    assert.equal((await callAs(env.url, marie, 'SetEncryptionOptions', { options: { ...base, readDeadlineDays: 20 } })).account.options.accessDays, 30);
+    assert.equal(await faultCode(callAs(env.url, marie, 'SetEncryptionOptions', { options: { ...base, readDeadlineDays: 40 } })), 'account.access_days_invalid');
+    assert.equal((await options())?.readDeadlineDays, 20);
+    // Back to none.
+    assert.equal((await callAs(env.url, marie, 'SetEncryptionOptions', { options: { ...base, accessDays: 0 } })).account.options.accessDays, 0);
   });
 
   test('"don’t ask again" is stored without an account and kept', async () => {

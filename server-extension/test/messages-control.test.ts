@@ -183,6 +183,29 @@ describe('issue 12: revoke, update, history (service, SQLite)', () => {
     assert.equal((await callAs(env.url, luc, 'ReleaseMessageKey', { messageId: m.id })).dataKey, m.dataKey);
   });
 
+  test('a default access period (Options tab) gives each new message its access end; none by default; the sender may still lift it', async () => {
+    const none = await callAs(env.url, marie, 'RegisterSecureMessage', { to: [LUC], cc: [], subject: 'Sans fin' });
+    assert.equal(none.accessUntil, undefined, 'no access end by default');
+    const options = (await callAs(env.url, marie, 'GetEncryptionAccount', {})).account!.options;
+    await callAs(env.url, marie, 'SetEncryptionOptions', { options: { ...options, accessDays: 7 } });
+    try {
+      const t0 = await now();
+      const m = await sendSecure([LUC], [], 'Accès sept jours');
+      const t1 = await now();
+      const end = Date.parse((await history(m.id)).recipients[0]?.accessUntil ?? '');
+      assert.ok(end >= t0 + 7 * DAY && end <= t1 + 7 * DAY, `access end ${new Date(end).toISOString()} is 7 days after registration`);
+      assert.equal((await callAs(env.url, luc, 'ReleaseMessageKey', { messageId: m.id })).dataKey, m.dataKey, 'within the period: opens');
+      await advance(7 * DAY + HOUR);
+      await assert.rejects(callAs(env.url, luc, 'ReleaseMessageKey', { messageId: m.id }), fault('message.access_ended'));
+      // A message registered before the option was set has no end.
+      assert.equal((await history(none.messageId)).recipients[0]?.accessUntil, undefined);
+      await callAs(env.url, marie, 'UpdateSecureMessage', { messageId: m.id, clearAccessUntil: true });
+      assert.equal((await callAs(env.url, luc, 'ReleaseMessageKey', { messageId: m.id })).dataKey, m.dataKey);
+    } finally {
+      await callAs(env.url, marie, 'SetEncryptionOptions', { options: { ...options, accessDays: 0 } });
+    }
+  });
+
   test('bad input: each refused with a translated error, audited, nothing changed', async () => {
     const m = await sendSecure([LUC], [OUTSIDE], 'Entrées invalides');
     const t0 = await now();

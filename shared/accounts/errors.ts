@@ -51,6 +51,11 @@ export const accountErrorTexts = {
     de: 'Die Lesefrist muss eine ganze Zahl von Tagen zwischen 1 und 365 sein.',
     en: 'The read deadline must be a whole number of days between 1 and 365.',
   },
+  'account.access_days_invalid': {
+    fr: 'La durée d’accès doit être 0 (aucune fin) ou un nombre entier de jours entre le délai de lecture ({0}) et 365.',
+    de: 'Die Zugriffsdauer muss 0 (kein Ende) oder eine ganze Zahl von Tagen zwischen der Lesefrist ({0}) und 365 sein.',
+    en: 'The access period must be 0 (no end) or a whole number of days between the read deadline ({0}) and 365.',
+  },
   'account.wrong_password': {
     fr: 'Mot de passe Regify incorrect. Tentatives restantes avant blocage : {0}.',
     de: 'Falsches Regify-Passwort. Verbleibende Versuche bis zur Sperre: {0}.',

@@ -24,6 +24,8 @@ const options = {
     notifyRead: 'boolean',
     /** "Notification du dépassement du délai de lecture". */
     notifyDeadline: 'boolean',
+    /** "Durée d'accès par défaut (en jours)": 0 = no access end; else at least readDeadlineDays, at most 365. Absent in a request = unchanged. */
+    accessDays: { type: 'int', optional: true },
   },
 } as const;
 
@@ -100,7 +102,7 @@ export const accountOperations = {
     response: { account: encryptionAccountFields },
   },
   SetEncryptionOptions: {
-    doc: 'Saves the Options tab: read deadline (1–365 days) and the three notifications.',
+    doc: 'Saves the Options tab: read deadline (1–365 days), the three notifications and the default access period (0 = none, else from the read deadline to 365 days).',
     auth: 'user',
     request: { options },
     response: { account: encryptionAccountFields },

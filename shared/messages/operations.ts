@@ -19,7 +19,7 @@ const sender = {
 
 export const messageOperations = {
   RegisterSecureMessage: {
-    doc: 'Registers a message about to be encrypted by the caller (the sender): recipients, read deadline and notification options from the sender’s encryption account. Returns a fresh 256-bit data key.',
+    doc: 'Registers a message about to be encrypted by the caller (the sender): recipients, read deadline, access end (the default access period, if any) and notification options from the sender’s encryption account. Returns a fresh 256-bit data key.',
     auth: 'user',
     request: {
       to: { type: 'string', list: true, max: 100 },
@@ -36,6 +36,8 @@ export const messageOperations = {
       /** The recipients' portal (ESANTE_PORTAL_ORIGIN, its own origin): the cover mail's link. */
       portalUrl: { type: 'string', optional: true },
       readDeadline: 'dateTime',
+      /** From the sender's default access period (Options tab); absent = no access end. */
+      accessUntil: { type: 'dateTime', optional: true },
       sender,
     },
   },

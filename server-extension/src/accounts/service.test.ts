@@ -150,7 +150,7 @@ describe('AccountsService', () => {
     const s = svc();
     await s.createAccount({ email: 'opts@esante.lu', fullName: 'Options Test', password: STRONG, identityLevel: 0 });
     const saved = await s.setOptions('opts@esante.lu', { readDeadlineDays: 12, notifyTransmission: true, notifyRead: false, notifyDeadline: false });
-    assert.deepEqual(saved.options, { readDeadlineDays: 12, notifyTransmission: true, notifyRead: false, notifyDeadline: false });
+    assert.deepEqual(saved.options, { readDeadlineDays: 12, notifyTransmission: true, notifyRead: false, notifyDeadline: false, accessDays: 0 });
     for (const days of [0, 366, 2.5]) {
       await assert.rejects(s.setOptions('opts@esante.lu', { readDeadlineDays: days, notifyTransmission: false, notifyRead: true, notifyDeadline: true }), { code: 'account.read_deadline_invalid' });
     }

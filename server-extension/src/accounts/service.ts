@@ -30,6 +30,7 @@ import { openSecretText, sealSecret, type MasterKeyring } from '../keys/index.ts
 import {
   isLocked,
   READ_DEADLINE_DAYS_MAX,
+  ACCESS_DAYS_MAX,
   READ_DEADLINE_DAYS_MIN,
   type AccountOptions,
   type AccountPreferences,
@@ -117,18 +118,31 @@ export function checkFullName(fullName: string): string {
   return v;
 }
 
-export function checkOptions(options: AccountOptions): AccountOptions {
+/**
+ * The Options tab as saved. `accessDays` absent (an older client) keeps the stored value, which must
+ * then still be compatible with the new read deadline (`current`).
+ */
+export function checkOptions(options: OptionsInput, current?: AccountOptions): Partial<AccountOptions> & Omit<AccountOptions, 'accessDays'> {
   const days = options.readDeadlineDays;
   if (!Number.isInteger(days) || days < READ_DEADLINE_DAYS_MIN || days > READ_DEADLINE_DAYS_MAX) {
     throw new CodedError('account.read_deadline_invalid');
+  }
+  const access = options.accessDays ?? current?.accessDays ?? 0;
+  // An access end before the read deadline would make every message "not read in time".
+  if (!Number.isInteger(access) || (access !== 0 && (access < days || access > ACCESS_DAYS_MAX))) {
+    throw new CodedError('account.access_days_invalid', { args: [String(days)] });
   }
   return {
     readDeadlineDays: days,
     notifyTransmission: options.notifyTransmission === true,
     notifyRead: options.notifyRead === true,
     notifyDeadline: options.notifyDeadline === true,
+    ...(options.accessDays !== undefined ? { accessDays: access } : {}),
   };
 }
+
+/** What SetEncryptionOptions carries: every option, `accessDays` optional (absent = unchanged). */
+export type OptionsInput = Omit<AccountOptions, 'accessDays'> & { accessDays?: number | undefined };
 
 export class AccountsService {
   readonly #deps: AccountsServiceDeps;
@@ -226,8 +240,9 @@ export class AccountsService {
     return updated;
   }
 
-  async setOptions(email: string, options: AccountOptions): Promise<EncryptionAccount> {
-    const checked = checkOptions(options);
+  async setOptions(email: string, options: OptionsInput): Promise<EncryptionAccount> {
+    const current = options.accessDays === undefined ? await this.#deps.store().accounts.get(email) : null;
+    const checked = checkOptions(options, current?.options);
     const updated = await this.#deps.store().accounts.updateOptions(email, checked);
     if (!updated) throw new CodedError('account.not_found');
     await this.#audit(email, 'account.options.change', email, 'allowed', { ...checked });

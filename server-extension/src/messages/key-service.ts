@@ -123,6 +123,8 @@ export class KeyService {
     const { dataKey, wrapped } = newMessageKey(keyring, id);
     try {
       const readDeadline = new Date(now.getTime() + account.options.readDeadlineDays * DAY_MS);
+      // The sender's default access period (Options tab; 0 = none): the message's access end, changeable after sending.
+      const accessUntilMs = account.options.accessDays > 0 ? now.getTime() + account.options.accessDays * DAY_MS : null;
       const senderName = caller.displayName?.trim() || account.fullName || null;
       await store.messages.create({
         id,
@@ -137,6 +139,7 @@ export class KeyService {
         notifyTransmission: account.options.notifyTransmission,
         notifyRead: account.options.notifyRead,
         notifyDeadline: account.options.notifyDeadline,
+        accessUntilMs,
         recipients,
       });
       await this.#audit(caller.address, 'message.register', id, 'allowed', { recipients: recipients.length, channel: caller.channel });
@@ -146,6 +149,7 @@ export class KeyService {
         keyService: this.keyServiceUrl,
         ...(this.#d.portalUrl ? { portalUrl: this.#d.portalUrl } : {}),
         readDeadline: readDeadline.toISOString(),
+        ...(accessUntilMs !== null ? { accessUntil: new Date(accessUntilMs).toISOString() } : {}),
         sender: this.#sender({ senderEmail: caller.address, senderName, senderLevel: account.identityLevel }),
       };
     } finally {

@@ -23,7 +23,7 @@ import * as v from './validate.ts';
 const COLUMNS = [
   'email', 'full_name', 'identity_level', 'password_hash', 'created_at_ms', 'read_deadline_days',
   'notify_transmission', 'notify_read', 'notify_deadline', 'unlock_code_sealed', 'transactions',
-  'failed_attempts', 'locked_until_ms', 'updated_at_ms',
+  'failed_attempts', 'locked_until_ms', 'updated_at_ms', 'access_days',
 ].join(', ');
 
 const FULL_NAME_MAX = 256;
@@ -40,6 +40,7 @@ function toAccount(row: SqlRow): EncryptionAccount {
       notifyTransmission: bool(row['notify_transmission']),
       notifyRead: bool(row['notify_read']),
       notifyDeadline: bool(row['notify_deadline']),
+      accessDays: int(row['access_days']),
     },
     unlockCodeSealed: bytes(row['unlock_code_sealed']),
     transactions: int(row['transactions']),
@@ -77,12 +78,12 @@ export class SqlEncryptionAccountRepository implements EncryptionAccountReposito
     const rows = await this.#sql.query(
       `INSERT INTO encryption_accounts (email_key, email, full_name, identity_level, password_hash, created_at_ms,
          read_deadline_days, notify_transmission, notify_read, notify_deadline, unlock_code_sealed,
-         transactions, failed_attempts, locked_until_ms, updated_at_ms)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, ?)
+         transactions, failed_attempts, locked_until_ms, updated_at_ms, access_days)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, NULL, ?, ?)
        ON CONFLICT (email_key) DO NOTHING
        RETURNING ${COLUMNS}`,
       [email.key, email.display, fullName, level, hash, createdAtMs, options.readDeadlineDays,
-        options.notifyTransmission, options.notifyRead, options.notifyDeadline, sealed, now],
+        options.notifyTransmission, options.notifyRead, options.notifyDeadline, sealed, now, options.accessDays],
     );
     return rows[0] ? { kind: 'Created', account: toAccount(rows[0]) } : { kind: 'AlreadyExists', email: email.display };
   }
@@ -96,8 +97,9 @@ export class SqlEncryptionAccountRepository implements EncryptionAccountReposito
       `read_deadline_days = COALESCE(?, read_deadline_days),
        notify_transmission = COALESCE(?, notify_transmission),
        notify_read = COALESCE(?, notify_read),
-       notify_deadline = COALESCE(?, notify_deadline)`,
-      [patch.readDeadlineDays ?? null, patch.notifyTransmission ?? null, patch.notifyRead ?? null, patch.notifyDeadline ?? null],
+       notify_deadline = COALESCE(?, notify_deadline),
+       access_days = COALESCE(?, access_days)`,
+      [patch.readDeadlineDays ?? null, patch.notifyTransmission ?? null, patch.notifyRead ?? null, patch.notifyDeadline ?? null, patch.accessDays ?? null],
     );
   }
 

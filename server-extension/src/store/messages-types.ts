@@ -27,6 +27,8 @@ export interface NewSecureMessage {
   notifyTransmission: boolean;
   notifyRead: boolean;
   notifyDeadline: boolean;
+  /** The access end set at registration from the sender's default access period (issue 12); absent or null = no end. */
+  accessUntilMs?: number | null;
   recipients: ReadonlyArray<{ address: string; kind: RecipientKind }>;
 }
 

@@ -102,6 +102,7 @@ export class SqlSecureMessageRepository implements SecureMessageRepository {
     const wrapped = sealed(m.wrappedKey, 'wrappedKey');
     const created = ms(m.createdAtMs, 'createdAtMs');
     const deadline = ms(m.readDeadlineMs, 'readDeadlineMs');
+    const accessUntil = m.accessUntilMs === undefined || m.accessUntilMs === null ? null : ms(m.accessUntilMs, 'accessUntilMs');
     if (!Array.isArray(m.recipients) || m.recipients.length === 0 || m.recipients.length > RECIPIENTS_MAX) {
       throw new StoreInputError('recipients', `1 to ${RECIPIENTS_MAX} recipients`);
     }
@@ -114,9 +115,9 @@ export class SqlSecureMessageRepository implements SecureMessageRepository {
       return { address, kind: r.kind };
     });
     await this.#sql.query(
-      `INSERT INTO secure_messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, NULL)`,
+      `INSERT INTO secure_messages (${MESSAGE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?)`,
       [id, sender.key, sender.display, name, level, m.senderLang, subject, wrapped, created, deadline,
-        v.boolean(m.notifyTransmission, 'notifyTransmission'), v.boolean(m.notifyRead, 'notifyRead'), v.boolean(m.notifyDeadline, 'notifyDeadline')],
+        v.boolean(m.notifyTransmission, 'notifyTransmission'), v.boolean(m.notifyRead, 'notifyRead'), v.boolean(m.notifyDeadline, 'notifyDeadline'), accessUntil],
     );
     // A second statement: if it failed, the message would exist without recipients, which nobody but
     // its sender can open and which is never confirmed — harmless, and the sender simply retries.

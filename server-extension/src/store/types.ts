@@ -104,10 +104,18 @@ export interface AccountOptions {
   notifyRead: boolean;
   /** "Notification du dépassement du délai de lecture". */
   notifyDeadline: boolean;
+  /**
+   * "Durée d'accès par défaut (en jours)" (issue 12): a message sent by this account has its key
+   * released for this many days after sending, then no more (its access end); 0 = no end. Never shorter
+   * than the read deadline.
+   */
+  accessDays: number;
 }
 
 export const READ_DEADLINE_DAYS_MIN = 1;
 export const READ_DEADLINE_DAYS_MAX = 365;
+/** The longest default access period (the same bound as a read deadline). */
+export const ACCESS_DAYS_MAX = 365;
 
 /**
  * Defaults of a new account. The guide shows 5 days; it does not show the boxes' initial state.
@@ -119,6 +127,7 @@ export const DEFAULT_ACCOUNT_OPTIONS: Readonly<AccountOptions> = Object.freeze({
   notifyTransmission: false,
   notifyRead: true,
   notifyDeadline: true,
+  accessDays: 0,
 });
 
 export interface EncryptionAccount {

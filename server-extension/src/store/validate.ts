@@ -10,6 +10,7 @@ import {
   AUDIT_OUTCOMES,
   IDENTITY_LEVELS,
   READ_DEADLINE_DAYS_MAX,
+  ACCESS_DAYS_MAX,
   READ_DEADLINE_DAYS_MIN,
   type AccountOptions,
   type AuditDetail,
@@ -86,7 +87,7 @@ export function optionsPatch(value: unknown): Partial<AccountOptions> {
   const o = value as Record<string, unknown>;
   const out: Partial<AccountOptions> = {};
   for (const key of Object.keys(o)) {
-    if (!['readDeadlineDays', 'notifyTransmission', 'notifyRead', 'notifyDeadline'].includes(key)) {
+    if (!['readDeadlineDays', 'notifyTransmission', 'notifyRead', 'notifyDeadline', 'accessDays'].includes(key)) {
       throw new StoreInputError(`options.${key}`, 'unknown option');
     }
   }
@@ -96,6 +97,13 @@ export function optionsPatch(value: unknown): Partial<AccountOptions> {
       throw new StoreInputError('options.readDeadlineDays', `must be a whole number from ${READ_DEADLINE_DAYS_MIN} to ${READ_DEADLINE_DAYS_MAX}`);
     }
     out.readDeadlineDays = d;
+  }
+  if (o['accessDays'] !== undefined) {
+    const d = o['accessDays'];
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || d > ACCESS_DAYS_MAX) {
+      throw new StoreInputError('options.accessDays', `must be a whole number from 0 to ${ACCESS_DAYS_MAX}`);
+    }
+    out.accessDays = d;
   }
   for (const key of ['notifyTransmission', 'notifyRead', 'notifyDeadline'] as const) {
     const b = o[key];

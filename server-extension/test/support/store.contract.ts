@@ -224,15 +224,15 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         test('options: partial updates round-trip; bad options are refused and change nothing', async () => {
           const email = 'options@esante.lu';
           await store.accounts.create(newAccount(email, { options: { readDeadlineDays: 10, notifyTransmission: true } }));
-          assert.deepEqual((await store.accounts.get(email))?.options, { readDeadlineDays: 10, notifyTransmission: true, notifyRead: true, notifyDeadline: true });
+          assert.deepEqual((await store.accounts.get(email))?.options, { readDeadlineDays: 10, notifyTransmission: true, notifyRead: true, notifyDeadline: true, accessDays: 0 });
           const updated = await store.accounts.updateOptions(email, { notifyRead: false, readDeadlineDays: 7 });
-          assert.deepEqual(updated?.options, { readDeadlineDays: 7, notifyTransmission: true, notifyRead: false, notifyDeadline: true });
-          assert.deepEqual((await store.accounts.updateOptions(email, { notifyTransmission: false, notifyDeadline: false }))?.options,
-            { readDeadlineDays: 7, notifyTransmission: false, notifyRead: false, notifyDeadline: false });
-          for (const bad of [{ readDeadlineDays: 0 }, { readDeadlineDays: 2.5 }, { readDeadlineDays: 366 }, { notifyRead: 'yes' }, { colour: 'red' }]) {
+          assert.deepEqual(updated?.options, { readDeadlineDays: 7, notifyTransmission: true, notifyRead: false, notifyDeadline: true, accessDays: 0 });
+          assert.deepEqual((await store.accounts.updateOptions(email, { notifyTransmission: false, notifyDeadline: false, accessDays: 30 }))?.options,
+            { readDeadlineDays: 7, notifyTransmission: false, notifyRead: false, notifyDeadline: false, accessDays: 30 });
+          for (const bad of [{ readDeadlineDays: 0 }, { readDeadlineDays: 2.5 }, { readDeadlineDays: 366 }, { notifyRead: 'yes' }, { colour: 'red' }, { accessDays: -1 }, { accessDays: 366 }, { accessDays: 1.5 }]) {
             await assert.rejects(store.accounts.updateOptions(email, bad as never), StoreInputError, JSON.stringify(bad));
           }
-          assert.deepEqual((await store.accounts.get(email))?.options, { readDeadlineDays: 7, notifyTransmission: false, notifyRead: false, notifyDeadline: false });
+          assert.deepEqual((await store.accounts.get(email))?.options, { readDeadlineDays: 7, notifyTransmission: false, notifyRead: false, notifyDeadline: false, accessDays: 30 });
         });
 
         test('password hash and sealed unlock code can be replaced', async () => {

@@ -12,6 +12,7 @@ import { migration as m0003 } from './0003_sso.ts';
 import { migration as m0004 } from './0004_portal_limits.ts';
 import { migration as m0005 } from './0005_dsp.ts';
 import { migration as m0006 } from './0006_message_control.ts';
+import { migration as m0007 } from './0007_access_days.ts';
 
 export interface Migration {
   /** 1, 2, 3 … without gaps; the order of application. */
@@ -24,7 +25,7 @@ export interface Migration {
   readonly postgres: string;
 }
 
-export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006];
+export const MIGRATIONS: readonly Migration[] = [m0001, m0002, m0003, m0004, m0005, m0006, m0007];
 
 export type Dialect = 'sqlite' | 'postgres';
 

@@ -4,7 +4,9 @@
  * mail and Regify server settings from the service's configuration, the unlock code behind
  * "Cliquez pour voir") and "Options" (password change with meter, read deadline, the three
  * notifications; OK saves, Annuler restores the saved values). Without an account it offers the
- * creation (guide p.5). Tabs follow the WAI-ARIA tabs pattern (arrow keys, Home/End).
+ * creation (guide p.5). A third tab, "Messages envoyés" (issue 12), lists the user's encrypted messages
+ * with the sender's control of each (../control/sent-messages.component.ts). Tabs follow the WAI-ARIA
+ * tabs pattern (arrow keys, Home/End).
  * Knows only the ZimletHost port and the injected AccountApi.
  */
 import { html, nothing } from 'lit';
@@ -18,10 +20,13 @@ import type { AccountApi, AccountInfo, AccountOptionsView } from '../account/api
 import { formStyles } from './account.styles.ts';
 import { faultText } from '../../../../shared/ui/fault-text.ts';
 import './password-meter.ts';
+import { controlApi, type ControlApi } from '../control/api.ts';
+import '../control/sent-messages.ts';
 import '../../../../shared/ui/help-link.ts';
 import { css } from 'lit';
 
-type Tab = 'informations' | 'options';
+type Tab = 'informations' | 'options' | 'sent';
+const TABS: readonly Tab[] = ['informations', 'options', 'sent'];
 type View = { state: 'loading' } | { state: 'error'; message: string } | { state: 'ready'; info: AccountInfo };
 
 export class EsanteRegifyPanel extends EsanteElement {
@@ -70,6 +75,8 @@ export class EsanteRegifyPanel extends EsanteElement {
   @property({ attribute: false }) accessor api: AccountApi | undefined = undefined;
   /** Opens the creation wizard; resolves true once the account exists. */
   @property({ attribute: false }) accessor openWizard: (() => Promise<boolean>) | undefined = undefined;
+  /** The sender's control calls for the "Messages envoyés" tab (default: the service, through the host). */
+  @property({ attribute: false }) accessor controlApi: ControlApi | undefined = undefined;
   /** Loads GetServiceInfo for the "À propos" section. */
   @property({ attribute: false }) accessor loadInfo: ServiceInfoLoader | undefined = undefined;
 
@@ -80,7 +87,7 @@ export class EsanteRegifyPanel extends EsanteElement {
 
   /** Called by the dialog on every open: reloads the account; `section` is the menu item used. */
   async opened(section?: string): Promise<void> {
-    if (section === 'options' || section === 'informations') this.tab = section;
+    if ((TABS as readonly string[]).includes(section ?? '')) this.tab = section as Tab;
     this.showAbout = section === 'about';
     await this.reload();
   }
@@ -160,6 +167,11 @@ export class EsanteRegifyPanel extends EsanteElement {
       this.error = errorText('account.read_deadline_invalid', this.uiLang());
       return false;
     }
+    const access = this.form.accessDays ?? 0;
+    if (!Number.isInteger(access) || (access !== 0 && (access < days || access > 365))) {
+      this.error = errorText('account.access_days_invalid', this.uiLang(), String(days));
+      return false;
+    }
     if (this.password !== '' || this.confirmation !== '') {
       const problem = assessPassword(this.password, [info?.email ?? '', info?.account?.fullName ?? '']).problem;
       const code = problem ?? (this.password !== this.confirmation ? 'password.mismatch' : undefined);
@@ -212,7 +224,7 @@ export class EsanteRegifyPanel extends EsanteElement {
   }
 
   private onTabKey(ev: KeyboardEvent): void {
-    const order: Tab[] = ['informations', 'options'];
+    const order = TABS;
     const i = order.indexOf(this.tab);
     let next: Tab | undefined;
     if (ev.key === 'ArrowRight') next = order[(i + 1) % order.length];
@@ -339,7 +351,10 @@ export class EsanteRegifyPanel extends EsanteElement {
           <div class="grid">
             <label for="options-deadline">${this.msg('options_deadline')}</label>
             <input id="options-deadline" type="number" min="1" max="365" step="1" required aria-describedby="options-error" .value=${String(f.readDeadlineDays)} @input=${(e: Event) => set({ readDeadlineDays: Number((e.target as HTMLInputElement).value) })} />
+            <label for="options-access-days">${this.msg('options_access_days')}</label>
+            <input id="options-access-days" type="number" min="0" max="365" step="1" aria-describedby="options-access-days-hint options-error" .value=${String(f.accessDays ?? 0)} @input=${(e: Event) => set({ accessDays: Number((e.target as HTMLInputElement).value) })} />
           </div>
+          <p id="options-access-days-hint" class="hint">${this.msg('options_access_days_hint')}</p>
           <div class="check">
             <input id="options-notify-transmission" type="checkbox" .checked=${f.notifyTransmission} @change=${(e: Event) => set({ notifyTransmission: (e.target as HTMLInputElement).checked })} />
             <label for="options-notify-transmission">${this.msg('options_notify_transmission')}</label>
@@ -358,6 +373,13 @@ export class EsanteRegifyPanel extends EsanteElement {
     `;
   }
 
+  private renderSentTab() {
+    if (this.host && !this.controlApi) this.controlApi = controlApi(this.host);
+    return html`<div id="panel-sent" role="tabpanel" aria-labelledby="tab-sent" tabindex="0">
+      <esante-regify-sent-messages .host=${this.host} .api=${this.controlApi}></esante-regify-sent-messages>
+    </div>`;
+  }
+
   private renderAccount(info: AccountInfo) {
     return html`
       <div role="tablist" aria-label=${this.msg('account_title')} @keydown=${this.onTabKey}>
@@ -367,8 +389,11 @@ export class EsanteRegifyPanel extends EsanteElement {
         <button id="tab-options" type="button" role="tab" aria-controls="panel-options" aria-selected=${this.tab === 'options' ? 'true' : 'false'} tabindex=${this.tab === 'options' ? 0 : -1} @click=${() => this.selectTab('options')}>
           ${this.msg('account_tab_options')}
         </button>
+        <button id="tab-sent" type="button" role="tab" aria-controls="panel-sent" aria-selected=${this.tab === 'sent' ? 'true' : 'false'} tabindex=${this.tab === 'sent' ? 0 : -1} @click=${() => this.selectTab('sent')}>
+          ${this.msg('account_tab_sent')}
+        </button>
       </div>
-      ${this.tab === 'informations' ? this.renderInformations(info) : this.renderOptionsTab(info)}
+      ${this.tab === 'informations' ? this.renderInformations(info) : this.tab === 'options' ? this.renderOptionsTab(info) : this.renderSentTab()}
     `;
   }
 

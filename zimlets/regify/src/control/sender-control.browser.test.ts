@@ -73,6 +73,20 @@ window.__mount = function (lang, history, failures) {
   el.api = api;
   el.messageId = 'm1';
   document.body.append(el);
+};
+/* The "Messages envoyés" list over the same fake (listSent added), n messages m0… newest first. */
+window.__mountList = function (lang, history, n) {
+  window.__mount(lang, history);
+  var control = document.querySelector('esante-regify-sender-control');
+  var api = control.api;
+  var calls = window.__calls;
+  var all = [];
+  for (var i = 0; i < n; i++) all.push({ messageId: 'm' + i, subject: i === 1 ? '' : 'Résultats ' + i, sentAt: i === 2 ? undefined : new Date(Date.UTC(2026, 11, 7, 9, 0) - i * 3600000).toISOString(), readDeadline: new Date(Date.UTC(2026, 11, 12, 9, 0)).toISOString(), recipients: 3, opened: i % 4 });
+  api.listSent = function (offset, limit) { calls.push(['listSent', offset, limit]); return Promise.resolve({ total: all.length, messages: all.slice(offset, offset + limit) }); };
+  var list = document.createElement('esante-regify-sent-messages');
+  list.host = control.host;
+  list.api = api;
+  document.body.replaceChildren(list);
 };`;
 
 const NOW = Date.now();
@@ -103,6 +117,13 @@ async function mount(lang: Lang = 'fr', failures?: Record<string, { code: string
   await page.locator('esante-regify-sender-control #control-button').waitFor();
 }
 
+/** axe-core's WCAG 2.1 A/AA violations on the whole page, as `id (impact, nodes)`. */
+const axeViolations = () =>
+  page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
+    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return r.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
+  });
 const calls = () => page.evaluate(() => (window as unknown as { __calls: unknown[] }).__calls);
 const activeId = () => page.evaluate(() => document.querySelector('esante-regify-sender-control')?.shadowRoot?.activeElement?.id ?? '');
 const activeAction = () =>
@@ -119,7 +140,7 @@ async function expand(): Promise<void> {
 
 before(async () => {
   const bundle = await esbuild.build({
-    stdin: { contents: "import { offerSenderControl } from './zimlets/regify/src/control/index.ts'; window.__offer = offerSenderControl;", resolveDir: ROOT, loader: 'ts', sourcefile: 'entry.ts' },
+    stdin: { contents: "import { offerSenderControl } from './zimlets/regify/src/control/index.ts'; import './zimlets/regify/src/control/sent-messages.ts'; window.__offer = offerSenderControl;", resolveDir: ROOT, loader: 'ts', sourcefile: 'entry.ts' },
     bundle: true,
     format: 'iife',
     target: 'es2022',
@@ -325,11 +346,7 @@ for (const lang of ['fr', 'de', 'en'] as const) {
     await mount(lang);
     await expand();
     const check = async (what: string) => {
-      const result = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
-        const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-        return r.violations.map((v) => `${v.id} (${v.impact}, ${v.nodes.length})`);
-      });
+      const result = await axeViolations();
       assert.deepEqual(result, [], `${lang} ${what}`);
       const text = await page.locator('esante-regify-sender-control').evaluate((el) => el.shadowRoot?.textContent ?? '');
       assert.doesNotMatch(text, /\?\?\?|control_[a-z_]+/, `${lang} ${what}`);
@@ -375,3 +392,87 @@ test('only the sender gets the control, placed right under the message; a messag
   assert.deepEqual(placed.next, ['div#message', 'esante-regify-sender-control:m2', 'div#cover']);
   assert.deepEqual(placed.afterRecipient, ['div#message', 'div#cover']);
 });
+
+// --- The "Messages envoyés" tab's list (sent-messages.component.ts) --------------------------------
+
+async function mountList(lang: Lang, n: number): Promise<void> {
+  await page.evaluate(([l, h, k]) => (window as unknown as { __mountList(l: string, h: unknown, n: number): void }).__mountList(l, h, k), [lang, history(), n] as const);
+  await page.locator('esante-regify-sent-messages[data-load="ready"]').waitFor();
+}
+
+test('"Messages envoyés": the user\'s messages newest first, 20 a page, each with its state of reading; "Suivi" opens that message\'s control, expanded', async () => {
+  await mountList('fr', 23);
+  const list = page.locator('esante-regify-sent-messages');
+  const rows = list.locator('tbody tr');
+  assert.equal(await rows.count(), 20);
+  assert.deepEqual((await calls()).filter((c) => (c as unknown[])[0] === 'listSent'), [['listSent', 0, 20]]);
+  assert.equal(await list.locator('caption').textContent(), 'Vos messages envoyés avec Regify, du plus récent au plus ancien');
+  const first = (await rows.nth(0).textContent())?.replace(/\s+/g, ' ') ?? '';
+  assert.match(first, /Résultats 0 .*7 déc\. 2026.* 0 sur 3 Suivi/);
+  assert.doesNotMatch(first, /\d{4}-\d{2}-\d{2}T/);
+  assert.match((await rows.nth(1).textContent()) ?? '', /\(sans objet\)/);
+  assert.match((await rows.nth(2).textContent()) ?? '', /Non envoyé/);
+  // Pages: the range in words; "Plus récents" off on the first page.
+  assert.equal(await list.locator('#sent-range').textContent(), 'Messages 1 à 20 sur 23');
+  assert.equal(await list.locator('#sent-newer').isDisabled(), true);
+  await list.locator('#sent-older').focus();
+  await page.keyboard.press('Enter');
+  await list.locator('tr[data-message="m20"]').waitFor();
+  assert.equal(await rows.count(), 3);
+  assert.equal(await list.locator('#sent-range').textContent(), 'Messages 21 à 23 sur 23');
+  assert.equal(await list.locator('#sent-older').isDisabled(), true);
+  await list.locator('#sent-newer').click();
+  await list.locator('tr[data-message="m0"]').waitFor();
+
+  // "Suivi" from the keyboard: named with the subject, expanded, and the control for THAT message, open at once.
+  const follow = list.locator('[data-action=follow][data-message="m3"]');
+  assert.equal(await follow.getAttribute('aria-label'), 'Suivi et contrôle de l’envoi : Résultats 3');
+  assert.equal(await follow.getAttribute('aria-expanded'), 'false');
+  await follow.focus();
+  await page.keyboard.press('Enter');
+  const control = list.locator('esante-regify-sender-control#sent-control');
+  await list.locator('esante-regify-sender-control[data-load="ready"]').waitFor();
+  assert.equal(await follow.getAttribute('aria-expanded'), 'true');
+  assert.equal(await control.evaluate((el) => (el as HTMLElement & { messageId: string }).messageId), 'm3');
+  assert.equal(await control.locator('#control-button').getAttribute('aria-expanded'), 'true');
+  assert.deepEqual((await calls()).filter((c) => (c as unknown[])[0] === 'history'), [['history', 'm3']]);
+  assert.equal(await control.locator('tr[data-recipient="luc.hoffmann@esante.lu"]').getAttribute('data-state'), 'delivered');
+  // Another row replaces it; the same row again closes it.
+  await list.locator('[data-action=follow][data-message="m5"]').click();
+  await list.locator('esante-regify-sender-control[data-load="ready"]').waitFor();
+  assert.equal(await control.evaluate((el) => (el as HTMLElement & { messageId: string }).messageId), 'm5');
+  assert.equal(await follow.getAttribute('aria-expanded'), 'false');
+  await list.locator('[data-action=follow][data-message="m5"]').click();
+  assert.equal(await list.locator('esante-regify-sender-control').count(), 0);
+  assert.deepEqual(pageErrors, []);
+});
+
+test('"Messages envoyés": none sent yet says so; a failure is the service\'s own text in an alert', async () => {
+  await mountList('fr', 0);
+  const list = page.locator('esante-regify-sent-messages');
+  assert.equal(await list.locator('#sent-empty').textContent(), 'Vous n’avez encore envoyé aucun message avec Regify.');
+  assert.equal(await list.locator('table').count(), 0);
+  await page.evaluate(() => {
+    const el = document.querySelector('esante-regify-sent-messages') as HTMLElement & { api: { listSent: unknown } };
+    const e = Object.assign(new Error('Le service de messagerie sécurisée est momentanément indisponible.'), { name: 'ServiceFault', code: 'service.unavailable' });
+    el.api = { ...el.api, listSent: () => Promise.reject(e) };
+    const fresh = document.createElement('esante-regify-sent-messages') as HTMLElement & { api: unknown; host: unknown };
+    fresh.host = (el as unknown as { host: unknown }).host;
+    fresh.api = el.api;
+    document.body.replaceChildren(fresh);
+  });
+  await page.locator('esante-regify-sent-messages[data-load="error"]').waitFor();
+  assert.equal(await page.locator('esante-regify-sent-messages #sent-error').getAttribute('role'), 'alert');
+  assert.match((await page.locator('esante-regify-sent-messages #sent-error').textContent()) ?? '', /indisponible/);
+});
+
+for (const lang of ['fr', 'de', 'en'] as const) {
+  test(`"Messages envoyés" in ${lang}: axe-core (WCAG 2.1 A/AA) finds nothing, with a message's control open; no untranslated key`, async () => {
+    await mountList(lang, 23);
+    await page.locator('esante-regify-sent-messages [data-action=follow][data-message="m0"]').click();
+    await page.locator('esante-regify-sent-messages esante-regify-sender-control[data-load="ready"]').waitFor();
+    assert.deepEqual(await axeViolations(), [], lang);
+    const text = await page.locator('esante-regify-sent-messages').evaluate((el) => el.shadowRoot?.textContent ?? '');
+    assert.doesNotMatch(text, /\?\?\?|sent_[a-z_]+/, lang);
+  });
+}

@@ -62,10 +62,16 @@ export class RegifySenderControl extends EsanteElement {
   @property({ attribute: false }) accessor api: ControlApi | undefined = undefined;
   /** The key service's id of the message (its container header). */
   @property() accessor messageId = '';
+  /** Starts expanded (the "Messages envoyés" tab opens it on the user's "Suivi"). */
+  @property({ type: Boolean }) accessor open = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.dataset['load'] = this.load.state;
+  }
+
+  override firstUpdated(): void {
+    if (this.open && !this.expanded) this.toggle();
   }
 
   private setLoad(load: Load): void {

@@ -145,6 +145,48 @@ describe('parseMime / toDisplay', () => {
     for (let e = root; e.parts[0]; e = e.parts[0]) depth++;
     assert.ok(depth <= 21, `depth ${depth}`);
   });
+
+  // docs/field-libraries.md: past its limits, or without a usable boundary, the reader used to show
+  // nothing of what followed. Nothing the sender sent may be hidden: it is offered as an attachment.
+  test('too deep: the innermost multipart is offered whole (its text inside), not dropped', () => {
+    let s = '';
+    for (let i = 0; i < 60; i++) s += `Content-Type: multipart/mixed; boundary=b${i}\r\n\r\n--b${i}\r\n`;
+    s += 'Content-Type: text/plain\r\n\r\nle texte caché';
+    const shown = toDisplay(parseMime(enc(s)));
+    assert.equal(shown.attachments.length, 1);
+    assert.match(shown.attachments[0]!.filename, /^part-\d+\.eml$/);
+    assert.match(new TextDecoder().decode(shown.attachments[0]!.data), /le texte caché/);
+  });
+
+  test('more parts than the limit: the rest is one attachment holding every remaining part', () => {
+    const parts = Array.from({ length: 2100 }, (_, i) => `--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename="f${i}.bin"\r\n\r\nP${i}\r\n`);
+    const shown = toDisplay(parseMime(enc(`Content-Type: multipart/mixed; boundary=b\r\n\r\n${parts.join('')}--b--\r\n`)));
+    const last = shown.attachments.at(-1)!;
+    assert.ok(shown.attachments.length < 2001, String(shown.attachments.length));
+    assert.equal(last.contentType, 'application/octet-stream');
+    const rest = new TextDecoder().decode(last.data);
+    // Every part the reader did not list is in it, up to the very last one.
+    const listed = new Set(shown.attachments.slice(0, -1).map((a) => a.filename));
+    for (let i = 0; i < 2100; i++) assert.ok(listed.has(`f${i}.bin`) || rest.includes(`filename="f${i}.bin"`), `f${i}.bin kept`);
+    assert.match(rest, /P2099$/);
+  });
+
+  test('a multipart without a boundary, or with no delimiter in it, is offered whole', () => {
+    for (const raw of ['Content-Type: multipart/mixed\r\n\r\nBonjour, le compte rendu.', 'Content-Type: multipart/mixed; boundary=zz\r\n\r\nBonjour, le compte rendu.']) {
+      const shown = toDisplay(parseMime(enc(raw)));
+      assert.equal(shown.attachments.length, 1, raw);
+      assert.match(new TextDecoder().decode(shown.attachments[0]!.data), /Bonjour, le compte rendu\./);
+    }
+    // Signed but unsplittable: still flagged nowhere as a body, and still offered.
+    const signed = toDisplay(parseMime(enc('Content-Type: multipart/signed; protocol="application/pkcs7-signature"\r\n\r\nTexte signé')));
+    assert.equal(signed.attachments.length, 1);
+  });
+
+  test('multipart/alternative with nothing a reader renders: each alternative is an attachment', () => {
+    const raw = 'Content-Type: multipart/alternative; boundary=a\r\n\r\n--a\r\nContent-Type: application/pdf\r\n\r\n%PDF-1\r\n--a\r\nContent-Type: application/msword\r\n\r\nDOC\r\n--a--\r\n';
+    const shown = toDisplay(parseMime(enc(raw)));
+    assert.deepEqual(shown.attachments.map((a) => a.contentType), ['application/pdf', 'application/msword']);
+  });
 });
 
 describe('mailboxAddress', () => {

@@ -334,7 +334,11 @@ function splitMultipart(s: string, start: number, end: number, boundary: string)
     const i = s.indexOf(delimiter, pos);
     if (i < 0 || i >= end) break;
     const atLineStart = i === start || s[i - 1] === '\n';
-    if (!atLineStart) {
+    // The delimiter is the whole line: "--" boundary, then "--", or transport padding up to the line's
+    // end (RFC 2046 §5.1.1 BNF). "--b10" is not a delimiter of boundary "b1".
+    const next = s.slice(i + delimiter.length, i + delimiter.length + 2);
+    const wholeLine = next === '--' || /^[ \t]*(\r|\n|$)/.test(s.slice(i + delimiter.length, Math.min(end, i + delimiter.length + 1000)));
+    if (!atLineStart || !wholeLine) {
       pos = i + delimiter.length;
       continue;
     }
@@ -390,16 +394,27 @@ function parseEntity(bytes: Uint8Array, s: string, start: number, end: number, d
   if (contentType.startsWith('multipart/') && boundary && depth < MAX_DEPTH) {
     // multipart/digest parts default to message/rfc822 (RFC 2046 §5.1.5).
     const childDefault = contentType === 'multipart/digest' ? 'message/rfc822' : 'text/plain; charset=us-ascii';
-    for (const [ps, pe] of splitMultipart(s, bodyStart, end, boundary)) {
-      if (state.count >= MAX_PARTS) break;
+    const ranges = splitMultipart(s, bodyStart, end, boundary);
+    for (const [ps, pe] of ranges) {
+      if (state.count >= MAX_PARTS) {
+        // Past the part limit the rest is not parsed but kept, as one opaque attachment: nothing is hidden.
+        entity.parts.push(opaqueRest(bytes.subarray(ps, ranges.at(-1)![1])));
+        break;
+      }
       entity.parts.push(parseEntity(bytes, s, ps, pe, depth + 1, state, childDefault));
     }
     return entity;
   }
+  // A multipart without a boundary, or nested deeper than MAX_DEPTH, is a leaf: toDisplay offers it whole (raw).
   const cte = (headers.find((h) => h.name === 'content-transfer-encoding')?.value ?? '').trim().toLowerCase();
   const rawBody = bytes.subarray(bodyStart, end);
   entity.body = cte === 'base64' ? decodeBase64(rawBody) : cte === 'quoted-printable' ? decodeQuotedPrintable(rawBody) : rawBody;
   return entity;
+}
+
+/** The unparsed rest of a multipart past MAX_PARTS, as bytes (its delimiters included). */
+function opaqueRest(raw: Uint8Array): MimeEntity {
+  return { headers: [], contentType: 'application/octet-stream', params: {}, disposition: 'attachment', filename: undefined, contentId: undefined, body: raw, raw, parts: [] };
 }
 
 /** Parses a whole RFC 822 message (or any MIME entity). Never throws on malformed content. */
@@ -450,7 +465,7 @@ function fallbackName(e: MimeEntity, n: number): string {
     'image/png': 'png',
     'image/jpeg': 'jpg',
   };
-  return `part-${n}.${ext[e.contentType] ?? 'bin'}`;
+  return `part-${n}.${e.contentType.startsWith('multipart/') ? 'eml' : (ext[e.contentType] ?? 'bin')}`;
 }
 
 /**
@@ -502,6 +517,11 @@ export function toDisplay(root: MimeEntity): DisplayMessage {
   const hasBody = () => out.html !== undefined || out.text !== undefined;
 
   const visit = (e: MimeEntity): void => {
+    // A multipart that could not be split (no boundary, too deep, no delimiter): offered whole, never dropped.
+    if (e.contentType.startsWith('multipart/') && e.parts.length === 0) {
+      attach(e);
+      return;
+    }
     if (e.contentType === 'multipart/signed') {
       out.signed = true;
       if (e.parts[0]) visit(e.parts[0]);
@@ -514,6 +534,8 @@ export function toDisplay(root: MimeEntity): DisplayMessage {
       // The last alternative is the preferred one (RFC 2046 §5.1.4); we only render HTML or text.
       const preferred = [...e.parts].reverse().find((p) => p === html || p === nested) ?? text;
       if (preferred) visit(preferred);
+      // No alternative we can show (e.g. only application/*): each is offered as an attachment.
+      else for (const p of e.parts) attach(p);
       if (text && preferred !== text && out.text === undefined) out.text = textOf(text);
       return;
     }

@@ -42,6 +42,34 @@ async function compose(page: Page, subject: string, mb: number): Promise<void> {
   await page.locator('#zm-compose-attachments [data-aid]').waitFor({ timeout: 60_000 });
 }
 
+/**
+ * Timed in the page (issue 17: what a doctor waits for), not from Playwright: a locator's wait polls at
+ * growing intervals (up to 500 ms between tries), which would add its lag to the longer flows only.
+ * `armPageTimer` starts on the trusted click on `button` (a capturing listener) and ends at the first
+ * animation frame where `done` (a page-side predicate, source text) holds; `pageTimer` answers the ms.
+ */
+async function armPageTimer(page: Page, button: string, done: string): Promise<void> {
+  await page.evaluate(`(function () {
+    window.__benchTimer = new Promise(function (resolve) {
+      var clickAt;
+      // On the document, capturing: the element may be re-rendered between now and the click.
+      document.addEventListener('click', function on(e) {
+        if (e.target instanceof Element && e.target.closest(${JSON.stringify(button)})) {
+          clickAt = performance.now();
+          document.removeEventListener('click', on, true);
+        }
+      }, true);
+      var done = ${done};
+      (function tick() {
+        if (clickAt !== undefined && done()) resolve(performance.now() - clickAt);
+        else requestAnimationFrame(tick);
+      })();
+    });
+  })()`);
+}
+
+const pageTimer = (page: Page) => page.evaluate('window.__benchTimer') as Promise<number>;
+
 type SendKind = 'plain' | 'regify' | 'signed';
 /** Fresh composes in which "Signer" was already on after a signed send (reported with the results). */
 let signerCarriedOver = 0;
@@ -66,19 +94,25 @@ async function sendOnce(page: Page, subject: string, mb: number, kind: SendKind)
     await page.locator('esante-sign-menu [role=menuitemcheckbox]').press('Enter');
     await page.locator('#zb__COMPOSE__LU_ESANTE_SIGN[aria-pressed="false"]').waitFor();
   }
-  const t0 = performance.now();
-  await page.locator(kind === 'regify' ? '#zb__COMPOSE__ESANTE_REGIFY_SEND' : '#zb__COMPOSE__SEND').click();
+  const status = { plain: 'Message envoyé', regify: 'Message chiffré envoyé', signed: 'Message signé et envoyé' }[kind];
+  const button = kind === 'regify' ? '#zb__COMPOSE__ESANTE_REGIFY_SEND' : '#zb__COMPOSE__SEND';
+  // Sent: the compose view gone (removed or hidden) and Zimbra's status line saying so.
+  await armPageTimer(
+    page,
+    button,
+    `function () { var c = document.querySelector('#zm-compose'); var st = document.querySelector('#zm-status'); return (!c || !c.isConnected || c.getClientRects().length === 0) && !!st && st.textContent.indexOf(${JSON.stringify(status)}) >= 0; }`,
+  );
+  await page.locator(button).click();
   await page.locator('#zm-compose').waitFor({ state: 'hidden', timeout: 120_000 }).catch(async (e: unknown) => {
     // What the page shows instead (an error dialog, the wizard…) says why better than a timeout.
     const dialog = await page.locator('[role="dialog"]:visible, .DwtDialog:visible').allInnerTexts().catch(() => []);
     await page.screenshot({ path: path.join(ROOT, '.data', `bench-${MODE}-failure.png`) }).catch(() => undefined);
     throw new Error(`${SEND_LABEL[kind]} of ${mb} MB did not finish: ${dialog.join(' | ') || String(e)}`);
   });
-  const status = { plain: 'Message envoyé', regify: 'Message chiffré envoyé', signed: 'Message signé et envoyé' }[kind];
   await page.locator('#zm-status', { hasText: status }).waitFor({ timeout: 60_000 }).catch(async () => {
     throw new Error(`${SEND_LABEL[kind]} of ${mb} MB: the status line says "${await page.locator('#zm-status').innerText().catch(() => '?')}", not "${status}"`);
   });
-  return performance.now() - t0;
+  return pageTimer(page);
 }
 
 /** Click in the list → text shown (encrypted: the secure view ready, both banners and the text). */
@@ -87,7 +121,16 @@ async function openOnce(page: Page, subject: string, encrypted: boolean): Promis
   await page.locator('#zm-msg-list [data-msg-id]', { hasNotText: subject }).first().click();
   await page.locator('#zm-msg-subject', { hasNotText: subject }).waitFor({ timeout: 60_000 });
   const row = page.locator('#zm-msg-list [data-msg-id]', { hasText: subject }).first();
-  const t0 = performance.now();
+  const rowId = await row.getAttribute('data-msg-id');
+  const subjectJs = JSON.stringify(subject);
+  // Shown: encrypted, the secure view ready with its banner and the text; plain, the text in the body frame.
+  await armPageTimer(
+    page,
+    `#zm-msg-list [data-msg-id="${rowId}"]`,
+    encrypted
+      ? `function () { var v = document.querySelector('esante-regify-secure-message[data-state="ready"]'); var r = v && v.shadowRoot; var c = r && r.querySelector('#content'); return !!c && !!r.querySelector('[data-banner="encrypted"]') && c.textContent.indexOf(${subjectJs}) >= 0; }`
+      : `function () { var f = document.querySelector('#zm-msg-body-iframe'); var b = f && f.contentDocument && f.contentDocument.body; return !!b && b.textContent.indexOf(${subjectJs}) >= 0; }`,
+  );
   await row.click();
   await page.locator('#zm-msg-subject', { hasText: subject }).waitFor({ timeout: 120_000 });
   if (encrypted) {
@@ -97,7 +140,7 @@ async function openOnce(page: Page, subject: string, encrypted: boolean): Promis
   } else {
     await page.frameLocator('#zm-msg-body-iframe').locator('body', { hasText: subject }).waitFor({ timeout: 120_000 });
   }
-  return performance.now() - t0;
+  return pageTimer(page);
 }
 
 async function main(): Promise<void> {

@@ -159,7 +159,9 @@ export class ZimbraZimletHost implements MailHost {
         'Content-Disposition': `attachment; filename="${asciiFileName(fileName)}"`,
         'X-Requested-With': 'XMLHttpRequest',
       },
-      body: bytes as Uint8Array<ArrayBuffer>,
+      // As a Blob: Chromium uploads a Blob body about twice as fast as the same bytes as a typed array
+      // (1.37 MB to the sandbox: 93–165 ms against 208–318 ms, measured for issue 17's bench:send).
+      body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
       ...(signal ? { signal } : {}),
     });
     // fmt=raw,extended answers `200,'client_token',[{"aid":…,"filename":…,"ct":…}]` (file-upload.txt:51-53);

@@ -107,7 +107,18 @@ export function createAccountWindow(host: ZimletHost): PanelContent {
  * rejects with the ServiceFault (the caller shows its text).
  */
 export async function ensureAccount(host: ZimletHost, api: AccountApi = accountApi(host)): Promise<boolean> {
+  // An account is never deleted by its user: once seen, later sends skip the round trip (a send by a
+  // user whose account an operator removed is still refused, by RegisterSecureMessage).
+  if (accountSeen.has(host.username())) return true;
   const info = await api.get();
-  if (info.state !== 'none') return true;
-  return showWizard(host, { api, info, showOptOut: false }, true);
+  if (info.state !== 'none') {
+    accountSeen.add(host.username());
+    return true;
+  }
+  const created = await showWizard(host, { api, info, showOptOut: false }, true);
+  if (created) accountSeen.add(host.username());
+  return created;
 }
+
+/** Users whose encryption account this page has seen (one user per webmail page; keyed for the tests). */
+const accountSeen = new Set<string>();

@@ -26,7 +26,8 @@ export const SIZES_MB = [1, 10, 25] as const;
 export const SEAL_TARGET = 1.2;
 export const OPEN_TARGET = 1.5;
 /** Runs per size, interleaved (bare, parts, contiguous, bare decrypt, open); the median is kept. */
-const RUNS = 11;
+/** Runs per size: an even number, in pairs of opposite step order (see runBench). */
+const RUNS = 16;
 
 export interface BrowserCryptoResult {
   sizeMb: number;
@@ -79,37 +80,62 @@ window.runBench = async (sizesMb, runs, segmentSize) => {
     const ivs = Array.from({ length: count }, () => crypto.getRandomValues(new Uint8Array(12)));
     const m = { bareEnc: [], parts: [], contiguous: [], bareDec: [], open: [], openParts: [], fresh: [] };
     for (let r = 0; r < runs; r++) {
-      let t = performance.now();
-      const bare = new Array(count);
-      await pool(count, async (i) => {
-        bare[i] = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: ivs[i] }, cryptoKey, mime.subarray(i * segmentSize, (i + 1) * segmentSize));
-      });
-      m.bareEnc.push(performance.now() - t);
+      // Each timed step starts on a collected heap (Chromium started with --expose-gc), so the garbage
+      // of the step before is not collected on its neighbour's clock; and the order of the steps is
+      // reversed every other run, so neither bare WebCrypto nor our code is always the one that runs
+      // second (warmer crypto thread, fuller heap).
+      const timed = async (into, op) => {
+        window.gc?.();
+        const t = performance.now();
+        const out = await op();
+        into.push(performance.now() - t);
+        return out;
+      };
       const params = { messageId: 'bench-' + r, keyService: location.origin + '/soap', sender: 'bench@esante.lu', mime, key: cryptoKey, segmentSize };
-      t = performance.now();
-      const parts = await sealContainerParts(params);
-      m.parts.push(performance.now() - t);
-      t = performance.now();
-      const sealed = await sealContainer(params);
-      m.contiguous.push(performance.now() - t);
-      t = performance.now();
-      await pool(count, async (i) => { await crypto.subtle.decrypt({ name: 'AES-GCM', iv: ivs[i] }, cryptoKey, bare[i]); });
-      m.bareDec.push(performance.now() - t);
-      t = performance.now();
-      const opened = await openContainer(sealed, async () => cryptoKey);
-      m.open.push(performance.now() - t);
-      t = performance.now();
-      const openedParts = await openContainerParts(sealed, async () => cryptoKey);
-      m.openParts.push(performance.now() - t);
+      const bareEncrypt = () => timed(m.bareEnc, async () => {
+        const bare = new Array(count);
+        await pool(count, async (i) => {
+          bare[i] = await crypto.subtle.encrypt({ name: 'AES-GCM', iv: ivs[i] }, cryptoKey, mime.subarray(i * segmentSize, (i + 1) * segmentSize));
+        });
+        return bare;
+      });
+      const sealSteps = [() => timed(m.parts, () => sealContainerParts(params)), () => timed(m.contiguous, () => sealContainer(params))];
+      let bare, parts, sealed;
+      if (r % 2 === 0) {
+        bare = await bareEncrypt();
+        parts = await sealSteps[0]();
+        sealed = await sealSteps[1]();
+      } else {
+        sealed = await sealSteps[1]();
+        parts = await sealSteps[0]();
+        bare = await bareEncrypt();
+      }
+      const bareDecrypt = () => timed(m.bareDec, () => pool(count, async (i) => { await crypto.subtle.decrypt({ name: 'AES-GCM', iv: ivs[i] }, cryptoKey, bare[i]); }));
+      const openSteps = [() => timed(m.open, () => openContainer(sealed, async () => cryptoKey)), () => timed(m.openParts, () => openContainerParts(sealed, async () => cryptoKey))];
+      let opened, openedParts;
+      if (r % 2 === 0) {
+        await bareDecrypt();
+        opened = await openSteps[0]();
+        openedParts = await openSteps[1]();
+      } else {
+        openedParts = await openSteps[1]();
+        opened = await openSteps[0]();
+        await bareDecrypt();
+      }
       if (openedParts.length !== mime.length) throw new Error('round trip differs');
       if (opened.mime.length !== mime.length || opened.mime[mime.length - 1] !== mime[mime.length - 1] || parts.length !== sealed.length) throw new Error('round trip differs');
-      t = performance.now();
-      new Uint8Array(mime.length).fill(1);
-      m.fresh.push(performance.now() - t);
+      await timed(m.fresh, async () => new Uint8Array(mime.length).fill(1));
     }
-    // Ratios paired run by run (ours next to bare WebCrypto in the same run), then their median: the
-    // other processes of a shared machine slow whole runs down, which a ratio of medians would not cancel.
-    const paired = (xs, bare) => median(xs.map((x, i) => x / bare[i]));
+    // Ratios paired run by run (ours next to bare WebCrypto in the same run): the other processes of a
+    // shared machine slow whole runs down, which a ratio of medians would not cancel. Two consecutive
+    // runs have opposite step orders, so each run pair's ratio is the geometric mean of its two runs'
+    // ratios (the order effect cancels out), and the figure is the median over the pairs.
+    const paired = (xs, bare) => {
+      const perRun = xs.map((x, i) => x / bare[i]);
+      const perPair = [];
+      for (let i = 0; i + 1 < perRun.length; i += 2) perPair.push(Math.sqrt(perRun[i] * perRun[i + 1]));
+      return median(perPair);
+    };
     results.push({
       sizeMb: mb, sealMs: median(m.parts), sealContiguousMs: median(m.contiguous), openMs: median(m.open), openPartsMs: median(m.openParts),
       bareEncryptMs: median(m.bareEnc), bareDecryptMs: median(m.bareDec), freshMemoryMs: median(m.fresh),
@@ -167,7 +193,7 @@ export async function runBrowserCryptoBench(segmentSize: number = SEND_SEGMENT_S
   const { server, url } = await serve(script);
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--js-flags=--max-old-space-size=2048'],
+    args: ['--no-sandbox', '--disable-gpu', '--js-flags=--max-old-space-size=2048 --expose-gc'],
   });
   try {
     const page = await browser.newPage();
@@ -184,7 +210,7 @@ export async function runBrowserCryptoBench(segmentSize: number = SEND_SEGMENT_S
 /** Lines of the report (measurements, then one target line per target) and whether all pass. */
 export function formatBrowserResults(results: BrowserCryptoResult[]): { lines: string[]; pass: boolean } {
   const lines = [
-    `Container crypto in Chromium (${results[0]?.segmentKib ?? '?'} KiB segments, as the zimlet seals), median of ${RUNS} (ratios: median of the run-by-run ratios), vs bare WebCrypto over the same bytes in the same page:`,
+    `Container crypto in Chromium (${results[0]?.segmentKib ?? '?'} KiB segments, as the zimlet seals), median of ${RUNS} (ratios: median over run pairs of opposite order of the run-by-run ratios), vs bare WebCrypto over the same bytes in the same page:`,
   ];
   for (const r of results) {
     lines.push(

@@ -7,7 +7,7 @@
  * with the same SOAP client the zimlets use, how many ReleaseMessageKey calls per second 50
  * concurrent clients complete (each release: authorisation, first-open record, transaction count,
  * audit entry, unwrap under the master key) against GetServiceInfo calls per second (the service's
- * cheapest authenticated call: the floor of HTTP + SOAP + auth). Target: ratio ≥ 0.5.
+ * cheapest authenticated call: the floor of HTTP + SOAP + auth). Target: ratio ≥ 0.7 (issue 17; issue 5 had 0.5).
  * Prints `target key releases/s vs GetServiceInfo/s: … PASS|FAIL`.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -35,7 +35,7 @@ export interface KeyBenchResult {
   pass: boolean;
 }
 
-export const KEY_RELEASE_TARGET_RATIO = 0.5;
+export const KEY_RELEASE_TARGET_RATIO = 0.7;
 
 /** Runs `call` from `clients` concurrent loops for `seconds`; returns completed calls per second. */
 async function throughput(clients: number, seconds: number, call: () => Promise<unknown>): Promise<number> {

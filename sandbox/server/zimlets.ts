@@ -10,9 +10,15 @@
  *   `include` scripts are concatenated into `/service/zimlet/res/Zimlets-nodev_all.js` (what Zimbra
  *   serves gzipped as `Zimlets-nodev_all.js.zgz`, read by zm-web-client `ZmZimletMgr.__getIncludes`).
  * Like Zimbra's ZimletFilter, everything under /service/zimlet/ needs a valid auth cookie.
+ * Compressed like Zimbra's mailboxd does it (sendCompressible below): zm-jetty-conf
+ * `conf/jetty/jetty.xml.production` (HTTPCOMPRESSIONBEGIN, on while zimbraHttpCompressionEnabled is TRUE,
+ * its default) wraps every webapp in Jetty's GzipHandler with minGzipSize 2048, methods GET and POST,
+ * MSIE 6.0 excluded; the handler's own defaults skip images, audio, video and already-compressed types
+ * (jetty-server `handler/gzip/GzipHandler.java`, constructor and getDeflater).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readdir, readFile } from 'node:fs/promises';
+import { gzipSync } from 'node:zlib';
 import { join, extname } from 'node:path';
 import yauzl from 'yauzl';
 import { DOMParser } from '@xmldom/xmldom';
@@ -42,6 +48,37 @@ const CONTENT_TYPES: Record<string, string> = {
   '.svg': 'image/svg+xml',
   '.woff2': 'font/woff2',
 };
+
+/** GzipHandler's settings in zm-jetty-conf jetty.xml.production (see the header). */
+const GZIP_MIN_BYTES = 2048;
+const GZIP_METHODS = new Set(['GET', 'POST']);
+const GZIP_EXCLUDED_AGENT = /.*MSIE.6\.0.*/;
+/** GzipHandler's default exclusions: media and formats that are compressed already. */
+const GZIP_EXCLUDED_TYPE = /^(image\/(?!svg\+xml)|audio\/|video\/|application\/(compress|zip|gzip|bzip2|brotli|x-xz|x-rar-compressed)\b)/;
+
+/** Whether the request's Accept-Encoding admits gzip (as GzipHandler reads it: not refused with q=0). */
+function acceptsGzip(req: IncomingMessage): boolean {
+  const header = req.headers['accept-encoding'];
+  const value = Array.isArray(header) ? header.join(',') : (header ?? '');
+  return value.split(',').some((part) => {
+    const [coding, ...params] = part.trim().split(';').map((x) => x.trim().toLowerCase());
+    if (coding !== 'gzip' && coding !== '*') return false;
+    const q = params.find((p) => p.startsWith('q='));
+    return !q || Number(q.slice(2)) > 0;
+  });
+}
+
+/**
+ * sendText with Jetty GzipHandler's rules: gzip when the method, the type and the size allow it and
+ * the client accepts it; `Vary: Accept-Encoding, User-Agent` (GzipHandler's, with its excluded agent)
+ * on every answer whose type could be compressed. `gzipped` returns the compressed body (cached by the caller).
+ */
+function sendCompressible(req: IncomingMessage, res: ServerResponse, body: Buffer, contentType: string, headers: Record<string, string>, gzipped: () => Buffer): void {
+  if (!GZIP_METHODS.has(req.method ?? '') || GZIP_EXCLUDED_TYPE.test(contentType)) return sendText(res, 200, body, contentType, headers);
+  const vary = { ...headers, Vary: 'Accept-Encoding, User-Agent' };
+  if (body.length < GZIP_MIN_BYTES || GZIP_EXCLUDED_AGENT.test(req.headers['user-agent'] ?? '') || !acceptsGzip(req)) return sendText(res, 200, body, contentType, vary);
+  sendText(res, 200, gzipped(), contentType, { ...vary, 'Content-Encoding': 'gzip' });
+}
 
 type JsonElement = Record<string, unknown>;
 
@@ -218,6 +255,8 @@ async function loadZimlet(path: string, zipName: string): Promise<Zimlet> {
 
 export class ZimletRegistry {
   private zimlets: Zimlet[] = [];
+  /** Gzipped answers by URL key; the content only changes on reload(), which empties it. */
+  private readonly gzipCache = new Map<string, Buffer>();
   /** Why each rejected zip was refused (also logged), for `POST /sandbox/zimlets/reload`. */
   errors: Array<{ zip: string; error: string }> = [];
 
@@ -253,6 +292,7 @@ export class ZimletRegistry {
     // Zimbra orders zimlets by priority (0 first), then name.
     loaded.sort((a, b) => a.priority - b.priority || a.name.localeCompare(b.name));
     this.zimlets = loaded;
+    this.gzipCache.clear();
     this.errors = errors;
   }
 
@@ -289,7 +329,8 @@ export class ZimletRegistry {
       const language = (langParam && LOCALE.test(langParam) ? langParam : userLang[0] && LOCALE.test(userLang[0]) ? userLang[0] : null)?.toLowerCase() ?? null;
       const country = (countryParam && COUNTRY.test(countryParam) ? countryParam : userLang[1] && COUNTRY.test(userLang[1]) ? userLang[1] : null)?.toUpperCase() ?? null;
       const kind = bundle[1] as 'js' | 'css';
-      return sendText(res, 200, this.bundle(kind, language, country), CONTENT_TYPES[`.${kind}`]!, { 'Cache-Control': 'no-cache' });
+      const body = Buffer.from(this.bundle(kind, language, country));
+      return sendCompressible(req, res, body, CONTENT_TYPES[`.${kind}`]!, { 'Cache-Control': 'no-cache' }, () => this.gzipOnce(`bundle:${kind}:${language}:${country}`, body));
     }
     const slash = rest.indexOf('/');
     const zimlet = slash > 0 ? this.zimlets.find((z) => z.name === decodeURIComponent(rest.slice(0, slash))) : undefined;
@@ -301,6 +342,20 @@ export class ZimletRegistry {
     }
     const data = zimlet?.entries.get(file.toLowerCase());
     if (!zimlet || !data || BAD_ENTRY.test(file)) return sendText(res, 404, 'not found', 'text/plain; charset=utf-8');
-    sendText(res, 200, data, CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+    sendCompressible(req, res, data, CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream', { 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' }, () =>
+      this.gzipOnce(`file:${zimlet.name}:${file.toLowerCase()}`, data),
+    );
+  }
+
+  /** Jetty deflates every answer anew; the sandbox keeps the result, its content being fixed until reload(). */
+  private gzipOnce(key: string, body: Buffer): Buffer {
+    let out = this.gzipCache.get(key);
+    if (!out) {
+      out = gzipSync(body);
+      // Bounded: ?language= and ?country= make many keys for one bundle.
+      if (this.gzipCache.size >= 256) this.gzipCache.clear();
+      this.gzipCache.set(key, out);
+    }
+    return out;
   }
 }

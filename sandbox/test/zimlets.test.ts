@@ -1,6 +1,8 @@
 import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { request } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import yazl from 'yazl';
 import { loginAs, soapAs, type LoginResult } from '../server/testing.ts';
@@ -43,6 +45,22 @@ const CONFIG = `<zimletConfig name="lu_test_hello" version="1.2.0">
   <host name="127.0.0.1"><property name="serviceUrl">http://local/</property></host>
 </zimletConfig>`;
 
+const BIG_JS = `var lu_test_big = ${JSON.stringify('lu_test_hello '.repeat(400))};\n`;
+
+/** A raw GET (fetch would ask for and undo the compression itself): status, headers, body bytes. */
+function rawGet(url: URL, headers: Record<string, string>, method = 'GET'): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 describe('zimlet deployment', () => {
   let sb: TestSandbox;
   let marie: LoginResult;
@@ -58,6 +76,8 @@ describe('zimlet deployment', () => {
       'hello.js': 'function lu_test_hello_HandlerObject() {}\n// no trailing semicolon on purpose\nvar lu_test_hello_last = 1',
       'hello.css': '.hello { color: red }',
       'img/hello.png': 'PNG',
+      // Over GzipHandler's minGzipSize (2048) of zm-jetty-conf, and not in the descriptor.
+      'big.js': BIG_JS,
     });
     await writeZip(join(sb.zimletsDir, 'evil.zip'), { 'evil.xml': '<zimlet name="evil" version="1"/>', 'zz/escape.js': 'x' });
     patchEntryName(join(sb.zimletsDir, 'evil.zip'), 'zz/escape.js', '../escape.js');
@@ -126,6 +146,42 @@ describe('zimlet deployment', () => {
     assert.equal((await fetch(new URL('/service/zimlet/lu_test_hello/missing.js', sb.url), { headers: { Cookie: marie.cookie } })).status, 404);
     assert.equal((await fetch(new URL('/service/zimlet/lu_test_hello/hello.js', sb.url))).status, 401);
     assert.equal((await fetch(new URL('/service/zimlet/res/Zimlets-nodev_all.js', sb.url))).status, 401);
+  });
+
+  test('zimlet files are gzipped as Jetty GzipHandler does in Zimbra: accepted, 2048 bytes or more, not images, GET', async () => {
+    const url = (p: string) => new URL(`/service/zimlet/${p}`, sb.url);
+    const gz = { Cookie: marie.cookie, 'Accept-Encoding': 'gzip, deflate, br' };
+    const big = await rawGet(url('lu_test_hello/big.js'), gz);
+    assert.equal(big.status, 200);
+    assert.equal(big.headers['content-encoding'], 'gzip');
+    assert.equal(big.headers['vary'], 'Accept-Encoding, User-Agent');
+    assert.ok(big.body.length < BIG_JS.length / 4, `${big.body.length} bytes gzipped`);
+    assert.equal(gunzipSync(big.body).toString('utf8'), BIG_JS);
+    assert.equal(Number(big.headers['content-length']), big.body.length);
+    // Not accepted (absent, or refused with q=0), or an excluded agent: the bytes as they are, still with Vary.
+    for (const headers of [{ Cookie: marie.cookie }, { ...gz, 'Accept-Encoding': 'gzip;q=0, identity' }, { ...gz, 'User-Agent': 'Mozilla/4.0 (compatible; MSIE 6.0; Windows NT 5.1)' }]) {
+      const plain = await rawGet(url('lu_test_hello/big.js'), headers);
+      assert.equal(plain.headers['content-encoding'], undefined, JSON.stringify(headers));
+      assert.equal(plain.headers['vary'], 'Accept-Encoding, User-Agent');
+      assert.equal(plain.body.toString('utf8'), BIG_JS);
+    }
+    // Under minGzipSize: not compressed.
+    const small = await rawGet(url('lu_test_hello/hello.js'), gz);
+    assert.equal(small.headers['content-encoding'], undefined);
+    assert.equal(small.headers['vary'], 'Accept-Encoding, User-Agent');
+    // Images are excluded by type (no Vary: the answer never depends on the client).
+    const img = await rawGet(url('lu_test_hello/img/hello.png'), gz);
+    assert.equal(img.headers['content-encoding'], undefined);
+    assert.equal(img.headers['vary'], undefined);
+    // HEAD is not among the compressed methods (GET, POST).
+    const head = await rawGet(url('lu_test_hello/big.js'), gz, 'HEAD');
+    assert.equal(head.headers['content-encoding'], undefined);
+    assert.equal(Number(head.headers['content-length']), Buffer.byteLength(BIG_JS));
+    // The concatenated script goes through the same rules (here under 2048 bytes).
+    const all = await rawGet(url('res/Zimlets-nodev_all.js'), gz);
+    assert.equal(all.status, 200);
+    assert.equal(all.headers['vary'], 'Accept-Encoding, User-Agent');
+    assert.match(all.body.toString('utf8'), /lu_test_hello_HandlerObject/);
   });
 });
 

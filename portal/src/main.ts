@@ -9,7 +9,7 @@
  * built here (shared/messages/build-mime.ts), sealed here under a data key the service registered for the sender
  * alone, and only the sealed container is uploaded (server-extension/src/messages/portal-reply.ts).
  */
-import { CONTAINER_MEDIA_TYPE, containerDigest, dataKeyFromBase64, openContainer, readHeader, sealContainer, ContainerError } from '../../shared/container/container.ts';
+import { CONTAINER_MEDIA_TYPE, containerDigest, dataKeyFromBase64, openContainer, readHeader, sealContainerParts, ContainerError } from '../../shared/container/container.ts';
 import { errorText, isErrorCode } from '../../shared/errors.ts';
 import { formatDateTime } from '../../shared/i18n/dates.ts';
 import { format, pickLang, type Lang } from '../../shared/i18n/lang.ts';
@@ -235,16 +235,17 @@ function replySection(target: HTMLElement, released: Released): HTMLElement {
         const reg = await call<PortalReplyRegistration>('/reply/register', { messageId: released.messageId });
         const mime = buildMimeMessage({ from: reg.sender.mail, to: [reg.to.mail], subject: reg.subject, text: text.value, attachments });
         key = dataKeyFromBase64(reg.dataKey);
-        const container = await sealContainer({ messageId: reg.messageId, keyService: reg.keyService, sender: reg.sender.mail, mime, key });
+        // Kept as its segments and sent as their Blob: no copy of the whole answer (issue 17).
+        const sealed = await sealContainerParts({ messageId: reg.messageId, keyService: reg.keyService, sender: reg.sender.mail, mime, key });
         key.fill(0);
-        if (container.length > reg.maxBytes) throw new PortalError(t('reply_too_large', megabytes(reg.maxBytes)));
+        if (sealed.length > reg.maxBytes) throw new PortalError(t('reply_too_large', megabytes(reg.maxBytes)));
         const sent = await answer<PortalReplySent>(
           '/reply/send',
           await fetch(`${api}/reply/send`, {
             method: 'POST',
             credentials: 'same-origin',
             headers: { 'Content-Type': CONTAINER_MEDIA_TYPE, [PORTAL_CSRF_HEADER]: '1', [PORTAL_REPLY_TICKET_HEADER]: reg.ticket, 'Accept-Language': lang },
-            body: container as Uint8Array<ArrayBuffer>,
+            body: new Blob(sealed.parts as Uint8Array<ArrayBuffer>[], { type: CONTAINER_MEDIA_TYPE }),
           }),
         );
         const done = el('p', { class: 'success', role: 'status', tabindex: '-1', 'data-testid': 'portal-reply-sent' }, t('reply_sent', reg.to.displayName ? `${reg.to.displayName} <${sent.to}>` : sent.to));

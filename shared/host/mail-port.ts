@@ -77,8 +77,8 @@ export interface MailPort {
   rawMessage(id: string, signal?: AbortSignal): Promise<Uint8Array>;
   /** One MIME part's decoded bytes (UserServlet `/service/home/~/?id=&part=`), part ids as in `msg.attachments[].part`. */
   attachmentBytes(messageId: string, part: string, signal?: AbortSignal): Promise<Uint8Array>;
-  /** Uploads bytes for a later send (FileUploadServlet `/service/upload?fmt=raw,extended`); answers the upload id (aid). */
-  upload(bytes: Uint8Array, fileName: string, contentType: string, signal?: AbortSignal): Promise<string>;
+  /** Uploads bytes (or a Blob of them) for a later send (FileUploadServlet `/service/upload?fmt=raw,extended`); answers the upload id (aid). */
+  upload(bytes: Uint8Array | Blob, fileName: string, contentType: string, signal?: AbortSignal): Promise<string>;
   /**
    * SendMsgRequest. `draftIdToDelete` goes as `m.did`: Zimbra deletes that draft after a SUCCESSFUL
    * send, and ignores a failure to delete it (zm-mailbox SendMsg.java:262-264, :467-487); `m.id` is

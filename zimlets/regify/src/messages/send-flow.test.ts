@@ -4,12 +4,18 @@
  * with a fault injected at each step: nothing is sent half-way, no readable copy of the message stays
  * in any folder, and the failed step is reported.
  */
+import { containerDigest, readHeader } from '../../../../shared/container/container.ts';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ZimbraSoapError } from '../../../common/zimbra-host.ts';
 import { MailPortError, type MailHost, type OutgoingMessage } from '../../../../shared/host/mail-port.ts';
 import { ServiceFault } from '../../../../shared/soap/client.ts';
 import { runEncryptedSend, type ComposedMessage, type SendFlowDeps, type SendStep, type ServiceCall } from './send-flow.ts';
+
+/** What an upload carried: the bytes, or those of the Blob the send flow gives (its segments). */
+async function bytesOf(body: Uint8Array | Blob): Promise<Uint8Array> {
+  return body instanceof Blob ? new Uint8Array(await body.arrayBuffer()) : body;
+}
 
 const PLAINTEXT = 'Patient Jean Schmit, matricule 1975031512345: HbA1c 9,1 %';
 const DRAFTS = 'Drafts';
@@ -25,6 +31,10 @@ type Fault = SendStep | 'delete' | 'didDelete';
 class FakeZimbra {
   readonly items = new Map<string, Item>();
   readonly calls: string[] = [];
+  /** The bytes of each upload, in order. */
+  readonly uploaded: Uint8Array[] = [];
+  /** Every service call with its request. */
+  readonly requests: Array<[string, unknown]> = [];
   faults = new Set<Fault>();
   /** Called just after the draft was saved, e.g. to autosave meanwhile. */
   afterSave: (() => void) | undefined;
@@ -67,9 +77,11 @@ class FakeZimbra {
         return new TextEncoder().encode(item.text);
       },
       attachmentBytes: () => Promise.reject(new Error('not used')),
-      upload: async (bytes) => {
+      upload: async (body) => {
         this.calls.push('upload');
         fail('upload', new MailPortError('too_large', 'upload: HTTP 413', 413));
+        const bytes = await bytesOf(body);
+        this.uploaded.push(bytes);
         assert.ok(!new TextDecoder().decode(bytes).includes('HbA1c'), 'the upload is the sealed container');
         return 'aid-1';
       },
@@ -95,8 +107,9 @@ class FakeZimbra {
 
 function service(z: FakeZimbra): ServiceCall {
   const key = Buffer.alloc(32, 7).toString('base64');
-  return (async (op: string) => {
+  return (async (op: string, req: unknown) => {
     z.calls.push(op);
+    z.requests.push([op, req]);
     if (op === 'SignMessage') {
       if (z.faults.has('sign')) throw new ServiceFault('signing.unavailable', 'signature impossible');
       return { mime: Buffer.from('signed').toString('base64') };
@@ -152,6 +165,11 @@ describe('runEncryptedSend: order guarantees over a Zimbra-like mailbox', () => 
     assert.equal(left(), 1);
     // Order: everything fallible before the send; confirmation after leaving the compose.
     assert.deepEqual(z.calls, ['saveDraft', 'rawMessage', 'RegisterSecureMessage', 'upload', 'sendMessage', 'delete 200', 'ConfirmSecureMessageSent']);
+    // The confirmation names the very file uploaded (sealed as segments, uploaded as their Blob): its SHA-256 and size.
+    const [file] = z.uploaded;
+    const confirm = z.requests.find(([op]) => op === 'ConfirmSecureMessageSent')![1];
+    assert.deepEqual(confirm, { messageId: 'm-1', containerDigest: await containerDigest(file!), size: file!.length });
+    assert.equal(readHeader(file!).messageId, 'm-1');
   });
 
   for (const step of STEPS_BEFORE_SEND) {
@@ -248,7 +266,7 @@ describe('runEncryptedSend of a reply quoting a decrypted message (inBrowser)', 
     const { z, deps } = setup();
     let sealed: Uint8Array | undefined;
     const host = deps.host;
-    deps.host = { ...host, upload: async (bytes, name, ct) => ((sealed = bytes), host.upload(bytes, name, ct)) };
+    deps.host = { ...host, upload: async (body, name, ct) => ((sealed = await bytesOf(body)), host.upload(body, name, ct)) };
     const out = await runEncryptedSend(deps, { ...QUOTED, inBrowser: { from: 'dr.muller@esante.lu', attachments: [forwarded], inReplyTo: '<cover@esante.lu>' } });
     assert.deepEqual(out, { sent: true, confirmed: true });
     assert.ok(!z.calls.includes('saveDraft') && !z.calls.includes('rawMessage'), z.calls.join(','));

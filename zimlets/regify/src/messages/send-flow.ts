@@ -16,7 +16,7 @@
  * 3. Each failure is reported with its step; only the confirmation to the key service comes after the
  *    send (retried; its failure is reported for what it is: the message left).
  */
-import { CONTAINER_EXTENSION, CONTAINER_MEDIA_TYPE, containerDigest, dataKeyFromBase64, sealContainer } from '../../../../shared/container/container.ts';
+import { CONTAINER_EXTENSION, CONTAINER_MEDIA_TYPE, containerDigest, dataKeyFromBase64, sealContainerParts } from '../../../../shared/container/container.ts';
 import type { MailHost, OutgoingMessage } from '../../../../shared/host/mail-port.ts';
 import { buildMimeMessage, type BuiltAttachment } from '../../../../shared/messages/build-mime.ts';
 import { parseMime, toDisplay } from '../../../../shared/messages/mime.ts';
@@ -26,6 +26,8 @@ import { ServiceFault } from '../../../../shared/soap/client.ts';
 import type { OperationName, RequestOf, ResponseOf } from '../../../../shared/soap/operations.ts';
 import { base64ToBytes, bytesToBase64 } from '../../../common/base64.ts';
 import { SEND_SEGMENT_SIZE } from './segment.ts';
+
+const EMPTY = new Uint8Array(0);
 
 /** The container's name in the cover mail (the extension tells our zimlet and portal what it is). */
 export const CONTAINER_FILE_NAME = `message${CONTAINER_EXTENSION}`;
@@ -128,7 +130,9 @@ export async function runEncryptedSend(deps: SendFlowDeps, c: ComposedMessage): 
     step = 'encrypt';
     dataKey = dataKeyFromBase64(reg.dataKey);
     phase(host.msg('compose_progress_encrypt', 0), 0);
-    const container = await sealContainer({
+    // Kept as its segments, as WebCrypto returned them (no copy of the whole message, issue 17); the
+    // upload is a Blob of them. The digest reads the file once: WebCrypto has no incremental SHA-256.
+    const sealed = await sealContainerParts({
       messageId: reg.messageId,
       keyService: reg.keyService,
       sender: reg.sender.mail,
@@ -138,7 +142,9 @@ export async function runEncryptedSend(deps: SendFlowDeps, c: ComposedMessage): 
       onProgress: (done, total) => phase(host.msg('compose_progress_encrypt', Math.round((done / Math.max(total, 1)) * 100)), done / Math.max(total, 1)),
     });
     dataKey.fill(0);
-    const digest = await containerDigest(container);
+    mime = EMPTY; // the plaintext is not needed any more: let it go before the digest's read
+    const container = new Blob(sealed.parts as Uint8Array<ArrayBuffer>[], { type: CONTAINER_MEDIA_TYPE });
+    const digest = await containerDigest(new Uint8Array(await container.arrayBuffer()));
 
     // 6. The container to Zimbra as an attachment.
     step = 'upload';
@@ -163,7 +169,7 @@ export async function runEncryptedSend(deps: SendFlowDeps, c: ComposedMessage): 
     const leftDraftId = await deleteDrafts(deps, drafts);
     deps.leave();
     step = 'confirm';
-    const confirmed = await confirmWithRetry(call, reg.messageId, digest, container.length, deps.confirmDelays ?? [500, 1000]);
+    const confirmed = await confirmWithRetry(call, reg.messageId, digest, sealed.length, deps.confirmDelays ?? [500, 1000]);
     deps.progress?.close();
     return leftDraftId ? { sent: true, confirmed, leftDraftId } : { sent: true, confirmed };
   } catch (error) {

@@ -237,14 +237,19 @@ export interface OpenedParts {
 }
 
 /**
- * Decrypts a container, keeping the plaintext as the segments WebCrypto returned (see openContainer
- * for `getKey` and the errors). All or nothing: on any failure the segments decrypted so far are wiped.
+ * Decrypts every segment, handing each plaintext to `take(index, plain)` as it comes (any order), with
+ * at most CONCURRENCY in flight; `wipe()` runs on any failure, before the error is thrown. Shared by
+ * openContainerParts (keeps the segments) and openContainer (copies each into one buffer while the
+ * next ones decrypt, so the copy overlaps the crypto instead of following it).
  */
-export async function openContainerParts(
+async function decryptSegments(
   bytes: Uint8Array,
   getKey: (header: ContainerHeader) => Promise<DataKey>,
-  onProgress?: Progress,
-): Promise<OpenedParts> {
+  onProgress: Progress | undefined,
+  start: (layout: ReturnType<typeof parseLayout>) => void,
+  take: (index: number, plain: Uint8Array) => void,
+  wipe: () => void,
+): Promise<ContainerHeader> {
   const layout = parseLayout(bytes);
   const { header, preamble, bodyOffset, segmentCount, plaintextLength } = layout;
   const key = await importDataKey(await getKey(header));
@@ -255,35 +260,62 @@ export async function openContainerParts(
   // crypto thread less); its verdict still comes first: a wrong key is container.wrong_key, not tampered.
   const keyFits = keyCheck(key, nonce).then((check) => constantTimeEqual(check, expectedCheck));
   keyFits.catch(() => undefined);
+  start(layout);
 
   const stride = header.cipher.segmentSize + TAG_BYTES;
-  const parts = new Array<Uint8Array>(segmentCount);
   let done = 0;
   try {
     await forEachSegment(segmentCount, async (i) => {
-      const start = bodyOffset + i * stride;
-      const end = Math.min(start + stride, bytes.length);
+      const from = bodyOffset + i * stride;
+      const to = Math.min(from + stride, bytes.length);
       let plain: ArrayBuffer;
       try {
-        plain = await subtle().decrypt(segmentParams(nonce, preamble, i, segmentCount), key, bytes.subarray(start, end) as Uint8Array<ArrayBuffer>);
+        plain = await subtle().decrypt(segmentParams(nonce, preamble, i, segmentCount), key, bytes.subarray(from, to) as Uint8Array<ArrayBuffer>);
       } catch (cause) {
         // WebCrypto reports every authentication failure as an OperationError, without detail.
         throw new ContainerError('container.tampered', `segment ${i} of ${segmentCount} failed authentication`, [], { cause });
       }
-      parts[i] = new Uint8Array(plain);
+      take(i, new Uint8Array(plain));
       done += plain.byteLength;
       onProgress?.(done, plaintextLength);
     });
     if (!(await keyFits)) throw new ContainerError('container.wrong_key', 'key check value differs');
   } catch (err) {
     // Do not leave unauthenticated plaintext of the other segments lying in memory.
-    for (const part of parts) part?.fill(0);
+    wipe();
     if (!(err instanceof ContainerError && err.code === 'container.wrong_key') && !(await keyFits)) {
       throw new ContainerError('container.wrong_key', 'key check value differs');
     }
     throw err;
   }
-  return { header, parts, length: plaintextLength };
+  return header;
+}
+
+/**
+ * Decrypts a container, keeping the plaintext as the segments WebCrypto returned (see openContainer
+ * for `getKey` and the errors). All or nothing: on any failure the segments decrypted so far are wiped.
+ */
+export async function openContainerParts(
+  bytes: Uint8Array,
+  getKey: (header: ContainerHeader) => Promise<DataKey>,
+  onProgress?: Progress,
+): Promise<OpenedParts> {
+  let parts: Uint8Array[] = [];
+  let length = 0;
+  const header = await decryptSegments(
+    bytes,
+    getKey,
+    onProgress,
+    (layout) => {
+      parts = new Array<Uint8Array>(layout.segmentCount);
+      length = layout.plaintextLength;
+    },
+    (i, plain) => void (parts[i] = plain),
+    () => {
+      for (const part of parts) part?.fill(0);
+    },
+  );
+  return { header, parts, length };
 }
 
 /**
@@ -299,12 +331,19 @@ export async function openContainer(
   getKey: (header: ContainerHeader) => Promise<DataKey>,
   onProgress?: Progress,
 ): Promise<Opened> {
-  const { header, parts, length } = await openContainerParts(bytes, getKey, onProgress);
-  const mime = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    mime.set(part, offset);
-    offset += part.length;
-  }
+  let mime = new Uint8Array(0);
+  let segmentSize = 0;
+  const header = await decryptSegments(
+    bytes,
+    getKey,
+    onProgress,
+    (layout) => {
+      mime = new Uint8Array(layout.plaintextLength);
+      segmentSize = layout.header.cipher.segmentSize;
+    },
+    // Each segment into its place as soon as it is decrypted; its own buffer is then garbage.
+    (i, plain) => mime.set(plain, i * segmentSize),
+    () => mime.fill(0),
+  );
   return { header, mime };
 }

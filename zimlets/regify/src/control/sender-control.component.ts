@@ -30,7 +30,7 @@ import type { ControlApi } from './api.ts';
 import { dayValue, endOfDayIso } from './dates.ts';
 import { activeRecipients, alreadyOpened, datesRequest, initialDates, type DatesForm, type DatesProblem, type MessageHistory, type RecipientRow } from './model.ts';
 import { statusStyles } from '../../../../shared/ui/tokens.ts';
-import { senderControlStyles } from './sender-control.styles.ts';
+import { controlTableStyles, senderControlStyles } from './sender-control.styles.ts';
 
 type Load = { state: 'idle' } | { state: 'loading' } | { state: 'ready'; history: MessageHistory } | { state: 'error'; message: string };
 
@@ -40,7 +40,7 @@ type Pending = { kind: 'revoke'; recipient?: string } | { kind: 'dates'; recipie
 type Notification = MessageHistory['notifications'][number];
 
 export class RegifySenderControl extends EsanteElement {
-  static override styles = [...EsanteElement.styles, statusStyles, senderControlStyles];
+  static override styles = [...EsanteElement.styles, statusStyles, controlTableStyles, senderControlStyles];
 
   /** The button that opened the dialog, focused again when it closes. */
   private opener: HTMLElement | null = null;

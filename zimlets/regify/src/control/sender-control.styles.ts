@@ -1,5 +1,25 @@
 import { css } from 'lit';
 
+/** The tables of the sender's control and of the "Messages envoyés" list. */
+export const controlTableStyles = css`
+  table {
+    border-collapse: collapse;
+    width: 100%;
+  }
+  caption {
+    text-align: left;
+    font-weight: bold;
+    padding: var(--esante-space-1) 0;
+  }
+  th,
+  td {
+    text-align: left;
+    vertical-align: top;
+    padding: var(--esante-space-1) var(--esante-space-2);
+    border-bottom: 1px solid var(--esante-color-border);
+  }
+`;
+
 export const senderControlStyles = css`
   :host {
     display: block;
@@ -19,22 +39,6 @@ export const senderControlStyles = css`
   h4 {
     font-size: 1em;
     margin: var(--esante-space-3) 0 var(--esante-space-1);
-  }
-  table {
-    border-collapse: collapse;
-    width: 100%;
-  }
-  caption {
-    text-align: left;
-    font-weight: bold;
-    padding: var(--esante-space-1) 0;
-  }
-  th,
-  td {
-    text-align: left;
-    vertical-align: top;
-    padding: var(--esante-space-1) var(--esante-space-2);
-    border-bottom: 1px solid var(--esante-color-border);
   }
   td.actions {
     white-space: nowrap;

@@ -22,6 +22,7 @@ import { EsanteElement } from '../../../../shared/ui/base-element.ts';
 import { faultText } from '../../../../shared/ui/fault-text.ts';
 import { statusStyles } from '../../../../shared/ui/tokens.ts';
 import type { ControlApi, SentPage } from './api.ts';
+import { controlTableStyles } from './sender-control.styles.ts';
 import './sender-control.ts';
 
 /** Messages a page (ListSentSecureMessages' limit). */
@@ -33,25 +34,10 @@ export class RegifySentMessages extends EsanteElement {
   static override styles = [
     ...EsanteElement.styles,
     statusStyles,
+    controlTableStyles,
     css`
       :host {
         display: block;
-      }
-      table {
-        border-collapse: collapse;
-        width: 100%;
-      }
-      caption {
-        text-align: left;
-        font-weight: bold;
-        padding: var(--esante-space-1) 0;
-      }
-      th,
-      td {
-        text-align: left;
-        vertical-align: top;
-        padding: var(--esante-space-1) var(--esante-space-2);
-        border-bottom: 1px solid var(--esante-color-border);
       }
       tr[aria-current='true'] {
         background: var(--esante-color-bg);

@@ -229,9 +229,11 @@ test('withdraw for one recipient: a confirmation first (focus on Annuler, Escape
   assert.equal(await activeAction(), 'revoke:luc.hoffmann@esante.lu');
   assert.deepEqual(await calls(), [['history', 'm1']]);
 
-  // Again, and confirm with the keyboard (Tab from Annuler to "Retirer le message").
+  // Again, and confirm with the keyboard (Tab from Annuler to "Retirer le message"), once the
+  // dialog has put the focus on Annuler (a Tab before would start from elsewhere).
   await page.keyboard.press('Enter');
   await dialog.waitFor();
+  await page.waitForFunction(() => (document.querySelector('esante-regify-sender-control')?.shadowRoot?.activeElement as HTMLElement | null)?.dataset['action'] === 'cancel');
   await page.keyboard.press('Tab');
   assert.equal(await activeAction(), 'confirm:');
   await page.keyboard.press('Enter');

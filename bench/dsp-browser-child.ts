@@ -3,10 +3,13 @@
  * process: it holds the 10 MB document and POSTs it, to the service's upload route or (the bare
  * reference) straight to the stand-in, with the same client code for both. Driven over IPC:
  *   {cmd: 'prepare', seed}                 → builds the document (outside any timing) → {ok}
+ *   {cmd: 'sha1'}                          → its SHA-1 with WebCrypto, as the zimlet computes it
+ *                                            (crypto.subtle.digest('SHA-1'), zimlets/medical/src/service.ts) → {sha1}
  *   {cmd: 'post', url, headers}            → POSTs it → {status, text}
  * Run by bench/dsp.ts: node --import tsx bench/dsp-browser-child.ts
  */
 import { request } from 'node:http';
+import { sha1Hex } from '../zimlets/medical/src/service.ts';
 
 const SIZE = 10 * 1024 * 1024;
 let bytes: Buffer | undefined;
@@ -30,10 +33,12 @@ function post(url: string, body: Buffer, headers: Record<string, string>): Promi
   });
 }
 
-process.on('message', (m: { cmd: 'prepare'; seed: number } | { cmd: 'post'; url: string; headers: Record<string, string> }) => {
+process.on('message', (m: { cmd: 'prepare'; seed: number } | { cmd: 'sha1' } | { cmd: 'post'; url: string; headers: Record<string, string> }) => {
   if (m.cmd === 'prepare') {
     bytes = pdfOf(m.seed);
     process.send!({ ok: true });
+  } else if (m.cmd === 'sha1') {
+    void sha1Hex(new Uint8Array(bytes!.buffer, bytes!.byteOffset, bytes!.length)).then((sha1) => process.send!({ sha1 }));
   } else {
     post(m.url, bytes!, m.headers).then(
       (r) => process.send!(r),

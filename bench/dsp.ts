@@ -1,23 +1,25 @@
 /**
  * `npm run bench:dsp` (issue 11, acceptance 5): filing a 10 MB PDF through the service, "from the
- * click to déposé" — the zimlet's two calls: POST the bytes to the upload route, then FileDocument,
- * which sends the ITI-41 MTOM request (with the author's XUA assertion) to the XDS.b stand-in and
- * waits for its RegistryResponse — as a ratio to a bare HTTP POST of the same 10 MB to the same
- * stand-in endpoint, measured in the same run (target ≤ 2×); and the service's memory growth during
- * one filing (heap + array buffers above the level before it, sampled every 2 ms; target ≤ 3× the
- * document size: the bytes are streamed as the chunks received, never joined or base64-encoded).
+ * click to déposé" — the zimlet's streamed flow (zimlets/medical/src/service.ts fileBytes): the
+ * browser hashes the document (crypto.subtle.digest('SHA-1')), calls PrepareFiling (checks, author,
+ * (patient, hash) claimed), then POSTs the bytes once to DSP_FILE_PATH/{filingId}; the service passes
+ * them on as they arrive into the ITI-41 MTOM request (with the author's XUA assertion) to the XDS.b
+ * stand-in, checking size and SHA-1 as they pass, and answers once the stand-in's RegistryResponse
+ * is in — as a ratio to a bare HTTP POST of the same 10 MB to the same stand-in endpoint, measured in
+ * the same run (target ≤ 2×); and the service's memory growth during one filing (heap + array
+ * buffers above the level before it, sampled every 2 ms; target ≤ 3× the document size).
  *
- * Three processes, as in production: the "browser" (bench/dsp-browser-child.ts) holds the document
- * and POSTs it — to the service's upload route, or, for the bare reference, to the stand-in, with the
- * same client code; the stand-in (sandbox/dsp/main.ts) reads it; the sandbox Zimbra the service
- * checks sessions with runs in bench/dsp-sandbox-child.ts; the service alone runs in this process,
- * started with --expose-gc so the memory baseline is taken after a collection. Timing starts once the service is ready (the other features'
- * start-up work, e.g. the signing test PKI, is over) and after a warm-up filing; the memory sampler
- * runs on filings of their own, so its calls are not in the timed ones.
- * The reference is a fair one-transfer floor: the stand-in reads every byte, then refuses the type.
- * The zimlet's flow makes two transfers one after the other (the upload must end — its SHA-1 known,
- * (patient, hash) claimed — before the ITI-41 request can start), so 2× is this flow's floor before
- * any check; only a flow that streams the upload on to the DSP could go below it.
+ * Three processes, as in production: the "browser" (bench/dsp-browser-child.ts) holds the document,
+ * hashes it and POSTs it — to the service's route, or, for the bare reference, to the stand-in, with
+ * the same client code; the stand-in (sandbox/dsp/main.ts) reads it, with every check of a real
+ * repository (schema, XUA signature, metadata, hash, size); the sandbox Zimbra the service checks
+ * sessions with runs in bench/dsp-sandbox-child.ts; the service alone runs in this process, started
+ * with --expose-gc so the memory baseline is taken after a collection. The PrepareFiling SOAP call
+ * is made from this process (as FileDocument was), over HTTP to the service's port. Timing starts
+ * once the service is ready (the other features' start-up work, e.g. the signing test PKI, is over)
+ * and after a warm-up filing; the memory sampler runs on filings of their own, so its calls are not
+ * in the timed ones. The reference is a fair one-transfer floor: the stand-in reads every byte, then
+ * refuses the type.
  */
 import { fork, spawn } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
@@ -27,7 +29,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { SANDBOX_PATIENTS } from '../sandbox/dsp/patients.ts';
-import { DSP_UPLOAD_PATH } from '../shared/dsp/operations.ts';
+import { DSP_FILE_PATH } from '../shared/dsp/operations.ts';
 import { loadConfig } from '../server-extension/src/config.ts';
 import { createService } from '../server-extension/src/root.ts';
 import { freePort } from '../server-extension/test/support/free-port.ts';
@@ -86,14 +88,17 @@ async function main(): Promise<void> {
     const marie = await loginAs(env.sandboxUrl, 'marie.schmit@esante.lu', SEED_PASSWORD);
     const patient = SANDBOX_PATIENTS[4]!.matricule;
     const metadata = { title: 'Compte rendu (bench)', classCode: '18842-5', typeCode: '18842-5', confidentialityCode: 'N', languageCode: 'fr-LU' };
-    const fileOnce = async (): Promise<{ outcome: string; upload: number; file: number }> => {
+    const fileOnce = async (): Promise<{ outcome: string; hash: number; prepare: number; stream: number }> => {
       const t0 = performance.now();
-      // Straight to the service's port (what nginx forwards), not through the sandbox's proxy.
-      const up = await post(`${env.url}${DSP_UPLOAD_PATH}`, { Cookie: marie.cookie, 'X-Zimbra-Csrf-Token': marie.csrfToken, 'Content-Type': 'application/pdf' });
-      if (up.status !== 200) throw new Error(`upload ${up.status} ${up.text}`);
+      const { sha1 } = await ask<{ sha1: string }>({ cmd: 'sha1' });
       const t1 = performance.now();
-      const r = await callAs(env.url, marie, 'FileDocument', { matricule: patient, uploadId: (JSON.parse(up.text) as { uploadId: string }).uploadId, fileName: 'cr.pdf', mimeType: 'application/pdf', metadata });
-      return { outcome: r.outcome, upload: t1 - t0, file: performance.now() - t1 };
+      const p = await callAs(env.url, marie, 'PrepareFiling', { matricule: patient, sha1, size: SIZE, fileName: 'cr.pdf', mimeType: 'application/pdf', metadata });
+      if (p.outcome !== 'send') throw new Error(`PrepareFiling: ${p.outcome}`);
+      const t2 = performance.now();
+      // Straight to the service's port (what nginx forwards), not through the sandbox's proxy.
+      const r = await post(`${env.url}${DSP_FILE_PATH}/${p.filingId}`, { Cookie: marie.cookie, 'X-Zimbra-Csrf-Token': marie.csrfToken, 'Content-Type': 'application/pdf' });
+      if (r.status !== 200) throw new Error(`filing ${r.status} ${r.text}`);
+      return { outcome: (JSON.parse(r.text) as { outcome: string }).outcome, hash: t1 - t0, prepare: t2 - t1, stream: performance.now() - t2 };
     };
     // Warm-up: JIT, the auth cache, the stand-in's xmllint, the assertion the doctor's opening of the patient signs.
     await callAs(env.url, marie, 'ListPatientDocuments', { matricule: patient });
@@ -102,8 +107,9 @@ async function main(): Promise<void> {
     await post(`${standInUrl}/repository`, { 'Content-Type': 'application/pdf' });
 
     const service: number[] = [];
-    const uploads: number[] = [];
-    const files: number[] = [];
+    const hashes: number[] = [];
+    const prepares: number[] = [];
+    const streams: number[] = [];
     const bare: number[] = [];
     const growth: number[] = [];
     const used = () => {
@@ -123,8 +129,9 @@ async function main(): Promise<void> {
       const timed = await fileOnce();
       service.push(performance.now() - t);
       if (timed.outcome !== 'filed') throw new Error(`filing ${i}: ${timed.outcome}`);
-      uploads.push(timed.upload);
-      files.push(timed.file);
+      hashes.push(timed.hash);
+      prepares.push(timed.prepare);
+      streams.push(timed.stream);
 
       // Memory, on a filing of its own (the sampler's calls would be in the timed one).
       await ask({ cmd: 'prepare', seed: 2000 + i });
@@ -148,9 +155,10 @@ async function main(): Promise<void> {
     const worstGrowth = Math.max(...growth);
     console.log(`document: ${SIZE} bytes PDF, ${RUNS} runs (median)`);
     console.log(`bare HTTP POST to the stand-in: ${median(bare).toFixed(1)} ms`);
-    console.log(`  upload (browser → service, SHA-1 as it arrives): ${median(uploads).toFixed(1)} ms`);
-    console.log(`  FileDocument (claim, ITI-41 MTOM to the stand-in and its checks, status, audit): ${median(files).toFixed(1)} ms`);
-    console.log(`upload + FileDocument through the service (ITI-41 MTOM + XUA + stand-in validation): ${median(service).toFixed(1)} ms`);
+    console.log(`  SHA-1 in the browser (crypto.subtle): ${median(hashes).toFixed(1)} ms`);
+    console.log(`  PrepareFiling (checks, author, claim): ${median(prepares).toFixed(1)} ms`);
+    console.log(`  bytes streamed browser → service → ITI-41 MTOM → stand-in (its checks), answer: ${median(streams).toFixed(1)} ms`);
+    console.log(`filing through the service (SHA-1 + PrepareFiling + streamed ITI-41 with XUA + stand-in validation): ${median(service).toFixed(1)} ms`);
     console.log(`memory growth per filing (heap + array buffers): ${growth.map((g) => g.toFixed(2)).join(', ')} × document size`);
     console.log(`target filing time vs bare POST: ${ratio.toFixed(2)}x (goal ≤ 2x) ${ratio <= 2 ? 'PASS' : 'FAIL'}`);
     console.log(`target service memory growth: ${worstGrowth.toFixed(2)}x document size (goal ≤ 3x) ${worstGrowth <= 3 ? 'PASS' : 'FAIL'}`);

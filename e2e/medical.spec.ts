@@ -12,6 +12,8 @@
  * - each refusal: too large / type not allowed (nothing sent), the registry's refusal in words, a
  *   SOAP fault, a timeout with nothing registered, an answer slower than the deadline (settled with
  *   ITI-18 before the assistant says anything: "Déposé", once).
+ * Filing is the streamed flow (SHA-1 in the browser, PrepareFiling, one POST of the bytes that the
+ * service passes on to the DSP); a document already filed sends no byte.
  * Faults are the stand-in's sandbox-only knob POST /sandbox/dsp/next-fault (next ITI-41 only).
  */
 import { createHash } from 'node:crypto';
@@ -135,7 +137,15 @@ test('a PDF and a JPEG: the patient found by matricule, both filed; reopened, bo
   ]);
   const before = await entries(request, luca);
   await login(page, doctor, 'card');
+  // The streamed flow (zimlets/medical/src/service.ts fileBytes): PrepareFiling, then ONE POST of the
+  // bytes to the filing route per document; never the two-step upload route.
+  const byteRoutes: string[] = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (path.startsWith('/service/extension/esante/dsp/')) byteRoutes.push(path.replace(/\/[^/]+$/, '/…'));
+  });
   for (const round of ['first', 'again'] as const) {
+    byteRoutes.length = 0;
     const panel = await openAssistant(page, subject);
     // Attachments are offered checked, the message text unchecked.
     await expect(row(panel, 'compte-rendu_consultation.pdf').locator('input[type=checkbox]')).toBeChecked();
@@ -157,6 +167,8 @@ test('a PDF and a JPEG: the patient found by matricule, both filed; reopened, bo
     await expect(panel.locator('#m-dsp-docs')).toContainText('compte-rendu consultation');
     await expect(panel.locator('#m-dsp-docs')).toContainText('plaie');
     expect(await entries(request, luca)).toBe(before + 2);
+    // First: one streamed POST per document; again: PrepareFiling answers "already filed", no byte sent.
+    expect(byteRoutes).toEqual(round === 'first' ? ['/service/extension/esante/dsp/file/…', '/service/extension/esante/dsp/file/…'] : []);
     // The registry holds the SHA-1 and size of exactly the mailed bytes: the zimlet read each part
     // from Zimbra through the mail port (attachmentBytes), not the whole message or a re-encoding.
     const filed = ((await (await request.get('/sandbox/dsp/entries')).json()) as Array<{ patientId: string; hash: string; size: number }>).filter((e) => e.patientId.startsWith(`${luca.matricule}^`));

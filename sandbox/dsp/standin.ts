@@ -28,7 +28,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DOMParser, XMLSerializer } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
 import { childElements, descendantElements } from '../../shared/xml/elements.ts';
 import { DSP_OIDS } from '../../server-extension/src/dsp/config.ts';
 import { HL7_NS } from '../../server-extension/src/dsp/pdq.ts';
@@ -36,6 +35,7 @@ import { SAML_NS } from '../../server-extension/src/dsp/xua.ts';
 import { escapeXml, NS, STATUS, UUID } from '../../server-extension/src/dsp/xds.ts';
 import { MtomReceiver, type ReceivedPart } from './mtom-receiver.ts';
 import { SchemaValidator, xmllintOnce } from './schema-validator.ts';
+import { AssertionChecker, type RootFacts } from './xua-check.ts';
 import { SANDBOX_PATIENTS, type SandboxPatient } from './patients.ts';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -98,17 +98,11 @@ function parse(xml: string): Document | null {
   return bad || !doc.documentElement ? null : (doc as unknown as Document);
 }
 
-interface RootDocument {
-  /** The <Document id> (its DocumentEntry's id). */
-  id: string;
-  /** xop:Include'd: the MIME part's Content-ID; else the inline bytes. */
-  cid?: string;
-  bytes?: Buffer;
+/** The root part's facts and verdicts (xua-check.ts), and its schema check once started. */
+interface RootCheck {
+  facts: RootFacts;
+  schema: Promise<string[]>;
 }
-
-type RootCheck =
-  | { fault: { status: number; xml: string } }
-  | { pnr: Element; messageId: string | undefined; documents: RootDocument[]; emptied: string; schema: Promise<string[]>; patientCx: string; secError: string | null };
 
 const kids = childElements;
 const all = descendantElements;
@@ -136,6 +130,10 @@ function drain(req: IncomingMessage, max: number, each: (c: Buffer) => void): Pr
     req.on('data', onData);
     req.on('end', () => resolve(size));
     req.on('error', reject);
+    // A body that breaks off (the client destroyed its request) ends without 'end'.
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('request body incomplete'));
+    });
   });
 }
 
@@ -159,9 +157,23 @@ export class DspStandIn {
   readonly entries: StoredEntry[] = [];
   /** Every ITI-41 body received, XOP-decoded with documents emptied (tests read them). */
   readonly received: string[] = [];
+  /**
+   * ITI-41 requests whose body broke off before its end (the client destroyed the request, e.g. the
+   * service aborting a streamed filing whose bytes were not the ones announced): nothing of them is
+   * parsed into `received`, checked, stored or answered, as a real endpoint does with a truncated body.
+   */
+  incomplete = 0;
+  readonly #incompleteWaiters: { n: number; resolve: () => void }[] = [];
+
+  /** Resolves once `n` ITI-41 bodies have broken off (tests wait on it: the abort reaches the stand-in after the service has answered). */
+  whenIncomplete(n: number): Promise<void> {
+    if (this.incomplete >= n) return Promise.resolve();
+    return new Promise((resolve) => this.#incompleteWaiters.push({ n, resolve }));
+  }
   /** The stored documents' bytes by uniqueId, as received (see document()). */
   readonly #documents = new Map<string, Buffer[]>();
   readonly #xmllint = new SchemaValidator(XDS_SCHEMA);
+  readonly #xua = new AssertionChecker();
   #nextFault: Fault | undefined;
   readonly #base: string;
   readonly #now: () => Date;
@@ -178,6 +190,7 @@ export class DspStandIn {
   /** Ends the stand-in's schema validator (its xmllint process). */
   close(): void {
     this.#xmllint.close();
+    this.#xua.close();
   }
 
   owns(path: string): boolean {
@@ -201,7 +214,10 @@ export class DspStandIn {
     // The schema is compiled once the first DSP request of any kind has been answered (a patient
     // search comes before a filing), as a registry loads it before its first submission; a sandbox
     // never asked never starts it. After each answer, a validator that has used its FIFOs is renewed.
-    res.once('close', () => this.#xmllint.prepare());
+    res.once('close', () => {
+      this.#xmllint.prepare();
+      this.#xua.prepare();
+    });
     const path = url.pathname.replace(/\/+$/, '');
     const send = (status: number, type: string, body: string) => {
       res.writeHead(status, { 'Content-Type': type });
@@ -232,39 +248,14 @@ export class DspStandIn {
     res.end(xml);
   }
 
-  /** Checks the XUA assertion in wsse:Security (ITI TF-2b §3.40.4.2); answers a refusal reason or null. */
-  #checkAssertion(envelope: Document, xml: string, patientCx?: string): string | null {
+  /**
+   * Checks the XUA assertion in wsse:Security (ITI TF-2b §3.40.4.2, xua-check.ts) in the checker's
+   * worker thread; answers a refusal reason or null.
+   */
+  #checkAssertion(envelope: Document, patientCx?: string): Promise<string | null> {
     const assertion = all(envelope, SAML_NS, 'Assertion')[0];
-    if (!assertion) return 'no XUA assertion in wsse:Security';
-    const sigEl = all(assertion, 'http://www.w3.org/2000/09/xmldsig#', 'Signature')[0];
-    if (!sigEl) return 'assertion not signed';
-    let verified = false;
-    for (const pem of this.o.trustedCerts()) {
-      const sig = new SignedXml({ publicCert: pem, getCertFromKeyInfo: () => null });
-      sig.loadSignature(sigEl as never);
-      try {
-        // Exactly the Assertion must be signed: its ID, referenced by the signature.
-        if (sig.checkSignature(new XMLSerializer().serializeToString(assertion as never)) && sig.getSignedReferences().length === 1) verified = true;
-      } catch {
-        /* wrong key: try the next */
-      }
-      if (verified) break;
-    }
-    void xml;
-    if (!verified) return 'assertion signature does not verify against a trusted X-Assertion Provider';
-    const cond = all(assertion, SAML_NS, 'Conditions')[0];
-    const now = this.#now().getTime();
-    const nb = Date.parse(cond?.getAttribute('NotBefore') ?? '');
-    const na = Date.parse(cond?.getAttribute('NotOnOrAfter') ?? '');
-    if (!Number.isFinite(na) || now >= na) return 'assertion expired';
-    if (Number.isFinite(nb) && now < nb - 60_000) return 'assertion not yet valid';
-    const audience = all(assertion, SAML_NS, 'Audience')[0]?.textContent ?? '';
-    if (audience !== (this.o.audience ?? 'urn:esante:dsp')) return `assertion audience ${audience} is not this DSP`;
-    if (patientCx) {
-      const resource = all(assertion, SAML_NS, 'Attribute').find((a) => a.getAttribute('Name') === 'urn:oasis:names:tc:xacml:2.0:resource:resource-id');
-      if (resource && resource.textContent?.trim() !== patientCx) return 'assertion is for another patient';
-    }
-    return null;
+    if (!assertion) return Promise.resolve('no XUA assertion in wsse:Security');
+    return this.#xua.check({ assertionXml: new XMLSerializer().serializeToString(assertion as never), trustedCerts: this.o.trustedCerts(), now: this.#now().getTime(), audience: this.o.audience ?? 'urn:esante:dsp', ...(patientCx ? { patientCx } : {}) });
   }
 
   /**
@@ -277,11 +268,22 @@ export class DspStandIn {
   async #iti41(req: IncomingMessage, contentType: string, res: ServerResponse): Promise<void> {
     const mtom = /^multipart\/related/i.test(contentType);
     const plain = /^application\/soap\+xml/i.test(contentType);
-    let root: RootCheck | undefined;
-    const receiver = mtom ? new MtomReceiver(contentType, (part) => (root = this.#checkRoot(Buffer.concat(part.chunks).toString('utf8')))) : undefined;
+    let rootP: Promise<RootCheck> | undefined;
+    const receiver = mtom ? new MtomReceiver(contentType, (part) => (rootP = this.#checkRoot(Buffer.concat(part.chunks).toString('utf8')))) : undefined;
     const inline: Buffer[] = [];
     // Anything else is read to its end too (then refused), as a real endpoint does.
-    const size = await drain(req, this.o.maxBytes ?? 64 * 1024 * 1024, receiver ? (c) => receiver.push(c) : plain ? (c) => inline.push(c) : () => undefined);
+    let size: number | null;
+    try {
+      size = await drain(req, this.o.maxBytes ?? 64 * 1024 * 1024, receiver ? (c) => receiver.push(c) : plain ? (c) => inline.push(c) : () => undefined);
+    } catch {
+      this.incomplete++;
+      for (const w of this.#incompleteWaiters.splice(0)) {
+        if (this.incomplete >= w.n) w.resolve();
+        else this.#incompleteWaiters.push(w);
+      }
+      res.destroy();
+      return;
+    }
     if (size === null) {
       res.writeHead(413, { 'Content-Type': 'text/plain' });
       res.end('too large');
@@ -302,25 +304,33 @@ export class DspStandIn {
       const error = receiver.end();
       if (error) return this.#soap(res, soapFault('Sender', undefined, `bad MTOM package: ${error}`), 400);
       for (const p of receiver.parts.slice(1)) attachments.set(p.cid, p);
-      root ??= this.#checkRoot('');
-    } else if (plain) root = this.#checkRoot(Buffer.concat(inline).toString('utf8'));
+      rootP ??= this.#checkRoot('');
+    } else if (plain) rootP = this.#checkRoot(Buffer.concat(inline).toString('utf8'));
     else return this.#soap(res, soapFault('Sender', undefined, `content type ${contentType} is neither SOAP 1.2 nor MTOM`), 415);
-    if ('fault' in root) return this.#soap(res, root.fault.xml, root.fault.status);
-    const { pnr, messageId, patientCx } = root;
+    const root = await rootP!;
+    const { facts } = root;
+    if (facts.fault) return this.#soap(res, soapFault('Sender', undefined, facts.fault.reason), facts.fault.status);
+    const { messageId, patientCx } = facts;
+    // The request as the schema sees it (documents emptied), for the metadata checks below.
+    const pnr = parse(facts.emptied)!.documentElement as unknown as Element;
 
     // Documents' bytes: inline base64 or the xop:Include'd part.
     const documents = new Map<string, { chunks: Buffer[]; size: number; sha1: string }>();
-    for (const d of root.documents) {
+    for (const d of facts.documents) {
       if (d.cid !== undefined) {
         const part = attachments.get(d.cid);
         if (!part) return this.answer41(res, messageId, [{ code: 'XDSMissingDocument', context: `xop:Include ${d.cid} has no MIME part` }]);
         documents.set(d.id, part);
-      } else documents.set(d.id, { chunks: [d.bytes!], size: d.bytes!.length, sha1: createHash('sha1').update(d.bytes!).digest('hex') });
+      } else {
+        const bytes = Buffer.from(d.base64 ?? '', 'base64');
+        documents.set(d.id, { chunks: [bytes], size: bytes.length, sha1: createHash('sha1').update(bytes).digest('hex') });
+      }
     }
-    this.received.push(root.emptied);
+    this.received.push(facts.emptied);
     const schemaErrors = await root.schema;
     if (schemaErrors.length) return this.answer41(res, messageId, [{ code: 'XDSRegistryMetadataError', context: `schema: ${schemaErrors[0]!.replace(/^-:/, 'line ')}` }]);
-    if (root.secError) return this.#soap(res, soapFault('Sender', 'wsse:FailedAuthentication', root.secError), 500);
+    const secError = facts.secError;
+    if (secError) return this.#soap(res, soapFault('Sender', 'wsse:FailedAuthentication', secError), 500);
 
     const ss = all(pnr, NS.rim, 'RegistryPackage')[0];
     const eos = all(pnr, NS.rim, 'ExtrinsicObject');
@@ -395,38 +405,17 @@ export class DspStandIn {
   }
 
   /**
-   * The checks of the root part that need no document bytes, started as soon as it is complete: the
-   * envelope (well-formed, wsa:Action, the request element), the documents it names (xop:Include cid
-   * or inline base64), the XOP-decoded body with documents emptied (base64Binary may be empty) sent to
-   * xmllint — the schema judges the metadata — and the XUA assertion (ITI TF-2b §3.40.4.2).
+   * The checks of the root part that need no document bytes (xua-check.ts checkRootXml: envelope,
+   * documents named, the request with documents emptied, the XUA assertion), started as soon as it is
+   * complete, in the checker's worker thread — this thread goes on reading the documents' bytes —
+   * and then the schema check of the emptied request (xmllint, in its own process). Both verdicts
+   * are judged once the body has ended.
    */
-  #checkRoot(rootXml: string): RootCheck {
-    const fault = (status: number, reason: string): RootCheck => ({ fault: { status, xml: soapFault('Sender', undefined, reason) } });
-    const env = parse(rootXml);
-    if (!env) return fault(400, 'not well-formed XML');
-    const action = all(env, NS.wsa, 'Action')[0]?.textContent?.trim();
-    const messageId = all(env, NS.wsa, 'MessageID')[0]?.textContent?.trim();
-    if (action !== 'urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-b') return fault(400, `wsa:Action ${action ?? '(none)'} is not ProvideAndRegisterDocumentSet-b`);
-    const pnr = all(env, NS.xdsb, 'ProvideAndRegisterDocumentSetRequest')[0];
-    if (!pnr) return fault(400, 'no ProvideAndRegisterDocumentSetRequest in the body');
-    const documents: RootDocument[] = [];
-    for (const d of kids(pnr, NS.xdsb, 'Document')) {
-      const inc = all(d, NS.xop, 'Include')[0];
-      const id = d.getAttribute('id') ?? '';
-      if (inc) {
-        documents.push({ id, cid: decodeURIComponent((inc.getAttribute('href') ?? '').replace(/^cid:/, '')) });
-        d.removeChild(inc);
-      } else {
-        documents.push({ id, bytes: Buffer.from(d.textContent ?? '', 'base64') });
-        while (d.firstChild) d.removeChild(d.firstChild);
-      }
-    }
-    const emptied = new XMLSerializer().serializeToString(pnr as never);
-    const schema = this.#xmllint.validate(emptied);
-    const ss = all(pnr, NS.rim, 'RegistryPackage')[0];
-    const patientCx = ss ? ext(ss, UUID.ssPatientId) : '';
-    const secError = this.#checkAssertion(env, rootXml, patientCx);
-    return { pnr, messageId, documents, emptied, schema, patientCx, secError };
+  #checkRoot(rootXml: string): Promise<RootCheck> {
+    let schema: Promise<string[]> | undefined;
+    // The schema check starts on the worker's first answer (the facts), while it verifies the assertion.
+    const start = (f: { fault?: unknown; emptied: string }) => (schema ??= f.fault ? Promise.resolve([]) : this.#xmllint.validate(f.emptied));
+    return this.#xua.root({ rootXml, trustedCerts: this.o.trustedCerts(), now: this.#now().getTime(), audience: this.o.audience ?? 'urn:esante:dsp' }, start).then((facts) => ({ facts, schema: start(facts) }));
   }
 
   /** A document the repository stored (the sandbox keeps them in memory, as its entries). */
@@ -456,7 +445,7 @@ export class DspStandIn {
     this.#soap(res, soapEnvelope('urn:ihe:iti:2007:ProvideAndRegisterDocumentSet-bResponse', relatesTo, registryResponse(errors)));
   }
 
-  #iti18(xml: string, res: ServerResponse): void {
+  async #iti18(xml: string, res: ServerResponse): Promise<void> {
     const env = parse(xml);
     if (!env) return this.#soap(res, soapFault('Sender', undefined, 'not well-formed XML'), 400);
     const action = all(env, NS.wsa, 'Action')[0]?.textContent?.trim();
@@ -469,7 +458,7 @@ export class DspStandIn {
       this.#soap(res, soapEnvelope('urn:ihe:iti:2007:RegistryStoredQueryResponse', messageId, `<query:AdhocQueryResponse xmlns:query="${NS.query}" xmlns:rs="${NS.rs}" xmlns:rim="${NS.rim}" status="${status}">${list}<rim:RegistryObjectList>${objects}</rim:RegistryObjectList></query:AdhocQueryResponse>`));
     };
     if (!q || q.getAttribute('id') !== UUID.findDocuments) return answer([{ code: 'XDSRegistryError', context: `stored query ${q?.getAttribute('id') ?? '(none)'} not supported by the sandbox` }]);
-    const secError = this.#checkAssertion(env, xml);
+    const secError = await this.#checkAssertion(env);
     if (secError) return this.#soap(res, soapFault('Sender', 'wsse:FailedAuthentication', secError), 500);
     const raw = slot(q, '$XDSDocumentEntryPatientId')[0];
     if (!raw) return answer([{ code: 'XDSStoredQueryMissingParam', context: '$XDSDocumentEntryPatientId missing' }]);

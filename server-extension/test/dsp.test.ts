@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import { AuditRepositoryStandIn } from '../../sandbox/dsp/audit.ts';
 import { SANDBOX_PATIENTS, UNKNOWN_VALID_MATRICULE } from '../../sandbox/dsp/patients.ts';
 import { pemCertificates, startDspStandIn, xmllint, XDS_SCHEMA } from '../../sandbox/dsp/standin.ts';
-import { DSP_UPLOAD_PATH } from '../../shared/dsp/operations.ts';
+import { DSP_FILE_PATH, DSP_UPLOAD_PATH } from '../../shared/dsp/operations.ts';
 import { findDocumentsXml } from '../src/dsp/xds.ts';
 import { callAs, loginAs, SEED_PASSWORD, startTestEnv, type TestEnv } from './support/service.ts';
 
@@ -50,6 +50,44 @@ async function file(matricule: string, bytes: Buffer, type = 'application/pdf', 
   const up = await upload(bytes, type);
   assert.equal(up.status, 200, JSON.stringify(up.json));
   return callAs(env.sandboxUrl, marie, 'FileDocument', { matricule, uploadId: String(up.json['uploadId']), fileName: name, mimeType: type, metadata });
+}
+
+const sha1 = (b: Buffer) => createHash('sha1').update(b).digest('hex');
+
+/** PrepareFiling for `bytes` (announced hash and size overridable). */
+function prepare(matricule: string, bytes: Buffer, over: { sha1?: string; size?: number; mimeType?: string } = {}) {
+  return callAs(env.sandboxUrl, marie, 'PrepareFiling', { matricule, sha1: over.sha1 ?? sha1(bytes), size: over.size ?? bytes.length, fileName: 'resultat.pdf', mimeType: over.mimeType ?? 'application/pdf', metadata });
+}
+
+/** POSTs a body to the streamed route (a Buffer: with Content-Length; a stream: chunked, no length). */
+async function stream(filingId: string, body: Buffer | ReadableStream<Uint8Array>, type = 'application/pdf'): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${env.sandboxUrl}${DSP_FILE_PATH}/${filingId}`, {
+    method: 'POST',
+    headers: { Cookie: marie.cookie, 'X-Zimbra-Csrf-Token': marie.csrfToken, 'Content-Type': type },
+    body: Buffer.isBuffer(body) ? new Blob([new Uint8Array(body)]) : body,
+    ...(Buffer.isBuffer(body) ? {} : { duplex: 'half' }),
+  } as RequestInit);
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+/** The zimlet's streamed flow: PrepareFiling, then the bytes (unless already filed). */
+async function fileStreamed(matricule: string, bytes: Buffer): Promise<Record<string, unknown>> {
+  const p = await prepare(matricule, bytes);
+  if (p.outcome !== 'send') return p as unknown as Record<string, unknown>;
+  const r = await stream(p.filingId!, bytes);
+  if (r.status !== 200) throw Object.assign(new Error(String(r.json['message'])), { code: r.json['code'], status: r.status });
+  return r.json;
+}
+
+/** A body in chunks, with no Content-Length (chunked), as a ReadableStream. */
+function chunked(...parts: Buffer[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    pull(c) {
+      const next = parts.shift();
+      if (next) c.enqueue(new Uint8Array(next));
+      else c.close();
+    },
+  });
 }
 
 before(async () => {
@@ -221,6 +259,101 @@ describe('filing (ITI-41) and listing (ITI-18)', () => {
     } finally {
       shift = 0;
     }
+  });
+});
+
+describe('streamed filing (PrepareFiling, then the bytes straight on to the DSP)', () => {
+  test('filed byte for byte in one pass; again: "already filed" from PrepareFiling, no byte sent', async () => {
+    const before = dsp.standIn.entries.length;
+    const doc = pdf('stream-a', 300_000);
+    const r = await fileStreamed(claire.matricule, doc);
+    assert.equal(r['outcome'], 'filed');
+    assert.equal(r['hash'], sha1(doc));
+    assert.equal(r['size'], doc.length);
+    assert.equal(dsp.standIn.entries.length, before + 1);
+    assert.deepEqual(dsp.standIn.document(String(r['uniqueId'])), doc);
+    const received = dsp.standIn.received.length;
+    const again = await prepare(claire.matricule, doc);
+    assert.deepEqual([again.outcome, again.uniqueId, again.filedBy, again.filingId], ['alreadyFiled', r['uniqueId'], MARIE, undefined]);
+    assert.equal(dsp.standIn.received.length, received, 'nothing sent');
+  });
+
+  test('bytes with another hash: the DSP request is aborted before its end, nothing recorded; the claim is released', async () => {
+    // Larger than what the service queues for the DSP's socket before waiting (2 MiB): the request
+    // has reached the stand-in before the mismatch is known at the end.
+    const announced = pdf('stream-h', 3_000_000);
+    const other = pdf('stream-H', 3_000_000);
+    const [entries, received, incomplete] = [dsp.standIn.entries.length, dsp.standIn.received.length, dsp.standIn.incomplete];
+    const p = await prepare(marc.matricule, announced);
+    assert.equal(p.outcome, 'send');
+    const r = await stream(p.filingId!, other);
+    assert.deepEqual([r.status, r.json['code']], [400, 'dsp.upload_mismatch']);
+    assert.match(String(r.json['message']), /ne correspond pas/);
+    // The stand-in got the request's beginning and every document byte, but never a complete request.
+    await dsp.standIn.whenIncomplete(incomplete + 1);
+    assert.equal(dsp.standIn.received.length, received, 'no complete ITI-41 request reached the DSP');
+    assert.equal(dsp.standIn.entries.length, entries);
+    // One use: the filing id is gone.
+    assert.equal((await stream(p.filingId!, announced)).json['code'], 'dsp.upload_unknown');
+    // Released: the right bytes are filed at the next attempt.
+    assert.equal((await fileStreamed(marc.matricule, announced))['outcome'], 'filed');
+    assert.equal(dsp.standIn.entries.length, entries + 1);
+  });
+
+  test('more bytes than announced (chunked, no length): aborted at once; a wrong length or type: refused before sending', async () => {
+    const doc = pdf('stream-s', 100_000);
+    const [entries, received] = [dsp.standIn.entries.length, dsp.standIn.received.length];
+    const p = await prepare(marc.matricule, doc);
+    const r = await stream(p.filingId!, chunked(doc, Buffer.alloc(70_000, 1)));
+    assert.deepEqual([r.status, r.json['code']], [400, 'dsp.upload_mismatch']);
+    const p2 = await prepare(marc.matricule, doc);
+    assert.equal((await stream(p2.filingId!, doc.subarray(0, 99_000))).json['code'], 'dsp.upload_mismatch');
+    const p3 = await prepare(marc.matricule, doc);
+    assert.equal((await stream(p3.filingId!, doc, 'image/jpeg')).json['code'], 'dsp.upload_mismatch');
+    assert.deepEqual([dsp.standIn.entries.length, dsp.standIn.received.length], [entries, received]);
+  });
+
+  test('over the size limit, empty, a bad hash or another user’s filing id: refused, nothing claimed or sent', async () => {
+    const received = dsp.standIn.received.length;
+    await assert.rejects(prepare(marc.matricule, pdf('big'), { size: 20_000_001 }), fault('dsp.too_large'));
+    await assert.rejects(prepare(marc.matricule, Buffer.alloc(0)), fault('dsp.empty_document'));
+    await assert.rejects(prepare(marc.matricule, pdf('h'), { sha1: 'not-a-hash' }), fault('dsp.metadata_invalid'));
+    await assert.rejects(prepare(marc.matricule, pdf('t'), { mimeType: 'application/x-msdownload' }), fault('dsp.type_not_allowed'));
+    const doc = pdf('stream-other-user');
+    const p = await prepare(marc.matricule, doc);
+    const jc = await loginAs(env.sandboxUrl, 'jean-claude.weber@esante.lu', SEED_PASSWORD);
+    const res = await fetch(`${env.sandboxUrl}${DSP_FILE_PATH}/${p.filingId}`, { method: 'POST', headers: { Cookie: jc.cookie, 'X-Zimbra-Csrf-Token': jc.csrfToken, 'Content-Type': 'application/pdf' }, body: new Blob([new Uint8Array(doc)]) });
+    assert.deepEqual([res.status, ((await res.json()) as { code: string }).code], [404, 'dsp.upload_unknown']);
+    const noCsrf = await fetch(`${env.sandboxUrl}${DSP_FILE_PATH}/${p.filingId}`, { method: 'POST', headers: { Cookie: marie.cookie, 'Content-Type': 'application/pdf' }, body: new Blob([new Uint8Array(doc)]) });
+    assert.equal(noCsrf.status, 401);
+    // Held by the prepared filing: a second attempt at the same time is "in progress".
+    await assert.rejects(prepare(marc.matricule, doc), fault('dsp.in_progress'));
+    assert.equal((await stream(p.filingId!, doc)).json['outcome'], 'filed');
+    assert.equal(dsp.standIn.received.length, received + 1);
+  });
+
+  test('a lost answer is settled with ITI-18: filed once; the retry answers "already filed" without sending', async () => {
+    dsp.standIn.setNextFault('lost-answer');
+    const doc = pdf('stream-lost', 150_000);
+    const n = dsp.standIn.entries.length;
+    const r = await fileStreamed(marc.matricule, doc);
+    assert.equal(r['outcome'], 'filed');
+    assert.equal(dsp.standIn.entries.length, n + 1);
+    const received = dsp.standIn.received.length;
+    const again = await prepare(marc.matricule, doc);
+    assert.deepEqual([again.outcome, again.uniqueId], ['alreadyFiled', r['uniqueId']]);
+    assert.deepEqual([dsp.standIn.entries.length, dsp.standIn.received.length], [n + 1, received]);
+  });
+
+  test('a timeout with nothing registered: reported; the streamed retry reuses the same unique id', async () => {
+    dsp.standIn.setNextFault('timeout');
+    const doc = pdf('stream-slow', 50_000);
+    const n = dsp.standIn.entries.length;
+    await assert.rejects(fileStreamed(marc.matricule, doc), fault('dsp.unavailable'));
+    assert.equal(dsp.standIn.entries.length, n);
+    const firstId = /2\.25\.\d+/.exec(dsp.standIn.received.at(-1)!)?.[0];
+    const r = await fileStreamed(marc.matricule, doc);
+    assert.deepEqual([r['outcome'], r['uniqueId']], ['filed', firstId]);
   });
 });
 

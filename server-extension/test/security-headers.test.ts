@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { HELP_PATH } from '../../shared/help/sections.ts';
-import { DSP_UPLOAD_PATH } from '../../shared/dsp/operations.ts';
+import { DSP_FILE_PATH, DSP_UPLOAD_PATH } from '../../shared/dsp/operations.ts';
 import { PORTAL_PATH } from '../../shared/messages/portal-api.ts';
 import { HEALTH_PATH, SERVICE_BASE_PATH, SOAP_PATH } from '../../shared/paths.ts';
 import { startTestEnv, type TestEnv } from './support/service.ts';
@@ -51,6 +51,7 @@ const PROBES: Record<string, Probe[]> = {
     { path: `${SERVICE_BASE_PATH}/sso/other` },
   ],
   [DSP_UPLOAD_PATH]: [{ path: DSP_UPLOAD_PATH }, { method: 'POST', path: DSP_UPLOAD_PATH, body: 'x', headers: { 'Content-Type': 'application/pdf' } }],
+  [DSP_FILE_PATH]: [{ path: `${DSP_FILE_PATH}/unknown` }, { method: 'POST', path: `${DSP_FILE_PATH}/unknown`, body: 'x', headers: { 'Content-Type': 'application/pdf' } }],
   [`${SERVICE_BASE_PATH}/test`]: [{ path: `${SERVICE_BASE_PATH}/test/clock` }, { method: 'POST', path: `${SERVICE_BASE_PATH}/test/clock`, body: '{"advanceMs":-1}', headers: json }],
 };
 /** Not a route: the 404s of the front itself. */

@@ -43,6 +43,11 @@ export const dspErrorTexts = {
     de: 'Das übertragene Dokument ist nicht mehr verfügbar (Zeit überschritten). Bitte starten Sie die Ablage erneut.',
     en: 'The document sent is no longer available (time limit exceeded). Please file it again.',
   },
+  'dsp.upload_mismatch': {
+    fr: 'Le document reçu ne correspond pas à celui annoncé (taille ou empreinte différente) : rien n’a été déposé. Veuillez relancer le dépôt.',
+    de: 'Das empfangene Dokument entspricht nicht dem angekündigten (Größe oder Prüfsumme abweichend): Es wurde nichts abgelegt. Bitte starten Sie die Ablage erneut.',
+    en: 'The document received does not match the one announced (different size or checksum): nothing was filed. Please file it again.',
+  },
   'dsp.metadata_invalid': {
     fr: 'Les informations du document sont incomplètes ou invalides : {0}',
     de: 'Die Angaben zum Dokument sind unvollständig oder ungültig: {0}',

@@ -7,15 +7,30 @@
  * (server-extension/src/dsp/README.md). The author of every filing is the caller as Zimbra vouches
  * for them, looked up in the directory: never a value of the request.
  *
- * Document bytes: small documents may travel inline (`content`, base64) but the normal way is the
- * upload route `POST /service/extension/esante/dsp/upload` (raw body, see DSP_UPLOAD_PATH and
- * /work/notes/dsp-contract.md), which streams the bytes through SHA-1 and answers an `uploadId`
- * that FileDocument references. Contract stability: fields are only ever added.
+ * Document bytes, the normal (streamed) way: the browser hashes the document first (SHA-1, the XDS
+ * hash), calls PrepareFiling with the metadata, the hash and the size — the service checks
+ * everything and claims (patient, hash) for at most once filing — then POSTs the raw bytes to
+ * `DSP_FILE_PATH/{filingId}`: the service streams them straight on into the ITI-41 MTOM request,
+ * hashing and counting them as they pass, and answers what FileDocument answers. Bytes that are not
+ * the ones announced (hash or size) make it abort the DSP request before the MIME package's close
+ * delimiter (the DSP never gets a complete request; nothing is filed): dsp.upload_mismatch.
+ * The earlier two-step way still works: `POST DSP_UPLOAD_PATH` (raw body, held in memory, answers
+ * an `uploadId`), then FileDocument with that `uploadId`; small documents may also travel inline
+ * (`content`, base64). See server-extension/src/dsp/README.md. Contract stability: fields and
+ * operations are only ever added.
  */
 import type { OperationSpec } from '../soap/schema.ts';
 
 /** Raw upload route (same origin, same ZM_AUTH_TOKEN cookie + X-Zimbra-Csrf-Token header as SOAP). */
 export const DSP_UPLOAD_PATH = '/service/extension/esante/dsp/upload';
+
+/**
+ * Streamed filing route: `POST DSP_FILE_PATH/{filingId}` (filingId from PrepareFiling), the raw
+ * document as the body, `Content-Type` its MIME type, same cookie + CSRF header as SOAP. Answers
+ * 200 with FileDocument's response as JSON; a refusal before or while sending answers 4xx/5xx
+ * `{code, message}` (codes of shared/dsp/errors.ts, message in the caller's language).
+ */
+export const DSP_FILE_PATH = '/service/extension/esante/dsp/file';
 
 /** One coded value of a value set (XDS Classification: code, codingScheme, display name). */
 const coded = {
@@ -90,6 +105,15 @@ const listedDocument = {
   },
 } as const;
 
+/** What PrepareFiling and FileDocument both carry about the document. */
+const filedDocument = {
+  fileName: { type: 'string', max: 255 },
+  mimeType: { type: 'string', max: 128 },
+  metadata: documentMetadata,
+  /** Zimbra message id the document came from (audited, never sent to the DSP). */
+  sourceMessageId: { type: 'string', optional: true, max: 128 },
+} as const;
+
 export const dspOperations = {
   GetDspOptions: {
     doc: 'What the filing form needs: the value sets (configuration, IHE/LOINC defaults), the size and type limits, and the caller’s own directory entry as the author.',
@@ -145,6 +169,30 @@ export const dspOperations = {
     request: { matricule: { type: 'string', max: 32 } },
     response: { documents: { ...listedDocument, list: true } },
   },
+  PrepareFiling: {
+    doc: 'First half of the streamed filing of ONE document: everything FileDocument checks (matricule, type, size, metadata, author) is checked on the announced hash and size and (patient, hash) is claimed, before any byte travels. A document already filed for this patient answers alreadyFiled (nothing to send); a previous attempt whose answer was lost is settled with ITI-18 first. Otherwise answers outcome "send" and a filingId: POST the bytes to DSP_FILE_PATH/{filingId} within 2 minutes (one use; the claim is released if they do not come).',
+    auth: 'user',
+    request: {
+      matricule: { type: 'string', max: 32 },
+      /** SHA-1 of the document's bytes, hex (crypto.subtle.digest('SHA-1')). */
+      sha1: { type: 'string', max: 40 },
+      /** The document's size in bytes. */
+      size: 'int',
+      ...filedDocument,
+    },
+    response: {
+      /** 'send' (POST the bytes to DSP_FILE_PATH/{filingId}) | 'alreadyFiled'. */
+      outcome: 'string',
+      /** send: the one-use id of the prepared filing (only its owner may use it). */
+      filingId: { type: 'string', optional: true },
+      /** alreadyFiled: the DocumentEntry.uniqueId, when and by whom it was filed. */
+      uniqueId: { type: 'string', optional: true },
+      filedAt: { type: 'dateTime', optional: true },
+      filedBy: { type: 'string', optional: true },
+      hash: 'string',
+      size: 'int',
+    },
+  },
   FileDocument: {
     doc: 'Files ONE document into the patient’s DSP (ITI-41). Bad input (size, type, metadata, matricule, unknown upload) is a Fault and nothing is sent. A document already filed for this patient (same SHA-1) answers alreadyFiled; the registry’s refusals answer refused with the reason in the caller’s language; a lost answer is settled with ITI-18 before answering.',
     auth: 'user',
@@ -154,11 +202,7 @@ export const dspOperations = {
       uploadId: { type: 'string', optional: true, max: 64 },
       /** The bytes, base64 (small documents only: the SOAP body limit applies). */
       content: { type: 'string', optional: true, max: 14_000_000 },
-      fileName: { type: 'string', max: 255 },
-      mimeType: { type: 'string', max: 128 },
-      metadata: documentMetadata,
-      /** Zimbra message id the document came from (audited, never sent to the DSP). */
-      sourceMessageId: { type: 'string', optional: true, max: 128 },
+      ...filedDocument,
     },
     response: {
       /** 'filed' | 'alreadyFiled' | 'refused'. */

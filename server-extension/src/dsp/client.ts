@@ -3,9 +3,10 @@
  * the registry (plain SOAP 1.2). Both carry the caller's signed XUA assertion.
  */
 import { randomUUID } from 'node:crypto';
-import { envelopeXml, mtomProvideAndRegister, type MtomDocument, type SoapHeaderInput } from './mtom.ts';
+import { envelopeXml, mtomFrame, mtomProvideAndRegister, type MtomDocument, type SoapHeaderInput } from './mtom.ts';
 import { EsanteError } from '../errors.ts';
-import { post, postSoap, type TlsOptions } from './transport.ts';
+import { post, postSoap, postStream, preconnect, type TlsOptions } from './transport.ts';
+import type { Socket } from 'node:net';
 import { ACTIONS, findDocumentsXml, NotXdsAnswerError, NS, parseQueryResponse, parseRegistryResponse, soapBody, type FoundDocument, type ParsedRegistryResponse } from './xds.ts';
 import { parseMultipart } from './mtom.ts';
 
@@ -58,6 +59,32 @@ export class DspClient {
     const header: SoapHeaderInput = { action: ACTIONS.iti41, to: this.o.repositoryUrl, messageId: `urn:uuid:${randomUUID()}`, assertionXml };
     const body = mtomProvideAndRegister(header, submitXml, docs);
     const res = await post(this.o.repositoryUrl, { contentType: body.contentType, parts: body.parts, length: body.length, timeoutMs: this.o.timeoutMs, ...(this.o.tls ? { tls: this.o.tls } : {}) });
+    return parseRegistryResponse(expectBody(res.status, res.contentType, res.body, NS.rs, 'RegistryResponse'));
+  }
+
+  /**
+   * ITI-41 with ONE document whose bytes arrive while the request is sent (the browser's upload
+   * streamed through): `size` bytes announced in the Content-Length, `bytes` written as they come.
+   * The part's end and the close delimiter are written only once `bytes` has ended without throwing:
+   * a source that throws (its check found other bytes than announced) leaves the DSP an incomplete
+   * request (transport.ts BodySourceError).
+   */
+  /** A connection to the repository opened ahead of a streamed filing (transport.ts preconnect). */
+  preconnect(): Socket {
+    return preconnect(this.o.repositoryUrl, this.o.tls);
+  }
+
+  async provideAndRegisterStream(submitXml: string, doc: { id: string; mimeType: string; size: number }, bytes: AsyncIterable<Buffer>, assertionXml: string, socket?: Socket): Promise<ParsedRegistryResponse> {
+    const header: SoapHeaderInput = { action: ACTIONS.iti41, to: this.o.repositoryUrl, messageId: `urn:uuid:${randomUUID()}`, assertionXml };
+    const f = mtomFrame(header, submitXml, [doc]);
+    const head = Buffer.concat([f.root, f.partHeads[0]!]);
+    const tail = Buffer.concat([f.partEnd, f.close]);
+    async function* body(): AsyncGenerator<Buffer> {
+      yield head;
+      yield* bytes;
+      yield tail;
+    }
+    const res = await postStream(this.o.repositoryUrl, { contentType: f.contentType, length: head.length + doc.size + tail.length, body: body(), timeoutMs: this.o.timeoutMs, ...(this.o.tls ? { tls: this.o.tls } : {}), ...(socket ? { socket } : {}) });
     return parseRegistryResponse(expectBody(res.status, res.contentType, res.body, NS.rs, 'RegistryResponse'));
   }
 

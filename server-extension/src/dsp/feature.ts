@@ -1,13 +1,15 @@
 /**
  * The DSP feature (medical message assistant, guide p. 7): patient search (PDQV3 ITI-47), the
- * patient's documents (ITI-18), filing one document (ITI-41 with XUA), the raw upload route, the
- * audit trail and ATNA. README.md in this folder: flow, trust model, at-most-once filing.
+ * patient's documents (ITI-18), filing one document (ITI-41 with XUA) — streamed (PrepareFiling, then
+ * the bytes to DSP_FILE_PATH passed straight on into the ITI-41 request) or in two steps (the raw
+ * upload route, then FileDocument) — the audit trail and ATNA. README.md in this folder: flow, trust
+ * model, at-most-once filing.
  */
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DSP_UPLOAD_PATH } from '../../../shared/dsp/operations.ts';
+import { DSP_FILE_PATH, DSP_UPLOAD_PATH } from '../../../shared/dsp/operations.ts';
 import { checkMatricule } from '../../../shared/dsp/matricule.ts';
 import { errorText } from '../../../shared/errors.ts';
 import { pickLang, type Lang } from '../../../shared/i18n/lang.ts';
@@ -22,13 +24,17 @@ import { dspConfigVars, readDspConfig, type DspConfig } from './config.ts';
 import type { MtomDocument } from './mtom.ts';
 import { PdqClient } from './pdq.ts';
 import { verdictOf } from './registry-errors.ts';
-import { TransportError, TransportTimeoutError } from './transport.ts';
-import { Uploads, type Upload } from './uploads.ts';
+import { BodySourceError, TransportError, TransportTimeoutError } from './transport.ts';
+import { UploadMismatchError, Uploads, verifiedStream, type Upload } from './uploads.ts';
+import type { DspFiling } from '../store/dsp.ts';
 import { display, loadValueSets, type ValueSets } from './value-sets.ts';
 import { dtm, dtmFromInput, NotXdsAnswerError, submitObjectsXml, type Author, type Code } from './xds.ts';
 import { issueXuaAssertion, type XuaKey } from './xua.ts';
 
 export { dspConfigVars };
+
+/** How long a prepared filing waits for its bytes (PrepareFiling → DSP_FILE_PATH). */
+const PREPARED_TTL_MS = 2 * 60_000;
 
 /** Embedded mode: a test signing key made with openssl at first start (never in production: set the files). */
 function ensureXuaKey(c: DspConfig): XuaKey {
@@ -38,6 +44,33 @@ function ensureXuaKey(c: DspConfig): XuaKey {
     execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256', '-days', '825', '-subj', '/C=LU/O=eSante Sandbox/CN=eSante secure messaging XUA (test)', '-keyout', c.xuaKeyFile, '-out', c.xuaCertFile], { stdio: 'ignore', timeout: 30_000 });
   }
   return { privateKey: readFileSync(c.xuaKeyFile, 'utf8'), certificate: readFileSync(c.xuaCertFile, 'utf8') };
+}
+
+/** Reads and discards the rest of a request body; false (then drop the socket) past `max` bytes or 30 s. */
+function bodyEnds(req: import('node:http').IncomingMessage, max: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    let n = 0;
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      resolve(ok);
+    };
+    const onData = (c: Buffer) => {
+      n += c.length;
+      if (n > max) done(false);
+    };
+    const onEnd = () => done(true);
+    const onError = () => done(false);
+    if (req.destroyed) return resolve(false);
+    const timer = setTimeout(() => done(false), 30_000).unref();
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    if (req.readableEnded) done(true);
+    req.resume();
+  });
 }
 
 export interface DspFeatureOverrides {
@@ -57,6 +90,8 @@ export function createDspFeature(ctx: FeatureContext, overrides: DspFeatureOverr
   const atna: AuditSink | undefined = config.auditUrl ? auditSink(config.auditUrl, config.tls ? { tls: config.tls } : {}) : undefined;
   const authenticator = new ZimbraAuthenticator(ctx.zimbra, { cacheSeconds: ctx.config.authCacheSeconds });
   const inFlight = new Set<string>();
+  /** PrepareFiling → the streamed route: claimed filings waiting for their bytes (memory only). */
+  const prepared = new Map<string, { owner: string; c: Checked; claimed: Claimed; sha1: string; size: number; timer: NodeJS.Timeout; socket: import('node:net').Socket }>();
 
   const cx = (matricule: string) => `${matricule}^^^&${config.patientRoot}&ISO`;
 
@@ -218,149 +253,239 @@ export function createDspFeature(ctx: FeatureContext, overrides: DspFeatureOverr
     },
 
     async FileDocument(req, { caller, lang, log }) {
-      const m = matricule13(req.matricule);
-      const mime = req.mimeType.trim().toLowerCase();
-      if (!config.allowedTypes.includes(mime)) throw new CodedError('dsp.type_not_allowed', { args: [mime.slice(0, 64)] });
+      const head = checkTarget(req);
       let upload: Upload | undefined;
       if (req.uploadId) {
         upload = uploads.get(req.uploadId, caller.accountId);
         if (!upload) throw new CodedError('dsp.upload_unknown');
       } else if (req.content) {
         if (!/^[A-Za-z0-9+/\s]*={0,2}\s*$/.test(req.content)) throw new CodedError('dsp.metadata_invalid', { args: ['content'] });
-        upload = uploads.fromBase64(req.content, caller.accountId, mime);
+        upload = uploads.fromBase64(req.content, caller.accountId, head.mime);
       } else throw new CodedError('dsp.upload_unknown');
-      if (upload.size === 0) throw new CodedError('dsp.empty_document');
-      if (upload.size > config.maxDocumentBytes) throw new CodedError('dsp.too_large', { args: [Math.round(config.maxDocumentBytes / 1_000_000)] });
-      const md = req.metadata;
-      const title = md.title.trim();
-      if (!title) throw new CodedError('dsp.metadata_invalid', { args: ['title'] });
-      const formatCode = md.formatCode ?? valueSets.formatByMimeType.find((f) => f.mimeType === mime)?.formatCode;
-      const author = await authorOf(caller, lang);
-      if (!author) throw new CodedError('dsp.author_unknown');
-      const classCode = codeOf(valueSets.classCodes, md.classCode, 'classCode', lang);
-      const typeCode = codeOf(valueSets.typeCodes, md.typeCode, 'typeCode', lang);
-      const confidentialityCode = codeOf(valueSets.confidentialityCodes, md.confidentialityCode, 'confidentialityCode', lang);
-      const format = codeOf(valueSets.formatCodes, formatCode, 'formatCode', lang);
-      const practice = codeOf(valueSets.practiceSettingCodes, md.practiceSettingCode ?? author.practiceSettingCode, 'practiceSettingCode', lang);
-      const facility = codeOf(valueSets.healthcareFacilityTypeCodes, md.healthcareFacilityTypeCode ?? author.healthcareFacilityTypeCode, 'healthcareFacilityTypeCode', lang);
-      if (!valueSets.languages.some((l) => l.code === md.languageCode)) throw new CodedError('dsp.metadata_invalid', { args: ['languageCode'] });
-      const serviceStart = md.serviceStartTime ? dtmFromInput(md.serviceStartTime) : undefined;
-      if (md.serviceStartTime && !serviceStart) throw new CodedError('dsp.metadata_invalid', { args: ['serviceStartTime'] });
-
-      const patientId = cx(m);
-      const lockKey = `${patientId}|${upload.sha1}`;
-      if (inFlight.has(lockKey)) throw new CodedError('dsp.in_progress');
-      inFlight.add(lockKey);
-      const store = ctx.store();
-      const base = { hash: upload.sha1, size: upload.size };
-      const audit = async (outcome: 'allowed' | 'denied' | 'error', detail: Record<string, string | number>) =>
-        store.audit.append({ at: ctx.clock.now(), actor: caller.name, action: 'dsp.file', subject: patientId, outcome, detail: { hash: upload!.sha1, size: upload!.size, ...(req.sourceMessageId ? { message: req.sourceMessageId } : {}), ...detail } });
+      const c = await checkFiling(req, head, upload.size, caller, lang);
+      const claimed = await claimFiling(c, upload.sha1, upload.size, caller);
+      if ('answer' in claimed) return claimed.answer;
       try {
-        // At most once: claim (patient, hash) with the ids this request will carry.
-        const { filing, created } = await store.dsp.claim({ patientId, hash: upload.sha1, uniqueId: `2.25.${BigInt(`0x${randomUUID().replace(/-/g, '')}`).toString()}`, entryUUID: `urn:uuid:${randomUUID()}`, filedBy: caller.name });
-        if (!created && filing.status === 'filed') {
-          await audit('denied', { uniqueId: filing.uniqueId, reason: 'already filed' });
-          return { outcome: 'alreadyFiled', uniqueId: filing.uniqueId, filedAt: filing.updatedAt, filedBy: filing.filedBy, ...base };
-        }
-        const assertionXml = assertion(author, patientId);
-        if (!created && filing.status === 'pending') {
-          // A previous attempt's answer was lost: ask the registry before sending anything again.
-          const settled = await settle(patientId, filing.uniqueId, assertionXml);
-          if (settled === 'filed') {
-            await store.dsp.setStatus(patientId, upload.sha1, 'filed');
-            await audit('allowed', { uniqueId: filing.uniqueId, settled: 'ITI-18' });
-            return { outcome: 'alreadyFiled', uniqueId: filing.uniqueId, filedAt: filing.updatedAt, filedBy: filing.filedBy, ...base };
-          }
-          if (settled === 'unknown') throw new CodedError('dsp.outcome_unknown');
-        }
-        // A new claim is already 'pending' for this caller; a claim taken over (an earlier refusal) is set so.
-        if (!created) await store.dsp.setStatus(patientId, upload.sha1, 'pending', caller.name);
-        const now = ctx.clock.now();
-        const submit = submitObjectsXml(
-          {
-            entryUUID: filing.entryUUID,
-            uniqueId: filing.uniqueId,
-            patientId,
-            mimeType: mime,
-            title: title.slice(0, 128),
-            ...(md.comments ? { comments: md.comments } : {}),
-            classCode,
-            typeCode,
-            confidentialityCode,
-            formatCode: format,
-            practiceSettingCode: practice,
-            healthcareFacilityTypeCode: facility,
-            languageCode: md.languageCode,
-            creationTime: dtm(now),
-            ...(serviceStart ? { serviceStartTime: serviceStart } : {}),
-            hash: upload.sha1,
-            size: upload.size,
-            author,
-          },
-          { entryUUID: 'urn:uuid:' + randomUUID(), uniqueId: `2.25.${BigInt(`0x${randomUUID().replace(/-/g, '')}`).toString()}`, sourceId: config.sourceId, submissionTime: dtm(now), contentTypeCode: display(valueSets.contentTypeCode, lang) },
-        );
-        const doc: MtomDocument = { id: filing.entryUUID, mimeType: mime, chunks: upload.chunks, size: upload.size };
-        let response;
-        try {
-          response = await dsp.provideAndRegister(submit, [doc], assertionXml);
-        } catch (e) {
-          if (e instanceof DspSoapFault) {
-            await store.dsp.setStatus(patientId, upload.sha1, 'refused');
-            const v = verdictOf(e.faultCode.split(/[:\s/]+/).pop() ?? '');
-            await audit('error', { fault: e.faultCode.slice(0, 100) });
-            // Only a fault that names a known refusal (e.g. wsse:FailedAuthentication) is a refusal;
-            // any other fault is the DSP failing: nothing was registered (the submission is atomic).
-            if (v.kind === 'refused' && v.code !== 'dsp.refused') return { outcome: 'refused', code: v.code, reason: errorText(v.code, lang, e.reason.slice(0, 300)), ...base };
-            throw new CodedError('dsp.unavailable', { cause: e });
-          }
-          const sent = e instanceof TransportTimeoutError || e instanceof TransportError ? e.sent : true;
-          if (!sent && !(e instanceof NotXdsAnswerError)) {
-            await store.dsp.setStatus(patientId, upload.sha1, 'refused');
-            await audit('error', { error: 'not sent' });
-            throw new CodedError('dsp.unavailable', { cause: e as Error });
-          }
-          // Sent but no usable answer: find out with ITI-18 before saying anything.
-          log.warn({ err: (e as Error).message, uniqueId: filing.uniqueId }, 'DSP filing answer lost; settling with ITI-18');
-          const settled = await settle(patientId, filing.uniqueId, assertionXml);
-          if (settled === 'filed') {
-            await store.dsp.setStatus(patientId, upload.sha1, 'filed');
-            await audit('allowed', { uniqueId: filing.uniqueId, settled: 'ITI-18' });
-            await sendAtna('success', patientId, author);
-            return { outcome: 'filed', uniqueId: filing.uniqueId, ...base };
-          }
-          if (settled === 'absent') {
-            await store.dsp.setStatus(patientId, upload.sha1, 'refused');
-            await audit('error', { error: e instanceof NotXdsAnswerError ? 'bad answer' : 'timeout', settled: 'absent' });
-            throw new CodedError(e instanceof NotXdsAnswerError ? 'dsp.bad_answer' : 'dsp.unavailable', { cause: e as Error });
-          }
-          await audit('error', { error: 'outcome unknown' });
-          throw new CodedError('dsp.outcome_unknown', { cause: e as Error });
-        }
-        if (response.status === 'success') {
-          await store.dsp.setStatus(patientId, upload.sha1, 'filed');
-          await audit('allowed', { uniqueId: filing.uniqueId });
-          await sendAtna('success', patientId, author);
-          if (req.uploadId) uploads.drop(req.uploadId);
-          return { outcome: 'filed', uniqueId: filing.uniqueId, ...base };
-        }
-        const first = response.errors[0]!;
-        const v = verdictOf(first.errorCode);
-        if (v.kind === 'duplicate') {
-          // Our own uniqueId already there: an earlier attempt did file it.
-          await store.dsp.setStatus(patientId, upload.sha1, 'filed');
-          await audit('allowed', { uniqueId: filing.uniqueId, registry: first.errorCode });
-          return { outcome: 'alreadyFiled', uniqueId: filing.uniqueId, filedAt: filing.updatedAt, filedBy: filing.filedBy, ...base };
-        }
-        await store.dsp.setStatus(patientId, upload.sha1, 'refused');
-        await audit('denied', { registry: first.errorCode.slice(0, 100) });
-        await sendAtna('failure', patientId, author);
-        if (v.kind === 'unavailable') throw new CodedError('dsp.unavailable');
-        return { outcome: 'refused', code: v.code, reason: errorText(v.code, lang, first.codeContext.slice(0, 300)), ...base };
+        const answer = await sendFiling(c, claimed, { chunks: upload.chunks }, lang, log);
+        if (req.uploadId && answer.outcome === 'filed') uploads.drop(req.uploadId);
+        return answer;
       } finally {
-        inFlight.delete(lockKey);
+        claimed.release();
       }
     },
+
+    async PrepareFiling(req, { caller, lang }) {
+      const head = checkTarget(req);
+      const sha1 = req.sha1.trim().toLowerCase();
+      if (!/^[0-9a-f]{40}$/.test(sha1)) throw new CodedError('dsp.metadata_invalid', { args: ['sha1'] });
+      if (!Number.isSafeInteger(req.size) || req.size < 0) throw new CodedError('dsp.metadata_invalid', { args: ['size'] });
+      const c = await checkFiling(req, head, req.size, caller, lang);
+      const claimed = await claimFiling(c, sha1, req.size, caller);
+      if ('answer' in claimed) return claimed.answer;
+      const filingId = randomBytes(18).toString('base64url');
+      const timer = setTimeout(() => {
+        // The bytes never came: nothing was sent, the claim is released for the next attempt.
+        if (!prepared.delete(filingId)) return;
+        socket.destroy();
+        void ctx.store().dsp.setStatus(c.patientId, sha1, 'refused').catch(() => undefined).finally(() => claimed.release());
+      }, PREPARED_TTL_MS).unref();
+      // The DSP connection is opened now: its handshakes overlap the browser starting its POST.
+      const socket = dsp.preconnect();
+      prepared.set(filingId, { owner: caller.accountId, c, claimed, sha1, size: req.size, timer, socket });
+      return { outcome: 'send', filingId, hash: sha1, size: req.size };
+    },
   };
+
+  /** The patient and the type: checked first, before anything else is looked at. */
+  function checkTarget(req: { matricule: string; mimeType: string }): { m: string; mime: string } {
+    const m = matricule13(req.matricule);
+    const mime = req.mimeType.trim().toLowerCase();
+    if (!config.allowedTypes.includes(mime)) throw new CodedError('dsp.type_not_allowed', { args: [mime.slice(0, 64)] });
+    return { m, mime };
+  }
+
+  type FilingRequest = Pick<import('../../../shared/soap/operations.ts').RequestOf<'FileDocument'>, 'metadata' | 'sourceMessageId'>;
+  type Checked = Awaited<ReturnType<typeof checkFiling>>;
+  type FileAnswer = import('../../../shared/soap/operations.ts').ResponseOf<'FileDocument'>;
+  interface Claimed {
+    filing: DspFiling;
+    assertionXml: string;
+    hash: string;
+    size: number;
+    audit: (outcome: 'allowed' | 'denied' | 'error', detail: Record<string, string | number>) => Promise<unknown>;
+    release: () => void;
+  }
+
+  /** Everything checked without the bytes (size as announced or received): bad input is a Fault, nothing claimed or sent. */
+  async function checkFiling(req: FilingRequest, head: { m: string; mime: string }, size: number, caller: Caller, lang: Lang) {
+    const { m, mime } = head;
+    if (size === 0) throw new CodedError('dsp.empty_document');
+    if (size > config.maxDocumentBytes) throw new CodedError('dsp.too_large', { args: [Math.round(config.maxDocumentBytes / 1_000_000)] });
+    const md = req.metadata;
+    const title = md.title.trim();
+    if (!title) throw new CodedError('dsp.metadata_invalid', { args: ['title'] });
+    const formatCode = md.formatCode ?? valueSets.formatByMimeType.find((f) => f.mimeType === mime)?.formatCode;
+    const author = await authorOf(caller, lang);
+    if (!author) throw new CodedError('dsp.author_unknown');
+    const classCode = codeOf(valueSets.classCodes, md.classCode, 'classCode', lang);
+    const typeCode = codeOf(valueSets.typeCodes, md.typeCode, 'typeCode', lang);
+    const confidentialityCode = codeOf(valueSets.confidentialityCodes, md.confidentialityCode, 'confidentialityCode', lang);
+    const format = codeOf(valueSets.formatCodes, formatCode, 'formatCode', lang);
+    const practice = codeOf(valueSets.practiceSettingCodes, md.practiceSettingCode ?? author.practiceSettingCode, 'practiceSettingCode', lang);
+    const facility = codeOf(valueSets.healthcareFacilityTypeCodes, md.healthcareFacilityTypeCode ?? author.healthcareFacilityTypeCode, 'healthcareFacilityTypeCode', lang);
+    if (!valueSets.languages.some((l) => l.code === md.languageCode)) throw new CodedError('dsp.metadata_invalid', { args: ['languageCode'] });
+    const serviceStart = md.serviceStartTime ? dtmFromInput(md.serviceStartTime) : undefined;
+    if (md.serviceStartTime && !serviceStart) throw new CodedError('dsp.metadata_invalid', { args: ['serviceStartTime'] });
+    return { patientId: cx(m), mime, title, md, author, classCode, typeCode, confidentialityCode, format, practice, facility, serviceStart, sourceMessageId: req.sourceMessageId };
+  }
+
+  /**
+   * At most once: claims (patient, hash) with the ids the ITI-41 request will carry, under the
+   * in-flight lock (released by the caller once the filing is over, or here when there is nothing to
+   * send). Already filed: the answer. A previous attempt's answer lost: settled with ITI-18 first.
+   */
+  async function claimFiling(c: Checked, hash: string, size: number, caller: Caller): Promise<{ answer: FileAnswer & { outcome: string } } | Claimed> {
+    const { patientId } = c;
+    const lockKey = `${patientId}|${hash}`;
+    if (inFlight.has(lockKey)) throw new CodedError('dsp.in_progress');
+    inFlight.add(lockKey);
+    const release = () => inFlight.delete(lockKey);
+    const store = ctx.store();
+    const base = { hash, size };
+    const audit = async (outcome: 'allowed' | 'denied' | 'error', detail: Record<string, string | number>) =>
+      store.audit.append({ at: ctx.clock.now(), actor: caller.name, action: 'dsp.file', subject: patientId, outcome, detail: { hash, size, ...(c.sourceMessageId ? { message: c.sourceMessageId } : {}), ...detail } });
+    try {
+      const { filing, created } = await store.dsp.claim({ patientId, hash, uniqueId: `2.25.${BigInt(`0x${randomUUID().replace(/-/g, '')}`).toString()}`, entryUUID: `urn:uuid:${randomUUID()}`, filedBy: caller.name });
+      if (!created && filing.status === 'filed') {
+        await audit('denied', { uniqueId: filing.uniqueId, reason: 'already filed' });
+        release();
+        return { answer: { outcome: 'alreadyFiled', uniqueId: filing.uniqueId, filedAt: filing.updatedAt, filedBy: filing.filedBy, ...base } };
+      }
+      const assertionXml = assertion(c.author, patientId);
+      if (!created && filing.status === 'pending') {
+        // A previous attempt's answer was lost: ask the registry before sending anything again.
+        const settled = await settle(patientId, filing.uniqueId, assertionXml);
+        if (settled === 'filed') {
+          await store.dsp.setStatus(patientId, hash, 'filed');
+          await audit('allowed', { uniqueId: filing.uniqueId, settled: 'ITI-18' });
+          release();
+          return { answer: { outcome: 'alreadyFiled', uniqueId: filing.uniqueId, filedAt: filing.updatedAt, filedBy: filing.filedBy, ...base } };
+        }
+        if (settled === 'unknown') throw new CodedError('dsp.outcome_unknown');
+      }
+      // A new claim is already 'pending' for this caller; a claim taken over (an earlier refusal) is set so.
+      if (!created) await store.dsp.setStatus(patientId, hash, 'pending', caller.name);
+      return { filing, assertionXml, hash, size, audit, release };
+    } catch (e) {
+      release();
+      throw e;
+    }
+  }
+
+  /**
+   * Sends the claimed filing (ITI-41) — the bytes in memory, or streamed through while they arrive
+   * (checked against the announced hash and size as they pass: BodySourceError) — and reads the
+   * outcome: filed, already there, refused in words, or a lost answer settled with ITI-18.
+   */
+  async function sendFiling(c: Checked, cl: Claimed, bytes: { chunks: readonly Buffer[] } | { stream: AsyncIterable<Buffer>; socket?: import('node:net').Socket }, lang: Lang, log: FeatureContext['log']): Promise<FileAnswer> {
+    const { patientId, author } = c;
+    const { filing, assertionXml, hash, size, audit } = cl;
+    const store = ctx.store();
+    const base = { hash, size };
+    const now = ctx.clock.now();
+    const submit = submitObjectsXml(
+      {
+        entryUUID: filing.entryUUID,
+        uniqueId: filing.uniqueId,
+        patientId,
+        mimeType: c.mime,
+        title: c.title.slice(0, 128),
+        ...(c.md.comments ? { comments: c.md.comments } : {}),
+        classCode: c.classCode,
+        typeCode: c.typeCode,
+        confidentialityCode: c.confidentialityCode,
+        formatCode: c.format,
+        practiceSettingCode: c.practice,
+        healthcareFacilityTypeCode: c.facility,
+        languageCode: c.md.languageCode,
+        creationTime: dtm(now),
+        ...(c.serviceStart ? { serviceStartTime: c.serviceStart } : {}),
+        hash,
+        size,
+        author,
+      },
+      { entryUUID: 'urn:uuid:' + randomUUID(), uniqueId: `2.25.${BigInt(`0x${randomUUID().replace(/-/g, '')}`).toString()}`, sourceId: config.sourceId, submissionTime: dtm(now), contentTypeCode: display(valueSets.contentTypeCode, lang) },
+    );
+    let response;
+    try {
+      if ('chunks' in bytes) {
+        const doc: MtomDocument = { id: filing.entryUUID, mimeType: c.mime, chunks: bytes.chunks, size };
+        response = await dsp.provideAndRegister(submit, [doc], assertionXml);
+      } else response = await dsp.provideAndRegisterStream(submit, { id: filing.entryUUID, mimeType: c.mime, size }, bytes.stream, assertionXml, bytes.socket);
+    } catch (e) {
+      if (e instanceof BodySourceError) {
+        // The bytes were not the ones announced, or the browser's upload broke off: the DSP request
+        // was destroyed before its close delimiter (it never got a complete request). Released.
+        await store.dsp.setStatus(patientId, hash, 'refused');
+        const cause = (e as { cause?: unknown }).cause;
+        if (cause instanceof UploadMismatchError) {
+          await audit('error', { error: `upload mismatch: ${cause.what}` });
+          throw cause;
+        }
+        await audit('error', { error: 'upload interrupted' });
+        throw new CodedError('dsp.upload_unknown', { cause: e });
+      }
+      if (e instanceof DspSoapFault) {
+        await store.dsp.setStatus(patientId, hash, 'refused');
+        const v = verdictOf(e.faultCode.split(/[:\s/]+/).pop() ?? '');
+        await audit('error', { fault: e.faultCode.slice(0, 100) });
+        // Only a fault that names a known refusal (e.g. wsse:FailedAuthentication) is a refusal;
+        // any other fault is the DSP failing: nothing was registered (the submission is atomic).
+        if (v.kind === 'refused' && v.code !== 'dsp.refused') return { outcome: 'refused', code: v.code, reason: errorText(v.code, lang, e.reason.slice(0, 300)), ...base };
+        throw new CodedError('dsp.unavailable', { cause: e });
+      }
+      const sent = e instanceof TransportTimeoutError || e instanceof TransportError ? e.sent : true;
+      if (!sent && !(e instanceof NotXdsAnswerError)) {
+        await store.dsp.setStatus(patientId, hash, 'refused');
+        await audit('error', { error: 'not sent' });
+        throw new CodedError('dsp.unavailable', { cause: e as Error });
+      }
+      // Sent but no usable answer: find out with ITI-18 before saying anything.
+      log.warn({ err: (e as Error).message, uniqueId: filing.uniqueId }, 'DSP filing answer lost; settling with ITI-18');
+      const settled = await settle(patientId, filing.uniqueId, assertionXml);
+      if (settled === 'filed') {
+        await store.dsp.setStatus(patientId, hash, 'filed');
+        await audit('allowed', { uniqueId: filing.uniqueId, settled: 'ITI-18' });
+        await sendAtna('success', patientId, author);
+        return { outcome: 'filed', uniqueId: filing.uniqueId, ...base };
+      }
+      if (settled === 'absent') {
+        await store.dsp.setStatus(patientId, hash, 'refused');
+        await audit('error', { error: e instanceof NotXdsAnswerError ? 'bad answer' : 'timeout', settled: 'absent' });
+        throw new CodedError(e instanceof NotXdsAnswerError ? 'dsp.bad_answer' : 'dsp.unavailable', { cause: e as Error });
+      }
+      await audit('error', { error: 'outcome unknown' });
+      throw new CodedError('dsp.outcome_unknown', { cause: e as Error });
+    }
+    if (response.status === 'success') {
+      // Recorded (status and audit trail) before answering; the two writes are independent.
+      await Promise.all([store.dsp.setStatus(patientId, hash, 'filed'), audit('allowed', { uniqueId: filing.uniqueId }), sendAtna('success', patientId, author)]);
+      return { outcome: 'filed', uniqueId: filing.uniqueId, ...base };
+    }
+    const first = response.errors[0]!;
+    const v = verdictOf(first.errorCode);
+    if (v.kind === 'duplicate') {
+      // Our own uniqueId already there: an earlier attempt did file it.
+      await store.dsp.setStatus(patientId, hash, 'filed');
+      await audit('allowed', { uniqueId: filing.uniqueId, registry: first.errorCode });
+      return { outcome: 'alreadyFiled', uniqueId: filing.uniqueId, filedAt: filing.updatedAt, filedBy: filing.filedBy, ...base };
+    }
+    await store.dsp.setStatus(patientId, hash, 'refused');
+    await audit('denied', { registry: first.errorCode.slice(0, 100) });
+    await sendAtna('failure', patientId, author);
+    if (v.kind === 'unavailable') throw new CodedError('dsp.unavailable');
+    return { outcome: 'refused', code: v.code, reason: errorText(v.code, lang, first.codeContext.slice(0, 300)), ...base };
+  }
 
   async function settle(patientId: string, uniqueId: string, assertionXml: string): Promise<'filed' | 'absent' | 'unknown'> {
     try {
@@ -424,16 +549,85 @@ export function createDspFeature(ctx: FeatureContext, overrides: DspFeatureOverr
     },
   };
 
+  /**
+   * The streamed filing (PrepareFiling first): `POST DSP_FILE_PATH/{filingId}`, the raw document as
+   * the body, authenticated as the upload route. The bytes go straight on into the ITI-41 request
+   * (verifiedStream: counted and hashed as they pass, never kept, never on disk); the answer is
+   * FileDocument's, as JSON. The answer waits until the browser's body is in (a client that uploads
+   * before reading would otherwise see a reset, not the answer), up to twice the size limit.
+   */
+  const fileRoute = {
+    prefix: DSP_FILE_PATH,
+    async handle(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, rctx: { log: FeatureContext['log'] }) {
+      let lang = pickLang(String(req.headers['accept-language'] ?? ''));
+      const reply = async (status: number, body: object) => {
+        if (!req.readableEnded) {
+          const whole = await bodyEnds(req, 2 * config.maxDocumentBytes);
+          if (!whole) {
+            req.socket.destroy();
+            return;
+          }
+        }
+        res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify(body));
+      };
+      const fail = (status: number, code: Parameters<typeof errorText>[0], ...args: (string | number)[]) => reply(status, { code, message: errorText(code, lang, ...args) });
+      if (req.method !== 'POST') return fail(405, 'request.invalid', 'POST');
+      let caller: Caller;
+      try {
+        const csrf = req.headers[CSRF_HEADER.toLowerCase()];
+        caller = await authenticator.authenticate({ authToken: readCookie(String(req.headers.cookie ?? ''), AUTH_COOKIE), csrfToken: Array.isArray(csrf) ? csrf[0] : csrf });
+      } catch {
+        return fail(401, 'auth.required');
+      }
+      lang = caller.lang;
+      const id = new URL(req.url ?? '/', 'http://service.invalid').pathname.slice(DSP_FILE_PATH.length + 1).replace(/\/+$/, '');
+      const p = prepared.get(id);
+      // Another user's id is "unknown" too (never revealed); one use only.
+      if (!p || p.owner !== caller.accountId) return fail(404, 'dsp.upload_unknown');
+      prepared.delete(id);
+      clearTimeout(p.timer);
+      let used = false;
+      try {
+        const mime = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
+        if (mime !== p.c.mime || (declared !== undefined && declared !== p.size)) {
+          // Known before any byte is sent: nothing goes to the DSP.
+          await ctx.store().dsp.setStatus(p.c.patientId, p.sha1, 'refused');
+          await p.claimed.audit('error', { error: `upload mismatch: ${mime !== p.c.mime ? 'type' : 'size'}` });
+          return await fail(400, 'dsp.upload_mismatch');
+        }
+        // The chunks as the socket delivers them; the route reads the rest itself if the DSP answers early.
+        const source = verifiedStream(req.iterator({ destroyOnReturn: false }), p.sha1, p.size);
+        used = true;
+        const answer = await sendFiling(p.c, p.claimed, { stream: source, socket: p.socket }, lang, rctx.log);
+        return await reply(200, answer);
+      } catch (e) {
+        const pe = toPublicError(e, lang, ctx.log);
+        return await reply(pe.httpStatus, { code: pe.code, message: pe.message });
+      } finally {
+        if (!used) p.socket.destroy();
+        p.claimed.release();
+      }
+    },
+  };
+
   return {
     name: 'dsp',
     handlers,
-    routes: [uploadRoute],
+    routes: [uploadRoute, fileRoute],
     async start() {
       // The key is read (or, embedded, made) at the first filing: starting needs no openssl run.
       ctx.log.info({ repository: config.repositoryUrl, registry: config.registryUrl, pdq: config.pdqUrl, atna: Boolean(atna) }, 'DSP filing ready');
     },
     async stop() {
       uploads.close();
+      for (const p of prepared.values()) {
+        clearTimeout(p.timer);
+        p.socket.destroy();
+        p.claimed.release();
+      }
+      prepared.clear();
     },
   };
 }

@@ -53,6 +53,25 @@ export interface MtomBody {
  * lcm:SubmitObjectsRequest. Each document's bytes follow as a binary part (Content-ID cid).
  */
 export function mtomProvideAndRegister(header: SoapHeaderInput, submitXml: string, docs: readonly MtomDocument[]): MtomBody {
+  const f = mtomFrame(header, submitXml, docs);
+  const parts: Buffer[] = [f.root];
+  docs.forEach((d, i) => {
+    parts.push(f.partHeads[i]!);
+    parts.push(...d.chunks);
+    parts.push(f.partEnd);
+  });
+  parts.push(f.close);
+  return { contentType: f.contentType, parts, length: parts.reduce((n, p) => n + p.length, 0) };
+}
+
+/**
+ * The bytes of the MTOM package around the documents' own bytes: the root part (the envelope), each
+ * document part's MIME headers, the CRLF that ends a part, and the close delimiter. A streamed filing
+ * (DspClient.provideAndRegisterStream) writes root + head, then the document's bytes as they come, and
+ * `partEnd + close` only once they are known to be the bytes announced: without the close delimiter
+ * (RFC 2046 §5.1.1) the package — and, with its Content-Length, the HTTP request — is incomplete.
+ */
+export function mtomFrame(header: SoapHeaderInput, submitXml: string, docs: readonly Pick<MtomDocument, 'id' | 'mimeType'>[]): { contentType: string; root: Buffer; partHeads: Buffer[]; partEnd: Buffer; close: Buffer } {
   const boundary = `MIMEBoundary_${randomBytes(16).toString('hex')}`;
   const rootId = `root.${randomUUID()}@esante.lu`;
   const cids = docs.map((_, i) => `doc${i}.${randomUUID()}@esante.lu`);
@@ -61,20 +80,10 @@ export function mtomProvideAndRegister(header: SoapHeaderInput, submitXml: strin
     .join('');
   const body = `<xdsb:ProvideAndRegisterDocumentSetRequest xmlns:xdsb="${NS.xdsb}">${submitXml}${documents}</xdsb:ProvideAndRegisterDocumentSetRequest>`;
   const env = envelopeXml(header, body);
-  const parts: Buffer[] = [
-    Buffer.from(
-      `--${boundary}\r\nContent-Type: application/xop+xml; charset=UTF-8; type="application/soap+xml"\r\nContent-Transfer-Encoding: 8bit\r\nContent-ID: <${rootId}>\r\n\r\n${env}\r\n`,
-      'utf8',
-    ),
-  ];
-  docs.forEach((d, i) => {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Type: ${d.mimeType}\r\nContent-Transfer-Encoding: binary\r\nContent-ID: <${cids[i]}>\r\n\r\n`, 'utf8'));
-    parts.push(...d.chunks);
-    parts.push(Buffer.from('\r\n', 'utf8'));
-  });
-  parts.push(Buffer.from(`--${boundary}--\r\n`, 'utf8'));
+  const root = Buffer.from(`--${boundary}\r\nContent-Type: application/xop+xml; charset=UTF-8; type="application/soap+xml"\r\nContent-Transfer-Encoding: 8bit\r\nContent-ID: <${rootId}>\r\n\r\n${env}\r\n`, 'utf8');
+  const partHeads = docs.map((d, i) => Buffer.from(`--${boundary}\r\nContent-Type: ${d.mimeType}\r\nContent-Transfer-Encoding: binary\r\nContent-ID: <${cids[i]}>\r\n\r\n`, 'utf8'));
   const contentType = `multipart/related; type="application/xop+xml"; boundary="${boundary}"; start="<${rootId}>"; start-info="application/soap+xml"; action="${header.action}"`;
-  return { contentType, parts, length: parts.reduce((n, p) => n + p.length, 0) };
+  return { contentType, root, partHeads, partEnd: Buffer.from('\r\n', 'utf8'), close: Buffer.from(`--${boundary}--\r\n`, 'utf8') };
 }
 
 /** The same request XOP-decoded: documents inline as base64 (what the XSD sees; `npm run dsp:sample`). */

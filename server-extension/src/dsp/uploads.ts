@@ -1,5 +1,6 @@
 /**
- * Documents on their way to the DSP. The zimlet POSTs the raw bytes (DSP_UPLOAD_PATH); they are
+ * Documents on their way to the DSP, two-step flow (the streamed flow keeps nothing: verifiedStream
+ * below passes its chunks on as they come). A client POSTs the raw bytes (DSP_UPLOAD_PATH); they are
  * hashed as they arrive (SHA-1, the XDS hash) and kept ONLY in this process's memory, as the chunks
  * the socket delivered (never joined, never written to disk or logged), for the caller who sent them,
  * until FileDocument sends them on or 10 minutes pass. Dropped buffers are zero-filled.
@@ -25,6 +26,38 @@ export class UploadTooLargeError extends EsanteError {
   constructor(maxBytes: number) {
     super({ args: [Math.round(maxBytes / 1_000_000)] });
   }
+}
+
+/**
+ * The bytes streamed to DSP_FILE_PATH are not the ones PrepareFiling announced (`what`: size or
+ * sha1): dsp.upload_mismatch. Thrown by verifiedStream while the ITI-41 request is being sent, it
+ * makes the transport destroy that request before its close delimiter.
+ */
+export class UploadMismatchError extends EsanteError {
+  readonly code = 'dsp.upload_mismatch';
+  readonly httpStatus = 400;
+  readonly side = 'Client';
+  constructor(readonly what: 'size' | 'sha1') {
+    super({ message: `uploaded bytes do not match the announced ${what}` });
+  }
+}
+
+/**
+ * The chunks of `source` passed on as they come (never kept), counted and hashed (SHA-1): more bytes
+ * than `size` throw at once; at the end, another size or hash throws — before the consumer gets to
+ * write anything after them.
+ */
+export async function* verifiedStream(source: AsyncIterable<Buffer>, sha1: string, size: number): AsyncGenerator<Buffer> {
+  const hash = createHash('sha1');
+  let n = 0;
+  for await (const c of source) {
+    n += c.length;
+    if (n > size) throw new UploadMismatchError('size');
+    hash.update(c);
+    yield c;
+  }
+  if (n !== size) throw new UploadMismatchError('size');
+  if (hash.digest('hex') !== sha1) throw new UploadMismatchError('sha1');
 }
 
 export class Uploads {

@@ -153,10 +153,12 @@ export class EsanteMedicalPanel extends EsanteElement {
       try {
         this.setDoc(d.key, { state: 'uploading' });
         this.status = this.msg('file_progress_upload', name);
-        const uploadId = await this.service!.upload(await d.load(), d.mimeType);
-        this.setDoc(d.key, { state: 'filing' });
-        this.status = this.msg('file_progress_filing', name);
-        const r = await this.service!.file({ matricule: patient.matricule, uploadId, fileName: name, mimeType: d.mimeType, metadata: this.metadata.get(d.key)!, sourceMessageId: this.mail.message.id });
+        // Streamed (service.ts fileBytes): hashed here, checked and claimed, then one transfer that the
+        // service passes straight on to the DSP.
+        const r = await this.service!.fileBytes(await d.load(), { matricule: patient.matricule, fileName: name, mimeType: d.mimeType, metadata: this.metadata.get(d.key)!, sourceMessageId: this.mail.message.id }, () => {
+          this.setDoc(d.key, { state: 'filing' });
+          this.status = this.msg('file_progress_filing', name);
+        });
         if (r.outcome === 'filed') this.setDoc(d.key, { state: 'filed', text: this.msg('file_result_filed', r.uniqueId ?? '') });
         else if (r.outcome === 'alreadyFiled') this.setDoc(d.key, { state: 'alreadyFiled', text: this.msg('file_result_already', this.when(r.filedAt), r.filedBy ?? '') });
         else this.setDoc(d.key, { state: 'refused', text: this.msg('file_result_refused', r.reason ?? '') });

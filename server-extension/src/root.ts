@@ -88,7 +88,12 @@ export async function createService(config: Config, overrides: ServiceOverrides 
   const ownsStore = !overrides.store;
   // Metrics (http/metrics.ts): created first so that the store every feature sees is the observed one.
   let store: Store | undefined;
-  const metrics = new ServiceMetrics(Object.keys(operations), () => store, { now: () => (overrides.clock ?? systemClock).now().getTime(), processMetrics: !!config.metrics });
+  const metrics = new ServiceMetrics(Object.keys(operations), () => store, {
+    now: () => (overrides.clock ?? systemClock).now().getTime(),
+    processMetrics: !!config.metrics,
+    // Read at scrape time, once the directory below exists.
+    directory: () => directory,
+  });
   const observed = (s: Store): Store => observeAudit(s, (e) => metrics.audited(e));
   if (overrides.store) store = observed(overrides.store);
   const env = overrides.env ?? process.env;

@@ -427,6 +427,16 @@ describe('LdapDirectory when the directory is down or slow', () => {
     await dir.close();
   });
 
+  test('poolStats (for /metrics): the pool size, connections bound, calls in flight; a failed call frees its slot', async () => {
+    const dir = new LdapDirectory({ url: `ldap://127.0.0.1:${silentPort}`, bindDN: 'cn=x', password: 'x', baseDN: 'dc=HPD,dc=esante,dc=lu', timeoutMs: 300, poolSize: 3 });
+    assert.deepEqual(dir.poolStats(), { size: 3, bound: 0, in_use: 0 });
+    const call = dir.search({ name: 'schmit' });
+    assert.deepEqual(dir.poolStats(), { size: 3, bound: 1, in_use: 1 });
+    await rejectsWith(call, 'directory.unavailable');
+    assert.deepEqual(dir.poolStats(), { size: 3, bound: 0, in_use: 0 });
+    await dir.close();
+  });
+
   test('a refused connection gives directory.unavailable quickly', async () => {
     const port = await new Promise<number>((r) => {
       const s = createServer();

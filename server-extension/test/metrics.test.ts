@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SERVICE_BASE_PATH } from '../../shared/paths.ts';
 import { ServiceFault } from '../../shared/soap/client.ts';
+import { ServiceMetrics } from '../src/http/metrics.ts';
 import { openStore, type Store } from '../src/store/index.ts';
 import { startMailCatcher, type MailCatcher } from './messages-support.ts';
 import { startPostgres, type TestPostgres } from './support/postgres.ts';
@@ -20,6 +21,19 @@ function sample(text: string, series: string): number | undefined {
   const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
+
+test('the directory pool (LDAP) as esante_directory_pool_connections, read at scrape time', async () => {
+  let stats = { size: 4, bound: 2, in_use: 1 };
+  const metrics = new ServiceMetrics([], () => undefined, { directory: () => ({ poolStats: () => stats }) });
+  let text = await metrics.registry.metrics();
+  assert.equal(sample(text, 'esante_directory_pool_connections{state="size"}'), 4);
+  assert.equal(sample(text, 'esante_directory_pool_connections{state="bound"}'), 2);
+  assert.equal(sample(text, 'esante_directory_pool_connections{state="in_use"}'), 1);
+  stats = { size: 4, bound: 4, in_use: 0 };
+  text = await metrics.registry.metrics();
+  assert.equal(sample(text, 'esante_directory_pool_connections{state="bound"}'), 4);
+  assert.equal(sample(text, 'esante_directory_pool_connections{state="in_use"}'), 0);
+});
 
 describe('/metrics', () => {
   let pg: TestPostgres;
@@ -71,6 +85,9 @@ describe('/metrics', () => {
     assert.equal(sample(text, 'esante_store_up'), 1);
     assert.equal(sample(text, 'esante_store_pool_connections{state="max"}'), 7);
     assert.ok(sample(text, 'esante_store_pool_connections{state="size"}')! >= 1);
+    // The embedded directory has no pool: the family is declared, without samples.
+    assert.ok(text.includes('# TYPE esante_directory_pool_connections gauge'));
+    assert.equal(sample(text, 'esante_directory_pool_connections{state="size"}'), undefined);
     assert.ok(sample(text, 'process_resident_memory_bytes')! > 0, 'process metrics');
     assert.ok(text.includes('# TYPE nodejs_eventloop_lag_seconds gauge'));
     assert.ok(text.includes('# TYPE esante_soap_request_duration_seconds histogram'));

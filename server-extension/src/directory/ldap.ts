@@ -83,6 +83,8 @@ export class LdapDirectory implements Directory {
   private readonly searchBase: string;
   private readonly slots: Slot[];
   private next = 0;
+  /** Calls running on the pool now (poolStats). */
+  private inUse = 0;
   private closed = false;
   private readonly refs: DirectoryReferences;
   private readonly allowed: AllowedCodes;
@@ -202,6 +204,7 @@ export class LdapDirectory implements Directory {
   private async withConnection<T>(op: (client: Client) => Promise<T>): Promise<T> {
     if (this.closed) throw new DirectoryError('directory.unavailable');
     const slot = this.slots[this.next++ % this.slots.length]!;
+    this.inUse++;
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`directory call exceeded ${this.options.timeoutMs} ms`)), this.options.timeoutMs);
@@ -219,7 +222,13 @@ export class LdapDirectory implements Directory {
       throw new DirectoryError('directory.unavailable', [], { cause: err });
     } finally {
       clearTimeout(timer);
+      this.inUse--;
     }
+  }
+
+  /** The pool for /metrics: its size, connections bound (or binding), calls in flight. */
+  poolStats(): Readonly<Record<'size' | 'bound' | 'in_use', number>> {
+    return { size: this.slots.length, bound: this.slots.filter((s) => s.bound !== undefined).length, in_use: this.inUse };
   }
 
   private reset(slot: Slot): void {

@@ -38,6 +38,8 @@ export interface Directory {
   findByMail(mail: string): Promise<ListedProfessional | null>;
   /** Releases connections / memory. */
   close(): Promise<void>;
+  /** Connection pool use, for /metrics (adapters with a pool: ldap.ts); absent for the embedded index. */
+  poolStats?(): Readonly<Record<'size' | 'bound' | 'in_use', number>>;
 }
 
 export interface ListedProfessional {

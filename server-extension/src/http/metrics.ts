@@ -19,6 +19,7 @@
  * Labels only take values from closed sets (declared operations, error codes, audit outcomes), so a
  * caller cannot grow the series without bound.
  */
+import type { Directory } from '../directory/port.ts';
 import { createServer, type Server } from 'node:http';
 import { listenOn } from './listen.ts';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
@@ -39,7 +40,11 @@ export class ServiceMetrics {
   readonly #operations: ReadonlySet<string>;
 
   /** `operations`: the declared SOAP operation names (anything else is counted as "unknown"). */
-  constructor(operations: Iterable<string>, store: () => Store | undefined, opts: { now?: () => number; processMetrics?: boolean } = {}) {
+  constructor(
+    operations: Iterable<string>,
+    store: () => Store | undefined,
+    opts: { now?: () => number; processMetrics?: boolean; directory?: () => Pick<Directory, 'poolStats'> | undefined } = {},
+  ) {
     const now = opts.now ?? Date.now;
     this.#operations = new Set(operations);
     const registers = [this.registry];
@@ -105,6 +110,16 @@ export class ServiceMetrics {
       async collect() {
         const { pool } = await snapshot();
         if (pool) for (const [state, v] of Object.entries(pool)) this.set({ state }, v);
+      },
+    });
+    new Gauge({
+      name: 'esante_directory_pool_connections',
+      help: 'Directory connection pool (LDAP): size, bound, in_use (calls in flight). No samples with the embedded directory.',
+      labelNames: ['state'],
+      registers,
+      collect() {
+        const stats = opts.directory?.()?.poolStats?.();
+        if (stats) for (const [state, v] of Object.entries(stats)) this.set({ state }, v);
       },
     });
     new Gauge({

@@ -15,15 +15,14 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { simpleParser } from 'mailparser';
 import { expect, test, type FrameLocator, type Locator, type Page } from '@playwright/test';
 import { CONTAINER_MEDIA_TYPE, containerDigest, dataKeyFromBase64, sealContainer } from '../shared/container/container.ts';
 import { MESSAGE_FRAME_SANDBOX } from '../shared/messages/safe-html.ts';
 import { loginAs, soapAs } from '../sandbox/server/testing.ts';
 import { E2E_PORT } from './playwright.config.ts';
-import { ENCRYPTION_PASSWORD, ensureEncryptionAccount, serviceAs } from './support/encryption.ts';
+import { ensureEncryptionAccount, serviceAs } from './support/encryption.ts';
 import { FORGED_FROM, FORGED_NAME, hostilePayloads } from './support/hostile-html.ts';
-import { PORTAL_ORIGIN, portalUrl } from './support/portal.ts';
+import { PORTAL_ORIGIN, portalUrl, registerOnPortal } from './support/portal.ts';
 import { SANDBOX_PASSWORD, USERS, login, openInInbox } from './support/session.ts';
 
 const BASE = `http://127.0.0.1:${E2E_PORT}`;
@@ -248,24 +247,7 @@ test('portal: the same message opened by the outside recipient runs nothing, loa
   await page.addInitScript('window.__name = (f) => f;');
   await page.goto(portalUrl('?lang=fr'));
   expect(new URL(page.url()).origin).toBe(PORTAL_ORIGIN);
-  const register = page.locator('[data-testid="portal-register"]');
-  await register.locator('input[name="email"]').fill(OUTSIDE);
-  await register.locator('[data-testid="portal-send-code"]').click();
-  let code = '';
-  await expect
-    .poll(async () => {
-      const box = (await (await request.get(`/sandbox/outbox?to=${encodeURIComponent(OUTSIDE)}`)).json()) as { messages: Array<{ raw: string }> };
-      const latest = box.messages.at(-1);
-      code = latest ? (/\b(\d{6})\b/.exec((await simpleParser(latest.raw)).text ?? '')?.[1] ?? '') : '';
-      return code;
-    }, { timeout: 20_000 })
-    .toMatch(/^\d{6}$/);
-  await register.locator('input[name="code"]').fill(code);
-  await register.locator('input[name="fullName"]').fill('Dr Hostile Extern');
-  await register.locator('input[name="password"]').fill(ENCRYPTION_PASSWORD);
-  await register.locator('input[name="confirmation"]').fill(ENCRYPTION_PASSWORD);
-  await register.locator('button[type="submit"]').click();
-  await expect(page.locator('[data-testid="portal-user"]')).toContainText(OUTSIDE);
+  await registerOnPortal(page, request, OUTSIDE, 'Dr Hostile Extern');
   const title = await page.title();
 
   await page.locator('[data-testid="portal-file"]').setInputFiles({ name: 'message.esmsg', mimeType: CONTAINER_MEDIA_TYPE, buffer: Buffer.from(container!) });

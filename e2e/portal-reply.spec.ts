@@ -16,7 +16,7 @@ import { loginAs, soapAs } from '../sandbox/server/testing.ts';
 import { E2E_PORT } from './playwright.config.ts';
 import { expectNoSeriousViolations } from './support/axe.ts';
 import { ENCRYPTION_PASSWORD, ensureEncryptionAccount, serviceAs } from './support/encryption.ts';
-import { PORTAL_ORIGIN, portalUrl } from './support/portal.ts';
+import { PORTAL_ORIGIN, portalUrl, registerOnPortal } from './support/portal.ts';
 import { SANDBOX_PASSWORD, USERS, login, openInInbox } from './support/session.ts';
 
 const BASE = `http://127.0.0.1:${E2E_PORT}`;
@@ -83,24 +83,7 @@ test('an outside recipient answers from the portal with text and an attachment; 
 
   // --- The outside recipient signs up on the portal (address proved by a mailed code) -----------
   const portal = await portalPage(browser);
-  const register = portal.locator('[data-testid="portal-register"]');
-  await register.locator('input[name="email"]').fill(OUTSIDE);
-  const before = (await outbox(request)).messages.length;
-  await register.locator('[data-testid="portal-send-code"]').click();
-  let code = '';
-  await expect
-    .poll(async () => {
-      const latest = (await outbox(request)).messages.slice(before).at(-1);
-      code = latest ? (/\b(\d{6})\b/.exec((await simpleParser(latest.raw)).text ?? '')?.[1] ?? '') : '';
-      return code;
-    }, { timeout: 20_000 })
-    .toMatch(/^\d{6}$/);
-  await register.locator('input[name="code"]').fill(code);
-  await register.locator('input[name="fullName"]').fill('Claire Patiente');
-  await register.locator('input[name="password"]').fill(ENCRYPTION_PASSWORD);
-  await register.locator('input[name="confirmation"]').fill(ENCRYPTION_PASSWORD);
-  await register.locator('button[type="submit"]').click();
-  await expect(portal.locator('[data-testid="portal-user"]')).toContainText(OUTSIDE);
+  await registerOnPortal(portal, request, OUTSIDE, 'Claire Patiente');
   await openInPortal(portal, file, 'votre dernière ordonnance');
 
   // --- "Répondre": the form names the sender; the answer carries text and one attachment ---------

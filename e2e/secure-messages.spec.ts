@@ -13,8 +13,8 @@ import { CONTAINER_MEDIA_TYPE } from '../shared/container/container.ts';
 import { SERVICE_BASE_PATH } from '../shared/paths.ts';
 import { loginAs, soapAs } from '../sandbox/server/testing.ts';
 import { E2E_PORT } from './playwright.config.ts';
-import { ENCRYPTION_PASSWORD, ensureEncryptionAccount as ensureAccount } from './support/encryption.ts';
-import { PORTAL_ORIGIN, portalUrl } from './support/portal.ts';
+import { ensureEncryptionAccount as ensureAccount } from './support/encryption.ts';
+import { PORTAL_ORIGIN, portalUrl, registerOnPortal } from './support/portal.ts';
 import { plaintextLeft } from './support/mailbox-search.ts';
 import { SANDBOX_PASSWORD, USERS, login, loginInNewContext } from './support/session.ts';
 
@@ -149,26 +149,7 @@ test('encrypted message: compose refusals, send to two users and one outside add
   const portal = await (await browser.newContext()).newPage();
   await portal.goto(portalUrl());
   expect(new URL(portal.url()).origin).toBe(PORTAL_ORIGIN);
-  const register = portal.locator('[data-testid="portal-register"]');
-  await register.locator('input[name="email"]').fill(OUTSIDE);
-  const mailsBefore = ((await (await request.get(`/sandbox/outbox?to=${encodeURIComponent(OUTSIDE)}`)).json()) as { messages: unknown[] }).messages.length;
-  await register.locator('[data-testid="portal-send-code"]').click();
-  let code = '';
-  await expect
-    .poll(async () => {
-      const box = (await (await request.get(`/sandbox/outbox?to=${encodeURIComponent(OUTSIDE)}`)).json()) as { messages: Array<{ raw: string }> };
-      const latest = box.messages.slice(mailsBefore).at(-1);
-      if (!latest) return '';
-      code = /\b(\d{6})\b/.exec((await simpleParser(latest.raw)).text ?? '')?.[1] ?? '';
-      return code;
-    }, { timeout: 20_000 })
-    .toMatch(/^\d{6}$/);
-  await register.locator('input[name="code"]').fill(code);
-  await register.locator('input[name="fullName"]').fill('Dr Hans Extern');
-  await register.locator('input[name="password"]').fill(ENCRYPTION_PASSWORD);
-  await register.locator('input[name="confirmation"]').fill(ENCRYPTION_PASSWORD);
-  await register.locator('button[type="submit"]').click();
-  await expect(portal.locator('[data-testid="portal-user"]')).toContainText(OUTSIDE);
+  await registerOnPortal(portal, request, OUTSIDE, 'Dr Hans Extern');
   await portal.locator('[data-testid="portal-file"]').setInputFiles({ name: 'message.esmsg', mimeType: CONTAINER_MEDIA_TYPE, buffer: container!.content });
   await portal.locator('form:has([data-testid="portal-file"]) button[type="submit"]').click();
   await expect(portal.locator('[data-testid="portal-banner-encrypted"]')).toBeVisible({ timeout: 20_000 });

@@ -160,7 +160,9 @@ export class DspStandIn {
   /**
    * ITI-41 requests whose body broke off before its end (the client destroyed the request, e.g. the
    * service aborting a streamed filing whose bytes were not the ones announced): nothing of them is
-   * parsed into `received`, checked, stored or answered, as a real endpoint does with a truncated body.
+   * parsed into `received`, checked, stored or answered, as a real endpoint does with a truncated body
+   * (RFC 9112 §6.3: a message whose connection closes before Content-Length bytes is incomplete; §8: the
+   * recipient must not treat it as a whole request).
    */
   incomplete = 0;
   readonly #incompleteWaiters: { n: number; resolve: () => void }[] = [];
